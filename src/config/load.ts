@@ -1,0 +1,128 @@
+// Loading resolves every relative path against the config file's folder, so a
+// config works from any working directory.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import YAML from 'yaml';
+import { ConfigSchema, type Config } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly expected: string,
+  ) {
+    super(`${file}: field "${field}": expected ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: Config;
+  file: string;
+  /** Folder relative paths in the config resolve against. */
+  baseDir: string;
+  /** sha256 of the canonical resolved config: identifies a run's settings. */
+  hash: string;
+}
+
+export function parseConfigText(text: string, file: string): unknown {
+  try {
+    return file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    throw new ConfigError(file, '(file)', `valid ${file.endsWith('.json') ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
+export function validateConfig(raw: unknown, file: string): Config {
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.length ? issue.path.join('.') : '(root)';
+    throw new ConfigError(file, field, describeIssue(issue));
+  }
+  return parsed.data;
+}
+
+function describeIssue(issue: { code: string; message: string; keys?: string[] }): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys) return `no unknown keys (found ${issue.keys.join(', ')})`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+export function loadConfig(file: string, overrides: { runId?: string } = {}): LoadedConfig {
+  const abs = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch {
+    throw new ConfigError(file, '(file)', 'a readable config file');
+  }
+  const raw = parseConfigText(text, file) as Record<string, unknown>;
+  if (overrides.runId && raw && typeof raw === 'object') {
+    raw.run = { ...(raw.run as object), id: overrides.runId };
+  }
+  const config = validateConfig(raw, file);
+  const baseDir = dirname(abs);
+  const resolved = resolvePaths(config, baseDir);
+  checkModelNames(resolved, file);
+  // Hash before paths are made absolute, so shards run from different
+  // checkouts of the same config agree on it.
+  return { config: resolved, file: abs, baseDir, hash: configHash(config) };
+}
+
+function checkModelNames(config: Config, file: string): void {
+  const seen = new Set<string>();
+  config.models.forEach((m, i) => {
+    if (seen.has(m.name)) throw new ConfigError(file, `models.${i}.name`, `a unique model name ("${m.name}" repeats)`);
+    seen.add(m.name);
+  });
+  const known = (n: string) => seen.has(n);
+  for (const [field, list] of [
+    ['compare.candidates', config.compare.candidates],
+    ['compare.baselines', config.compare.baselines],
+  ] as const) {
+    list.forEach((n, i) => {
+      if (!known(n)) throw new ConfigError(file, `${field}.${i}`, `a model named in "models" (got "${n}")`);
+    });
+  }
+}
+
+const abs = (base: string, p: string) => (isAbsolute(p) ? p : resolve(base, p));
+
+function resolvePaths(config: Config, base: string): Config {
+  const c: Config = structuredClone(config);
+  c.dataset.path = abs(base, c.dataset.path);
+  if (c.dataset.root) c.dataset.root = abs(base, c.dataset.root);
+  if (c.dataset.profiles) c.dataset.profiles = abs(base, c.dataset.profiles);
+  c.run.outputDir = abs(base, c.run.outputDir);
+  c.run.reportsDir = abs(base, c.run.reportsDir);
+  c.judgesDir = abs(base, c.judgesDir);
+  c.rubricsDir = abs(base, c.rubricsDir);
+  c.framesCacheDir = abs(base, c.framesCacheDir);
+  c.provider.cacheDir = abs(base, c.provider.cacheDir);
+  for (const m of c.models) {
+    if (m.outputs) m.outputs = abs(base, m.outputs);
+    if (m.prompt) m.prompt = abs(base, m.prompt);
+  }
+  return c;
+}
+
+/** Stable JSON: keys sorted, so the hash does not depend on key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function configHash(config: Config): string {
+  return sha256(canonicalJson(config)).slice(0, 16);
+}

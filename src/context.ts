@@ -1,0 +1,65 @@
+// What every stage needs: the loaded config, the run store and the one
+// provider through which every network call goes.
+import { join } from 'node:path';
+import type { LoadedConfig } from './config/load.js';
+import { RunStore } from './store/run.js';
+import { Provider } from './provider/index.js';
+import { VERSION } from './version.js';
+
+export interface StageContext {
+  loaded: LoadedConfig;
+  store: RunStore;
+  provider: Provider;
+  /** Jobs in flight at once: enough to keep every provider slot busy. */
+  inflight: number;
+  noCache: boolean;
+  quiet: boolean;
+  log: (msg: string) => void;
+}
+
+export interface ContextOptions {
+  noCache?: boolean;
+  quiet?: boolean;
+  concurrency?: number;
+  maxCalls?: number;
+  maxTokens?: number;
+  shard?: string;
+}
+
+export function runDir(loaded: LoadedConfig): string {
+  return join(loaded.config.run.outputDir, loaded.config.run.id);
+}
+
+export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): StageContext {
+  const { config } = loaded;
+  const store = new RunStore(runDir(loaded));
+  store.init(
+    {
+      runId: config.run.id,
+      configHash: loaded.hash,
+      rolejudgeVersion: VERSION,
+      createdAt: new Date().toISOString(),
+      seed: config.run.seed,
+      ...(opts.shard ? { shard: opts.shard } : {}),
+    },
+    config,
+  );
+  const noCache = Boolean(opts.noCache) || !config.provider.cache;
+  const concurrency = opts.concurrency ?? config.provider.concurrency;
+  const provider = new Provider({
+    concurrency,
+    cacheDir: noCache ? null : config.provider.cacheDir,
+    timeoutMs: config.provider.timeoutMs,
+    maxRetries: config.provider.maxRetries,
+    budget: { maxCalls: opts.maxCalls, maxTokens: opts.maxTokens },
+  });
+  return {
+    loaded,
+    store,
+    provider,
+    inflight: Math.max(4, concurrency * 2),
+    noCache,
+    quiet: Boolean(opts.quiet),
+    log: (msg) => process.stderr.write(msg + '\n'),
+  };
+}

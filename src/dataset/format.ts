@@ -1,0 +1,36 @@
+// What every format reader provides: a way to cut the file into records and a
+// pure mapping from one parsed record to a Sample. Keeping the two apart lets
+// validateSplit keep going after a bad record while loadSamples stops at once.
+
+import type { Origin, Sample } from '../types.js';
+import type { DatasetWarning } from './errors.js';
+import { parseJsonText, type JsonText } from './json-stream.js';
+
+export interface ReadContext {
+  /** The file as the user named it; used in messages. */
+  file: string;
+  /** Absolute dataset folder that media paths resolve against. */
+  root: string;
+  /** Non-fatal problems are appended here. */
+  warnings: DatasetWarning[];
+}
+
+export type RecordMapper = (value: unknown, at: Origin) => Sample;
+
+export interface FormatReader {
+  /** The record key holding the sample id, for duplicate-id messages. */
+  idField: string;
+  /** Cuts the file into record texts with their starting lines. */
+  records(file: string): AsyncIterable<JsonText>;
+  /** Builds the mapper once per file (loading side files such as profiles). */
+  mapper(ctx: ReadContext): Promise<RecordMapper>;
+}
+
+/** Streams Samples from a file, stopping at the first bad record. */
+export async function* readWith(reader: FormatReader, ctx: ReadContext): AsyncGenerator<Sample> {
+  const map = await reader.mapper(ctx);
+  for await (const rec of reader.records(ctx.file)) {
+    const at = { file: ctx.file, line: rec.line };
+    yield map(parseJsonText(rec, ctx.file), at);
+  }
+}

@@ -1,0 +1,84 @@
+// Pre-recorded model outputs written by other tools (EBM-RL inference scripts,
+// earlier rolejudge runs, a team's own harness). Shapes vary: JSONL or
+// concatenated pretty-printed objects; the id is `id` or `problem_id`; the text
+// is `raw_output` (full tagged output), `output`, or `model_prediction` (the
+// answer EBM-RL's own parser extracted, empty when it failed).
+
+import type { Origin } from '../types.js';
+import { asId, asRecord, fail } from './fields.js';
+import { parseJsonText, splitJsonFile } from './json-stream.js';
+
+export interface RecordedOutput {
+  id: string;
+  /** What the model said: raw_output, else output, else model_prediction. */
+  output: string;
+  /** The source tool's own extracted answer, when it recorded one. */
+  prediction?: string;
+  origin: Origin;
+}
+
+export interface DuplicateId {
+  id: string;
+  /** Every line a record with this id starts on; the first one is kept. */
+  lines: number[];
+}
+
+export interface OutputsReport {
+  outputs: Map<string, RecordedOutput>;
+  duplicates: DuplicateId[];
+  /** Expected ids with no output (only when expected ids were given). */
+  missing: string[];
+  /** Ids in the file that were not expected (only when expected ids were given). */
+  extra: string[];
+}
+
+function optText(at: Origin, rec: Record<string, unknown>, key: string): string | undefined {
+  const v = rec[key];
+  // Tools write null for "no output"; treat it like an absent key.
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') fail(at, key, 'a string', v);
+  return v;
+}
+
+export function toRecordedOutput(value: unknown, at: Origin): RecordedOutput {
+  const rec = asRecord(at, value);
+  const idField = rec.id !== undefined ? 'id' : 'problem_id';
+  const id = asId(at, idField, rec[idField], true);
+  const raw = optText(at, rec, 'raw_output');
+  const plain = optText(at, rec, 'output');
+  const prediction = optText(at, rec, 'model_prediction');
+  const output = raw ?? plain ?? prediction;
+  if (output === undefined) fail(at, 'raw_output', 'one of "raw_output", "output" or "model_prediction"', undefined);
+  const out: RecordedOutput = { id, output, origin: at };
+  if (prediction !== undefined) out.prediction = prediction;
+  return out;
+}
+
+/** Streams recorded outputs; throws a DatasetError at the first bad record. */
+export async function* readOutputs(file: string): AsyncGenerator<RecordedOutput> {
+  for await (const rec of splitJsonFile(file)) {
+    yield toRecordedOutput(parseJsonText(rec, file), { file, line: rec.line });
+  }
+}
+
+/** Reads a whole outputs file into a map by id, reporting duplicates, missing and extra ids. */
+export async function loadOutputs(file: string, expectedIds?: Iterable<string>): Promise<OutputsReport> {
+  const outputs = new Map<string, RecordedOutput>();
+  const dupLines = new Map<string, number[]>();
+  for await (const out of readOutputs(file)) {
+    const first = outputs.get(out.id);
+    if (!first) {
+      outputs.set(out.id, out);
+      continue;
+    }
+    const lines = dupLines.get(out.id) ?? [first.origin.line];
+    lines.push(out.origin.line);
+    dupLines.set(out.id, lines);
+  }
+  const duplicates = [...dupLines].map(([id, lines]) => ({ id, lines }));
+  if (expectedIds === undefined) return { outputs, duplicates, missing: [], extra: [] };
+  const expected = new Set(expectedIds);
+  const missing = [...expected].filter((id) => !outputs.has(id));
+  const extra = [...outputs.keys()].filter((id) => !expected.has(id));
+  return { outputs, duplicates, missing, extra };
+}

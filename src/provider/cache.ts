@@ -1,0 +1,120 @@
+// Append-only response cache: JSONL segment files, one new segment per writer,
+// plus an in-memory index built at open. One file per entry would not survive
+// millions of judge calls; segments are also safe for concurrent processes
+// because nobody ever writes into another writer's file.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SentParams, Usage } from '../types.js';
+import { scanSegment, SlotIndex } from './cache-index.js';
+
+/** What a cache line holds. Never the key, never headers. */
+export interface CacheEntry {
+  h: string;
+  content: string;
+  usage: Usage | null;
+  finishReason: string | null;
+  sent: SentParams;
+}
+
+const SEGMENT = /^cache-.*\.jsonl$/;
+
+export class DiskCache {
+  private readonly index = new SlotIndex();
+  private readonly files: string[] = [];
+  private readonly handles = new Map<number, Promise<FileHandle>>();
+  /** Entries written but not yet flushed to the segment, by hash. */
+  private readonly pending = new Map<string, { seq: number; entry: CacheEntry }>();
+  private seq = 0;
+  private writer: { stream: WriteStream; file: number; offset: number } | null = null;
+  private writeError: Error | null = null;
+
+  private constructor(readonly dir: string) {}
+
+  static async open(dir: string): Promise<DiskCache> {
+    await mkdir(dir, { recursive: true });
+    const cache = new DiskCache(dir);
+    const names = (await readdir(dir)).filter((n) => SEGMENT.test(n)).sort();
+    for (const name of names) {
+      const file = cache.files.push(join(dir, name)) - 1;
+      const fh = await open(join(dir, name), 'r');
+      try {
+        await scanSegment(fh, (h, offset, length) => cache.index.set(h, file, offset, length));
+      } finally {
+        await fh.close();
+      }
+    }
+    return cache;
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  async get(hash: string): Promise<CacheEntry | null> {
+    const p = this.pending.get(hash);
+    if (p) return p.entry;
+    const loc = this.index.get(hash);
+    if (!loc) return null;
+    const buf = Buffer.allocUnsafe(loc.length);
+    const fh = await this.handle(loc.file);
+    const { bytesRead } = await fh.read(buf, 0, loc.length, loc.offset);
+    try {
+      const entry = JSON.parse(buf.toString('utf8', 0, bytesRead)) as CacheEntry;
+      if (entry.h === hash && typeof entry.content === 'string') return entry;
+    } catch {
+      // A damaged line is a miss, not a failure: the call is simply redone.
+    }
+    this.index.delete(hash);
+    return null;
+  }
+
+  put(entry: CacheEntry): void {
+    if (this.writeError) return;
+    const w = this.writer ?? this.startSegment();
+    // `h` first: the index scan reads it at a fixed offset.
+    const { h, content, usage, finishReason, sent } = entry;
+    const line = Buffer.from(`${JSON.stringify({ h, content, usage, finishReason, sent })}\n`);
+    const seq = ++this.seq;
+    this.pending.set(h, { seq, entry: { h, content, usage, finishReason, sent } });
+    this.index.set(h, w.file, w.offset, line.length - 1);
+    w.offset += line.length;
+    w.stream.write(line, (err) => {
+      if (!err && this.pending.get(h)?.seq === seq) this.pending.delete(h);
+    });
+  }
+
+  /** Flush the segment and release file handles; the cache stays usable. */
+  async close(): Promise<void> {
+    const w = this.writer;
+    this.writer = null;
+    if (w) await new Promise<void>((resolve) => w.stream.end(resolve));
+    this.pending.clear();
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.all(handles.map(async (h) => (await h).close().catch(() => undefined)));
+    if (this.writeError) throw this.writeError;
+  }
+
+  private startSegment(): { stream: WriteStream; file: number; offset: number } {
+    const name = `cache-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.jsonl`;
+    const file = this.files.push(join(this.dir, name)) - 1;
+    // 'wx': a name collision must fail rather than interleave two writers.
+    const stream = createWriteStream(join(this.dir, name), { flags: 'wx' });
+    stream.on('error', (err) => {
+      this.writeError = err;
+    });
+    this.writer = { stream, file, offset: 0 };
+    return this.writer;
+  }
+
+  private handle(file: number): Promise<FileHandle> {
+    let h = this.handles.get(file);
+    if (!h) {
+      h = open(this.files[file]!, 'r');
+      this.handles.set(file, h);
+    }
+    return h;
+  }
+}

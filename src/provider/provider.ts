@@ -1,0 +1,230 @@
+// The one door to the network: every model and judge call goes through
+// Provider.chat, which adds caching, bounded concurrency, retries, model
+// adaptation and budget guards.
+import type { SentParams } from '../types.js';
+import { attemptOnce, type AttemptOutcome } from './attempt.js';
+import { DiskCache } from './cache.js';
+import { ClientPool } from './client.js';
+import { modelKey, validateEndpoint } from './endpoint.js';
+import { classify, ProviderError } from './errors.js';
+import { requestHash } from './hash.js';
+import { Limiter } from './limiter.js';
+import {
+  adaptationFor,
+  applyAdaptation,
+  emptyAdaptation,
+  responseFormatOf,
+  sentOf,
+  staticParams,
+  type Adaptation,
+} from './params.js';
+import { retryDelay, seededRandom, sleep, type BackoffConfig } from './retry.js';
+import type { ChatRequest, ChatResult, ProviderOptions, ProviderStats } from './types.js';
+
+export class Provider {
+  private readonly opts: Required<Pick<ProviderOptions, 'timeoutMs' | 'maxRetries'>> & ProviderOptions;
+  private readonly backoff: BackoffConfig;
+  private readonly rand: () => number;
+  private readonly limiter: Limiter;
+  private readonly clients: ClientPool;
+  private readonly adaptations = new Map<string, Adaptation>();
+  private readonly inflight = new Map<string, Promise<ChatResult>>();
+  private cache: Promise<DiskCache> | null = null;
+  private callsStarted = 0;
+  private readonly counters: ProviderStats = {
+    calls: 0,
+    cacheHits: 0,
+    retries: 0,
+    errors: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    latencyMsTotal: 0,
+  };
+
+  constructor(options: ProviderOptions = {}) {
+    const concurrency = options.concurrency ?? 16;
+    if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new TypeError('concurrency must be a positive integer');
+    this.opts = { ...options, timeoutMs: options.timeoutMs ?? 120_000, maxRetries: options.maxRetries ?? 5 };
+    this.backoff = {
+      baseDelayMs: options.baseDelayMs ?? 500,
+      maxDelayMs: options.maxDelayMs ?? 30_000,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
+      jitter: options.jitter ?? true,
+    };
+    this.rand = options.seed === undefined ? Math.random : seededRandom(options.seed);
+    this.limiter = new Limiter(concurrency);
+    this.clients = new ClientPool(options.env ?? process.env, this.opts.timeoutMs);
+  }
+
+  /** Hash the request would be cached under (also its provenance id). */
+  requestHash(req: ChatRequest): string {
+    return requestHash(req);
+  }
+
+  stats(): ProviderStats {
+    return { ...this.counters };
+  }
+
+  async chat(req: ChatRequest): Promise<ChatResult> {
+    validateEndpoint(req.endpoint);
+    if (typeof req.key !== 'string') throw new TypeError('request key must be a string');
+    const hash = requestHash(req);
+    const cache = req.noCache ? null : await this.openCache();
+    if (!cache) return this.counted(this.fetch(req, hash));
+
+    const hit = await cache.get(hash);
+    if (hit) return this.fromCache(hash, hit.content, hit.usage, hit.finishReason, hit.sent);
+    // Identical requests already on the wire are the same draw: wait for it.
+    const running = this.inflight.get(hash);
+    if (running) {
+      const r = await running;
+      return this.fromCache(hash, r.content, r.usage, r.finishReason, r.sent);
+    }
+    const p = this.counted(this.fetch(req, hash)).then((r) => {
+      cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
+      return r;
+    });
+    this.inflight.set(hash, p);
+    try {
+      return await p;
+    } finally {
+      this.inflight.delete(hash);
+    }
+  }
+
+  /** Flush the cache segment. The Provider may still be used afterwards. */
+  async close(): Promise<void> {
+    const c = this.cache;
+    if (c) await (await c).close();
+  }
+
+  private openCache(): Promise<DiskCache> | null {
+    const dir = this.opts.cacheDir;
+    if (!dir) return null;
+    this.cache ??= DiskCache.open(dir);
+    return this.cache;
+  }
+
+  private fromCache(
+    requestHash: string,
+    content: string,
+    usage: ChatResult['usage'],
+    finishReason: string | null,
+    sent: SentParams,
+  ): ChatResult {
+    this.counters.cacheHits++;
+    return { content, usage, latencyMs: 0, cached: true, requestHash, sent, finishReason, attempts: 0 };
+  }
+
+  private async counted<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (err) {
+      this.counters.errors++;
+      throw err;
+    }
+  }
+
+  /** Network path: attempts, adaptations and backoff until success or give-up. */
+  private async fetch(req: ChatRequest, hash: string): Promise<ChatResult> {
+    const ep = req.endpoint;
+    const { client, secret } = this.clients.get(ep);
+    const timeoutMs = ep.timeoutMs ?? this.opts.timeoutMs;
+    const rf = responseFormatOf(req);
+    const base = staticParams(ep, req.params);
+    let attempts = 0;
+    let retries = 0;
+    for (;;) {
+      const adaptation = this.adaptations.get(modelKey(ep));
+      const params = applyAdaptation(base, adaptation);
+      const sent = sentOf(ep.model, params, rf);
+      const body = { model: ep.model, messages: req.messages, ...params, ...(rf ? { response_format: rf } : {}) };
+      attempts++;
+      let out: AttemptOutcome;
+      let started = 0;
+      try {
+        out = await this.limiter.run(ep, async () => {
+          this.reserveBudget();
+          this.counters.calls++;
+          started = performance.now();
+          return attemptOnce(client, body, timeoutMs, secret);
+        });
+      } catch (raw) {
+        const err = classify(raw, secret);
+        if (err.kind === 'budget') throw err;
+        this.report(req, hash, { attempt: attempts, ok: false, latencyMs: performance.now() - started, err });
+        if (err.status === 400) {
+          const latest = this.adaptations.get(modelKey(ep));
+          // A concurrent request already learned something since we sent: use it.
+          if (latest !== adaptation) continue;
+          const adapted = adaptationFor(err, params, adaptation ?? emptyAdaptation());
+          if (adapted) {
+            this.adaptations.set(modelKey(ep), adapted);
+            continue;
+          }
+        }
+        if (!err.retryable) throw withAttempts(err, attempts);
+        if (retries >= this.opts.maxRetries) {
+          throw new ProviderError({
+            kind: err.kind,
+            retryable: true,
+            message: `${ep.name}: gave up after ${attempts} attempts: ${err.message}`,
+            attempts,
+            cause: err,
+            ...(err.status !== undefined ? { status: err.status } : {}),
+          });
+        }
+        await sleep(retryDelay(retries, this.backoff, this.rand, err.retryAfterMs));
+        retries++;
+        this.counters.retries++;
+        continue;
+      }
+      this.counters.latencyMsTotal += out.latencyMs;
+      if (out.usage) {
+        this.counters.promptTokens += out.usage.prompt;
+        this.counters.completionTokens += out.usage.completion;
+      }
+      this.report(req, hash, { attempt: attempts, ok: true, latencyMs: out.latencyMs, usage: out.usage });
+      return { ...out, cached: false, requestHash: hash, sent, attempts };
+    }
+  }
+
+  /** Checked inside the slot, right before sending, so in-flight calls count. */
+  private reserveBudget(): void {
+    const b = this.opts.budget;
+    if (!b) return;
+    if (b.maxCalls !== undefined && this.callsStarted >= b.maxCalls) {
+      throw new ProviderError({ kind: 'budget', retryable: false, message: `call budget of ${b.maxCalls} reached` });
+    }
+    const tokens = this.counters.promptTokens + this.counters.completionTokens;
+    if (b.maxTokens !== undefined && tokens >= b.maxTokens) {
+      throw new ProviderError({ kind: 'budget', retryable: false, message: `token budget of ${b.maxTokens} reached (${tokens} used)` });
+    }
+    this.callsStarted++;
+  }
+
+  private report(
+    req: ChatRequest,
+    hash: string,
+    a: { attempt: number; ok: boolean; latencyMs: number; err?: ProviderError; usage?: ChatResult['usage'] },
+  ): void {
+    const hook = this.opts.onCall;
+    if (!hook) return;
+    hook({
+      endpoint: req.endpoint.name,
+      model: req.endpoint.model,
+      requestHash: hash,
+      attempt: a.attempt,
+      ok: a.ok,
+      latencyMs: a.latencyMs,
+      ...(a.usage !== undefined ? { usage: a.usage } : {}),
+      ...(a.err?.status !== undefined ? { status: a.err.status } : {}),
+      ...(a.err ? { errorKind: a.err.kind } : {}),
+    });
+  }
+}
+
+function withAttempts(err: ProviderError, attempts: number): ProviderError {
+  err.attempts = attempts;
+  return err;
+}

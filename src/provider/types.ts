@@ -1,0 +1,120 @@
+// Request/result shapes of the provider layer. Kept apart from src/types.ts
+// because they describe wire traffic, not records written to a run directory.
+import type { SentParams, Usage } from '../types.js';
+
+/** One OpenAI-compatible model server and the model to ask there. */
+export interface Endpoint {
+  /** Human name used in logs, stats and per-endpoint limits ("judge-gpt5"). */
+  name: string;
+  /** e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8000/v1". */
+  baseUrl: string;
+  model: string;
+  /** Name of the environment variable holding the key; never the key itself. */
+  apiKeyEnv?: string;
+  /** Max in-flight requests to this endpoint (on top of the global limit). */
+  concurrency?: number;
+  timeoutMs?: number;
+  /** Reasoning-model rules; auto-detected from the model id when undefined. */
+  reasoning?: boolean;
+  /** Send response_format json_schema when the request carries a schema. */
+  structuredOutput?: boolean;
+}
+
+export type ContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } }
+  // vLLM / Qwen-VL style clip input; not in the OpenAI types, hence our own union.
+  | { type: 'video_url'; video_url: { url: string } };
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'developer';
+  content: string | ContentPart[];
+  name?: string;
+}
+
+export interface ChatParams {
+  temperature?: number;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  top_p?: number;
+  seed?: number;
+  stop?: string | string[];
+  [k: string]: unknown;
+}
+
+export interface ChatRequest {
+  endpoint: Endpoint;
+  messages: ChatMessage[];
+  params: ChatParams;
+  /** JSON schema of the expected reply (title, if any, names it). */
+  responseFormat?: Record<string, unknown>;
+  /** Sample/round key: part of the cache key so rounds stay independent draws. */
+  key: string;
+  noCache?: boolean;
+}
+
+export interface ChatResult {
+  content: string;
+  usage: Usage | null;
+  /** Network attempt start to body parsed; 0 when served from cache. */
+  latencyMs: number;
+  cached: boolean;
+  requestHash: string;
+  sent: SentParams;
+  finishReason: string | null;
+  /** Network attempts made for this result (0 when cached). */
+  attempts: number;
+}
+
+export interface Budget {
+  /** Max network attempts over the Provider's life. */
+  maxCalls?: number;
+  /** Max prompt+completion tokens over the Provider's life. */
+  maxTokens?: number;
+}
+
+/** What the onCall hook sees after every network attempt. Never holds the key. */
+export interface CallInfo {
+  endpoint: string;
+  model: string;
+  requestHash: string;
+  attempt: number;
+  ok: boolean;
+  latencyMs: number;
+  status?: number;
+  errorKind?: string;
+  usage?: Usage | null;
+}
+
+export interface ProviderOptions {
+  /** Global max in-flight requests (default 16). */
+  concurrency?: number;
+  /** Directory of the response cache; null disables caching. */
+  cacheDir?: string | null;
+  timeoutMs?: number;
+  /** Retries after the first attempt (default 5). */
+  maxRetries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Longest Retry-After we agree to wait (default 120 s). */
+  maxRetryAfterMs?: number;
+  /** Seed for backoff jitter; Math.random when absent. */
+  seed?: number;
+  /** Full jitter on backoff (default true). */
+  jitter?: boolean;
+  budget?: Budget;
+  env?: Record<string, string | undefined>;
+  onCall?: (info: CallInfo) => void;
+}
+
+export interface ProviderStats {
+  /** Network attempts. */
+  calls: number;
+  cacheHits: number;
+  retries: number;
+  /** chat() calls that ended in an error. */
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMsTotal: number;
+}

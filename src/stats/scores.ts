@@ -1,0 +1,118 @@
+// Pointwise score aggregation for one model × metric.
+// Order of averaging: rounds within (sample, judge), then judges within a
+// sample, then samples. Each sample therefore weighs the same no matter how
+// many judge calls succeeded for it, and each judge weighs the same within a
+// sample no matter how many of its rounds parsed.
+import { mean, sampleStandardDeviation } from 'simple-statistics';
+import { bootstrapMeanCi, type BootstrapOptions } from './bootstrap.js';
+import type { Interval } from './intervals.js';
+
+/** Summary of one model × metric over samples. */
+export interface ScoreSummary {
+  /** Mean over valid samples; null when there are none. */
+  mean: number | null;
+  /** Number of samples with at least one valid score. */
+  n: number;
+  /** Sample standard deviation (n - 1) of per-sample means; null when n < 2. */
+  sd: number | null;
+  /** Seeded percentile-bootstrap 95% interval of the mean; null when n = 0. */
+  ci95: Interval | null;
+}
+
+/** Minimum resamples for a reported interval, so reports stay comparable. */
+export const MIN_SCORE_RESAMPLES = 1000;
+
+/** One pointwise score as the judge stage records it (null/NaN = failed). */
+export interface ScoreRecord {
+  sampleId: string;
+  judge: string;
+  round: number;
+  score: number | null;
+}
+
+/**
+ * Streaming accumulator. Memory is O(samples × judges): only a running sum
+ * and count per (sample, judge) are kept, never the individual judgments.
+ * The caller must not add the same (sample, judge, round) twice — the score
+ * stage's resume keys guarantee that; a duplicate would count twice.
+ */
+export class ScoreAccumulator {
+  // sampleId -> judge -> [sum, count]
+  private readonly cells = new Map<string, Map<string, [number, number]>>();
+
+  /** Add one score; null, NaN and ±Infinity are failures and are ignored. */
+  add(sampleId: string, judge: string, round: number, score: number | null | undefined): void {
+    if (!Number.isInteger(round) || round < 0) {
+      throw new RangeError(`ScoreAccumulator.add: round must be a non-negative integer, got ${round}`);
+    }
+    if (score === null || score === undefined || !Number.isFinite(score)) return;
+    let judges = this.cells.get(sampleId);
+    if (!judges) {
+      judges = new Map();
+      this.cells.set(sampleId, judges);
+    }
+    const cell = judges.get(judge);
+    if (cell) {
+      cell[0] += score;
+      cell[1] += 1;
+    } else {
+      judges.set(judge, [score, 1]);
+    }
+  }
+
+  /** Add a record shaped like a Judgment. */
+  addRecord(r: ScoreRecord): void {
+    this.add(r.sampleId, r.judge, r.round, r.score);
+  }
+
+  /** Per-sample scores (judge means averaged), in insertion order of samples. */
+  perSample(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [sampleId, judges] of this.cells) {
+      let s = 0;
+      for (const [sum, count] of judges.values()) s += sum / count;
+      out.set(sampleId, s / judges.size);
+    }
+    return out;
+  }
+
+  /** The summary; options control the bootstrap (resamples >= 1000, default 2000). */
+  result(opts: BootstrapOptions = {}): ScoreSummary {
+    return summarizeSampleScores([...this.perSample().values()], opts);
+  }
+}
+
+/** Summary of per-sample scores (already averaged over judges and rounds). */
+export function summarizeSampleScores(values: readonly number[], opts: BootstrapOptions = {}): ScoreSummary {
+  const resamples = opts.resamples ?? 2000;
+  if (resamples < MIN_SCORE_RESAMPLES) {
+    throw new RangeError(`score intervals need >= ${MIN_SCORE_RESAMPLES} resamples, got ${resamples}`);
+  }
+  const valid = values.filter((v) => Number.isFinite(v));
+  const n = valid.length;
+  if (n === 0) return { mean: null, n: 0, sd: null, ci95: null };
+  return {
+    mean: mean(valid),
+    n,
+    sd: n >= 2 ? sampleStandardDeviation(valid) : null,
+    ci95: bootstrapMeanCi(valid, { ...opts, resamples }),
+  };
+}
+
+/** Convenience: aggregate an iterable of score records in one call. */
+export function aggregateScores(records: Iterable<ScoreRecord>, opts: BootstrapOptions = {}): ScoreSummary {
+  const acc = new ScoreAccumulator();
+  for (const r of records) acc.addRecord(r);
+  return acc.result(opts);
+}
+
+/**
+ * The "Avg" column: mean of metric means. Null when the list is empty or any
+ * metric has no mean — an average over a silently smaller set of metrics
+ * would not be comparable with the other rows.
+ */
+export function avgOfMeans(means: ReadonlyArray<number | null>): number | null {
+  if (means.length === 0) return null;
+  const valid = means.filter((m): m is number => m !== null && Number.isFinite(m));
+  return valid.length === means.length ? mean(valid) : null;
+}

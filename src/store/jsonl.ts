@@ -1,0 +1,102 @@
+// Append-only JSONL logs: the run store's only write path. A record is one
+// line; a process killed mid-write leaves at most one torn last line, which
+// opening the log cuts off, so a half-written record never parses as valid.
+import { createReadStream, createWriteStream, existsSync, mkdirSync, openSync, closeSync, readSync, fstatSync, ftruncateSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** Cut a torn tail (bytes after the last newline) so appends start on a fresh line. */
+export function repairTail(path: string): number {
+  if (!existsSync(path)) return 0;
+  const fd = openSync(path, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return 0;
+    const chunk = 64 * 1024;
+    let end = size;
+    const buf = Buffer.alloc(chunk);
+    while (end > 0) {
+      const start = Math.max(0, end - chunk);
+      const n = readSync(fd, buf, 0, end - start, start);
+      const idx = buf.subarray(0, n).lastIndexOf(0x0a);
+      if (idx >= 0) {
+        const keep = start + idx + 1;
+        if (keep < size) ftruncateSync(fd, keep);
+        return size - keep;
+      }
+      end = start;
+    }
+    ftruncateSync(fd, 0);
+    return size;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Stream the records of a log, one parsed object at a time. */
+export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
+  if (!existsSync(path)) return;
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (!line) continue;
+    let rec: T;
+    try {
+      rec = JSON.parse(line) as T;
+    } catch {
+      // Only a torn final line can be unparseable; repairTail removes it on the next open.
+      continue;
+    }
+    yield rec;
+  }
+}
+
+export class JsonlWriter {
+  private stream: WriteStream;
+  private pending = 0;
+  readonly path: string;
+
+  constructor(path: string) {
+    this.path = path;
+    mkdirSync(dirname(path), { recursive: true });
+    repairTail(path);
+    this.stream = createWriteStream(path, { flags: 'a' });
+  }
+
+  /** Each record goes out as a single write of one full line. */
+  append(record: unknown): void {
+    this.pending++;
+    this.stream.write(JSON.stringify(record) + '\n', () => {
+      this.pending--;
+    });
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((res, rej) => this.stream.end((err?: Error | null) => (err ? rej(err) : res())));
+  }
+}
+
+/** Replace a file's contents atomically: readers see the old or the new file, never half. */
+export function writeFileAtomic(path: string, data: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/**
+ * Rewrite a log atomically, record by record: `map` returns the record to keep
+ * (possibly replaced) or null to drop it. Used to drop failed records before a
+ * retry and by --retry-failed, so a log always holds one record per key.
+ */
+export async function rewriteJsonl<T>(path: string, map: (r: T) => T | null): Promise<void> {
+  if (!existsSync(path)) return;
+  const tmp = `${path}.tmp-${process.pid}`;
+  const out = createWriteStream(tmp);
+  const write = (s: string) => new Promise<void>((res) => (out.write(s) ? res() : out.once('drain', res)));
+  for await (const rec of readJsonl<T>(path)) {
+    const next = map(rec);
+    if (next !== null) await write(JSON.stringify(next) + '\n');
+  }
+  await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
+  renameSync(tmp, path);
+}
