@@ -5,6 +5,7 @@ import type { LoadedConfig } from './config/load.js';
 import { RunStore } from './store/run.js';
 import { Provider } from './provider/index.js';
 import { VERSION } from './version.js';
+import type { DryRunTally, JudgeOverrides } from './judging/ask.js';
 
 export interface StageContext {
   loaded: LoadedConfig;
@@ -14,6 +15,9 @@ export interface StageContext {
   inflight: number;
   noCache: boolean;
   quiet: boolean;
+  judgeOverrides: JudgeOverrides;
+  /** Set by --dry-run: judge calls are tallied here instead of made, and no record is written. */
+  dryRun?: DryRunTally;
   log: (msg: string) => void;
 }
 
@@ -24,6 +28,7 @@ export interface ContextOptions {
   maxCalls?: number;
   maxTokens?: number;
   shard?: string;
+  dryRun?: boolean;
 }
 
 export function runDir(loaded: LoadedConfig): string {
@@ -33,7 +38,7 @@ export function runDir(loaded: LoadedConfig): string {
 export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): StageContext {
   const { config } = loaded;
   const store = new RunStore(runDir(loaded));
-  store.init(
+  if (!opts.dryRun) store.init(
     {
       runId: config.run.id,
       configHash: loaded.hash,
@@ -59,7 +64,9 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     provider,
     inflight: Math.max(4, concurrency * 2),
     noCache,
-    quiet: Boolean(opts.quiet),
+    quiet: Boolean(opts.quiet) || Boolean(opts.dryRun),
+    judgeOverrides: config.judgeOverrides,
+    ...(opts.dryRun ? { dryRun: { calls: 0, cached: 0, promptTokens: 0, completionTokens: 0 } } : {}),
     log: (msg) => process.stderr.write(msg + '\n'),
   };
 }

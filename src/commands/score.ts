@@ -1,5 +1,35 @@
-import { UsageError } from './errors.js';
+import { score } from '../score/score.js';
+import { planJudging } from '../judging/setup.js';
+import { list } from './options.js';
+import { contextFrom, loadFromArgv, loadSelectedSamples, printDryRun, selectionFrom, selectModels, type Argv } from './setup.js';
+import { UnfitRunError } from './errors.js';
 
-export default async function scoreCommand(): Promise<number> {
-  throw new UsageError('rolejudge score: not yet implemented');
+export default async function scoreCommand(argv: Argv): Promise<number> {
+  const loaded = loadFromArgv(argv);
+  const samples = await loadSelectedSamples(loaded, selectionFrom(argv));
+  const models = selectModels(loaded, argv).map((m) => m.name);
+  const ctx = contextFrom(loaded, argv);
+  try {
+    const plan = planJudging(ctx, samples, {
+      mode: 'pointwise',
+      ...(list(argv.metrics) ? { metrics: list(argv.metrics) } : {}),
+      ...(list(argv.judges) ? { judges: list(argv.judges) } : {}),
+      ...(argv.rounds !== undefined ? { rounds: Number(argv.rounds) } : {}),
+    });
+    const s = await score(ctx, samples, models, plan, { retryFailed: Boolean(argv['retry-failed']) });
+    if (ctx.dryRun) {
+      printDryRun(ctx, `score, ${s.planned - s.skipped} judgments to make, ${s.skipped} already recorded`);
+      return 0;
+    }
+    ctx.log(`score: ${s.written} judgments written (${s.failures} failed), ${s.skipped} already recorded, of ${s.planned}`);
+    if (s.stoppedByBudget) ctx.log('stopped at the budget limit (--max-calls/--max-tokens); rerun the same command to resume');
+    const stats = ctx.provider.stats();
+    ctx.log(`calls ${stats.calls}, cache hits ${stats.cacheHits}, retries ${stats.retries}, tokens ${stats.promptTokens + stats.completionTokens}`);
+    if (s.written > 0 && s.failures === s.written && stats.errors > 0) {
+      throw new UnfitRunError(`every judgment failed (${s.failures}); is the judge endpoint up? See the records in ${ctx.store.judgmentsDir}`);
+    }
+    return 0;
+  } finally {
+    await ctx.provider.close();
+  }
 }

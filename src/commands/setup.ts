@@ -54,5 +54,15 @@ export function contextFrom(loaded: LoadedConfig, argv: Argv): StageContext {
     ...(argv['max-calls'] !== undefined ? { maxCalls: Number(argv['max-calls']) } : {}),
     ...(argv['max-tokens'] !== undefined ? { maxTokens: Number(argv['max-tokens']) } : {}),
     ...(typeof argv.shard === 'string' ? { shard: argv.shard } : {}),
+    dryRun: Boolean(argv['dry-run']),
   });
+}
+
+export function printDryRun(ctx: StageContext, what: string): void {
+  const t = ctx.dryRun!;
+  process.stdout.write(
+    `dry run (${what}): ${t.calls} judge calls would be made` +
+      (t.cached ? ` (${t.cached} more answered from the cache)` : '') +
+      `, about ${t.promptTokens} prompt tokens and at most ${t.completionTokens} completion tokens. Nothing was spent.\n`,
+  );
 }

@@ -5,6 +5,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import YAML from 'yaml';
 import { ConfigSchema, type Config } from './schema.js';
+import { BUILTIN_JUDGES, BUILTIN_RUBRICS } from '../paths.js';
+
+/** A config after loading: every path absolute, judge and rubric folders set. */
+export type ResolvedConfig = Config & { judgesDir: string; rubricsDir: string };
 
 export class ConfigError extends Error {
   constructor(
@@ -18,7 +22,7 @@ export class ConfigError extends Error {
 }
 
 export interface LoadedConfig {
-  config: Config;
+  config: ResolvedConfig;
   file: string;
   /** Folder relative paths in the config resolve against. */
   baseDir: string;
@@ -89,15 +93,15 @@ function checkModelNames(config: Config, file: string): void {
 
 const abs = (base: string, p: string) => (isAbsolute(p) ? p : resolve(base, p));
 
-function resolvePaths(config: Config, base: string): Config {
-  const c: Config = structuredClone(config);
+function resolvePaths(config: Config, base: string): ResolvedConfig {
+  const c = structuredClone(config) as ResolvedConfig;
   c.dataset.path = abs(base, c.dataset.path);
   if (c.dataset.root) c.dataset.root = abs(base, c.dataset.root);
   if (c.dataset.profiles) c.dataset.profiles = abs(base, c.dataset.profiles);
   c.run.outputDir = abs(base, c.run.outputDir);
   c.run.reportsDir = abs(base, c.run.reportsDir);
-  c.judgesDir = abs(base, c.judgesDir);
-  c.rubricsDir = abs(base, c.rubricsDir);
+  c.judgesDir = c.judgesDir ? abs(base, c.judgesDir) : BUILTIN_JUDGES;
+  c.rubricsDir = c.rubricsDir ? abs(base, c.rubricsDir) : BUILTIN_RUBRICS;
   c.framesCacheDir = abs(base, c.framesCacheDir);
   c.provider.cacheDir = abs(base, c.provider.cacheDir);
   for (const m of c.models) {

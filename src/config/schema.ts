@@ -50,6 +50,8 @@ export const ModelSchema = z
 export const ScoreSchema = z
   .object({
     mode: z.enum(['per-response', 'listwise']).default('per-response'),
+    /** Listwise rubric (a listwise file in rubrics/) used when mode is listwise. */
+    listwiseRubric: z.string().default('ebm-listwise'),
     includePerception: z.boolean().default(false),
     maskSelfId: z.boolean().default(false),
     /** Reproduce EBM-RL's convention: empty answers and unparsed replies count as 0. */
@@ -110,8 +112,14 @@ export const ConfigSchema = z
     models: z.array(ModelSchema).min(1),
     judges: z.array(z.string()).default([]),
     rubrics: z.array(z.string()).default([]),
-    judgesDir: z.string().default('judges'),
-    rubricsDir: z.string().default('rubrics'),
+    /** Point every LLM judge at another OpenAI-compatible server (a proxy, vLLM, a test server). */
+    judgeOverrides: z
+      .object({ baseUrl: z.string().url().optional(), apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional() })
+      .strict()
+      .default({}),
+    /** Folders of judge and rubric files; default: the ones shipped with rolejudge. */
+    judgesDir: z.string().optional(),
+    rubricsDir: z.string().optional(),
     framesCacheDir: z.string().default('.rolejudge-cache/frames'),
     score: ScoreSchema.default(ScoreSchema.parse({})),
     compare: CompareSchema.default(CompareSchema.parse({})),

@@ -43,14 +43,17 @@ export class JsonSplitter {
 
   constructor(private readonly file: string) {}
 
-  push(chunk: string): JsonText[] {
-    const out: JsonText[] = [];
+  /**
+   * Records completed by this chunk, yielded lazily so that a syntax error
+   * surfaces only after the records before it have been consumed.
+   */
+  *push(chunk: string): Generator<JsonText> {
     let segStart = this.capturing ? 0 : -1;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i] as string;
       if (this.capturing && this.primitive) {
         if (!PRIMITIVE_END.has(c)) continue;
-        out.push(this.finish(chunk.slice(segStart, i)));
+        yield this.finish(chunk.slice(segStart, i));
         segStart = -1;
         // The terminator belongs to the array syntax: handle it below.
       } else if (this.capturing) {
@@ -61,7 +64,7 @@ export class JsonSplitter {
           else if (c === '"') {
             this.inString = false;
             if (this.closers.length === 0) {
-              out.push(this.finish(chunk.slice(segStart, i + 1)));
+              yield this.finish(chunk.slice(segStart, i + 1));
               segStart = -1;
             }
           }
@@ -74,7 +77,7 @@ export class JsonSplitter {
           const want = this.closers.pop();
           if (want !== c) this.fail(`"${want}" to close the value starting at line ${this.valueLine}`, `"${c}"`);
           if (this.closers.length === 0) {
-            out.push(this.finish(chunk.slice(segStart, i + 1)));
+            yield this.finish(chunk.slice(segStart, i + 1));
             segStart = -1;
           }
         }
@@ -87,7 +90,6 @@ export class JsonSplitter {
       if (this.startsValue(c)) segStart = i;
     }
     if (this.capturing && segStart >= 0) this.pieces.push(chunk.slice(segStart));
-    return out;
   }
 
   end(): JsonText[] {

@@ -65,6 +65,9 @@ export class SampleStream implements AsyncIterable<Sample> {
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Sample> {
+    // Each iteration re-reads the file; start its bookkeeping afresh.
+    this.warnings.length = 0;
+    this.missingIds = [];
     const reader = readerFor(this.opts);
     const ctx = contextFor(this.opts, this.warnings);
     const map = await reader.mapper(ctx);
@@ -76,7 +79,9 @@ export class SampleStream implements AsyncIterable<Sample> {
       if (seen !== undefined) throw duplicateError(ctx.file, reader.idField, sample.id, rec.line, seen);
       firstLine.set(sample.id, rec.line);
       if (selector.take(sample.id)) yield sample;
-      if (selector.done()) break;
+      // Stopping early (limit reached, or every requested id found) leaves
+      // missingIds empty: either nothing is missing or it is unknowable.
+      if (selector.done()) return;
     }
     this.missingIds = selector.missingIds();
   }

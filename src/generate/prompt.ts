@@ -1,8 +1,8 @@
 // Model prompts are Handlebars templates (prompts/), compiled once per file.
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
+import { PACKAGE_ROOT } from '../paths.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { Sample } from '../types.js';
 import type { ChatMessage, ContentPart } from '../provider/types.js';
@@ -14,7 +14,7 @@ export type { ChatMessage, ContentPart };
 const hb = Handlebars.create();
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-export const PROMPTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'prompts');
+export const PROMPTS_DIR = resolve(PACKAGE_ROOT, 'prompts');
 
 function template(path: string): Handlebars.TemplateDelegate {
   let t = compiled.get(path);

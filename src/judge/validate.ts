@@ -18,8 +18,12 @@ export class ConfigError extends Error {
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
-      const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
-      return `field "${field}": ${issue.message}`;
+      const at = issue.path.map(String);
+      // A misspelt key is reported at its parent; name the key itself.
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => `field "${[...at, k].join('.')}": unknown field`).join('; ');
+      }
+      return `field "${at.length > 0 ? at.join('.') : '(top level)'}": ${issue.message}`;
     })
     .join('; ');
 }

@@ -2,7 +2,7 @@
 // leaves as a ProviderError.
 import type OpenAI from 'openai';
 import type { Usage } from '../types.js';
-import { classify, ProviderError } from './errors.js';
+import { classify, ProviderError, redact } from './errors.js';
 
 export interface AttemptOutcome {
   content: string;
@@ -60,7 +60,11 @@ export async function attemptOnce(
       body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
       { timeout: Math.ceil(timeoutMs), maxRetries: 0, signal: deadline.signal },
     );
-    return { ...parseCompletion(data), latencyMs: performance.now() - start };
+    const parsed = parseCompletion(data);
+    const latencyMs = performance.now() - start;
+    // A proxy that echoes the Authorization header must not get the key into
+    // results or the cache.
+    return { ...parsed, content: redact(parsed.content, secret), latencyMs };
   } catch (err) {
     throw classify(err, secret, deadline.signal.aborted);
   } finally {

@@ -61,6 +61,12 @@ export class Provider {
     return requestHash(req);
   }
 
+  /** Whether chat(req) would be answered from the cache (used by --dry-run). */
+  async isCached(req: ChatRequest): Promise<boolean> {
+    const cache = req.noCache ? null : await this.openCache();
+    return cache ? (await cache.get(requestHash(req))) !== null : false;
+  }
+
   stats(): ProviderStats {
     return { ...this.counters };
   }

@@ -46,6 +46,13 @@ export function fmtFixed(x: number | null | undefined, digits: number, missing =
   return present(x) ? fixed(x, digits) : missing;
 }
 
+/** Integer with comma thousands separators ("1,234,567"), whatever the locale. */
+export function fmtInt(x: number | null | undefined, missing = MISSING): string {
+  if (!present(x)) return missing;
+  const s = fixed(x, 0);
+  return s.replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
 /**
  * p-value in scientific notation with three significant digits ("4.96e-10",
  * "1.00e+0"). A p below the smallest normal double has lost precision or

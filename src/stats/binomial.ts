@@ -68,14 +68,17 @@ export interface SignTest extends PValue {
  * Exact two-sided binomial sign test of wins against losses, ties excluded:
  * p = min(1, 2·min(P(X <= w), P(X >= w))) with X ~ Bin(w + l, 1/2).
  * Convention: w == l (including 0 == 0) gives p = 1, which the formula
- * yields anyway because both tails are >= 1/2.
+ * yields anyway because both tails are >= 1/2; so does |w − l| = 1.
  */
 export function signTest(wins: number, losses: number): SignTest {
   if (!Number.isInteger(wins) || !Number.isInteger(losses) || wins < 0 || losses < 0) {
     throw new RangeError(`signTest: wins and losses must be non-negative integers, got ${wins}, ${losses}`);
   }
   const n = wins + losses;
-  if (wins === losses) return { n, wins, losses, p: 1, log10p: 0 };
+  // |w − l| <= 1 means the observed count sits at the centre of a symmetric
+  // distribution, so one tail is exactly 1/2 and p is exactly 1; answering it
+  // here avoids returning 0.999999999999995 from rounding in the log sums.
+  if (Math.abs(wins - losses) <= 1) return { n, wins, losses, p: 1, log10p: 0 };
   // The smaller tail is the one on the side of the observed count away from n/2.
   const lnTail = wins > losses ? logBinomSf(wins, n, 0.5) : logBinomCdf(wins, n, 0.5);
   return { n, wins, losses, ...pValueFromLn(Math.LN2 + lnTail) };

@@ -34,7 +34,10 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) throw new RangeError('quantileSorted: empty input');
   if (!(q >= 0 && q <= 1)) throw new RangeError(`quantileSorted: q must be in [0, 1], got ${q}`);
-  const h = (n - 1) * q;
+  let h = (n - 1) * q;
+  // Snap rounding noise such as (1 − 0.9) / 2 = 0.04999… onto the order
+  // statistic the caller meant.
+  if (Math.abs(h - Math.round(h)) < 1e-9) h = Math.round(h);
   const lo = Math.floor(h);
   const hi = Math.min(n - 1, lo + 1);
   const a = sorted[lo] as number;

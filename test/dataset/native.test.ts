@@ -61,26 +61,26 @@ describe('native rolejudge format', () => {
   });
 
   it.each([
-    [{ ...good, id: 3 }, 'id'],
-    [{ ...good, character: undefined }, 'character'],
-    [{ ...good, character: { name: 'A' } }, 'character.description'],
-    [{ ...good, user: 5 }, 'user'],
-    [{ ...good, user: { name: 'U', age: 3 } }, 'user.age'],
-    [{ ...good, history: {} }, 'history'],
-    [{ ...good, history: [{ speaker: 'A' }] }, 'history[0].text'],
-    [{ ...good, history: [{ speaker: 'A', text: 'hi', mood: 'x' }] }, 'history[0].mood'],
-    [{ ...good, reference: [] }, 'reference'],
-    [{ ...good, reference: ['ok', ''] }, 'reference[1]'],
-    [{ ...good, reference: undefined }, 'reference'],
-    [{ ...good, references: ['a'] }, 'references'],
-    [{ ...good, video: { duration: 3 } }, 'video'],
-    [{ ...good, video: { frames: [] } }, 'video.frames'],
-    [{ ...good, video: { path: 'a.mp4', duration: -1 } }, 'video.duration'],
-    [{ ...good, video: { url: 'ftp://x/y' } }, 'video.url'],
-    [{ ...good, caption: 7 }, 'caption'],
-    [{ ...good, refrence: 'typo' }, 'refrence'],
-    [{ ...good, meta: [] }, 'meta'],
-  ])('rejects a bad field (%#: %s)', (rec, field) => {
+    ['id', { ...good, id: 3 }],
+    ['character', { ...good, character: undefined }],
+    ['character.description', { ...good, character: { name: 'A' } }],
+    ['user', { ...good, user: 5 }],
+    ['user.age', { ...good, user: { name: 'U', age: 3 } }],
+    ['history', { ...good, history: {} }],
+    ['history[0].text', { ...good, history: [{ speaker: 'A' }] }],
+    ['history[0].mood', { ...good, history: [{ speaker: 'A', text: 'hi', mood: 'x' }] }],
+    ['reference', { ...good, reference: [] }],
+    ['reference[1]', { ...good, reference: ['ok', ''] }],
+    ['reference', { ...good, reference: undefined }],
+    ['references', { ...good, references: ['a'] }],
+    ['video', { ...good, video: { duration: 3 } }],
+    ['video.frames', { ...good, video: { frames: [] } }],
+    ['video.duration', { ...good, video: { path: 'a.mp4', duration: -1 } }],
+    ['video.url', { ...good, video: { url: 'ftp://x/y' } }],
+    ['caption', { ...good, caption: 7 }],
+    ['refrence', { ...good, refrence: 'typo' }],
+    ['meta', { ...good, meta: [] }],
+  ])('rejects a bad %s (case %#)', (field, rec) => {
     const e = errorFor(rec);
     expect(e.field).toBe(field);
     expect(e.message).toContain(`data/x.jsonl:7: field "${field}": expected`);

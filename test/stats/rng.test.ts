@@ -20,10 +20,8 @@ describe('createRng', () => {
 
   it('draws uniform floats in [0, 1)', () => {
     const xs = draw(123, 20000);
-    for (const x of xs) {
-      expect(x).toBeGreaterThanOrEqual(0);
-      expect(x).toBeLessThan(1);
-    }
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...xs)).toBeLessThan(1);
     const m = xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(m).toBeGreaterThan(0.49);
     expect(m).toBeLessThan(0.51);
@@ -36,14 +34,8 @@ describe('createRng', () => {
   it('draws integers in [0, n) covering every value', () => {
     const r = createRng('ints');
     const seen = new Set<number>();
-    for (let i = 0; i < 2000; i++) {
-      const v = r.int(7);
-      expect(Number.isInteger(v)).toBe(true);
-      expect(v).toBeGreaterThanOrEqual(0);
-      expect(v).toBeLessThan(7);
-      seen.add(v);
-    }
-    expect(seen.size).toBe(7);
+    for (let i = 0; i < 2000; i++) seen.add(r.int(7));
+    expect([...seen].sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(() => r.int(0)).toThrow(RangeError);
     expect(() => r.int(2.5)).toThrow(RangeError);
   });

@@ -2,9 +2,8 @@
 // to paste into a pull-request comment. Model, judge and metric names come
 // from configs and datasets, so every cell is escaped: a `|` would split the
 // row, a newline would end the table, and `<script>` or `*` would be markup.
-import { fmtScore } from '../format.js';
 import type { Report } from '../model.js';
-import { conventionRows, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
+import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
 
 /** Escape text for a GFM table cell (or any inline Markdown). */
 export function escapeMarkdown(text: string): string {
@@ -33,7 +32,7 @@ function scoresSection(report: Report): string {
     String(r.n),
   ]);
   const legend = report.metrics
-    .map((m) => `${escapeMarkdown(m.abbr)} = ${escapeMarkdown(m.name)} (${fmtScore(m.scale.min)}–${fmtScore(m.scale.max)})`)
+    .map((m) => `${escapeMarkdown(m.abbr)} = ${escapeMarkdown(m.name)} (${fmtScale(m.scale)})`)
     .join('; ');
   return `## Scores\n\n${table(header, align, rows)}\n\nBest per column in **bold**. ${legend}.`;
 }
@@ -73,7 +72,7 @@ function positionSection(report: Report): string {
 }
 
 function countsSection(report: Report): string {
-  const rows = countRows(report).map((c) => [c.label, String(c.value)]);
+  const rows = countRows(report).map((c) => [c.label, c.text]);
   return `## Counts\n\n${table(['', 'Count'], ['l', 'r'], rows)}`;
 }
 

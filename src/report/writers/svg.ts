@@ -21,21 +21,41 @@ function text(x: number, y: number, content: string, attrs = ''): string {
   return `<text x="${px(x)}" y="${px(y)}"${attrs ? ` ${attrs}` : ''}>${escapeHtml(content)}</text>`;
 }
 
-function labelled(full: string, max: number, x: number, y: number, attrs: string): string {
-  return `<g>${`<title>${escapeHtml(full)}</title>`}${text(x, y, truncate(full, max), attrs)}</g>`;
+// Labels start at the left edge and are clipped at the gutter, so the start
+// of a name (the part that tells models apart) is always visible; wide
+// characters that beat the character budget are clipped instead of
+// spilling over the bars.
+function labelled(full: string, max: number, x: number, y: number, clipId: string): string {
+  return (
+    `<g clip-path="url(#${clipId})"><title>${escapeHtml(full)}</title>` +
+    `${text(x, y, truncate(full, max), 'fill="#111827"')}</g>`
+  );
 }
 
-function tickValues(min: number, max: number): number[] {
-  return [0, 1, 2, 3, 4].map((i) => min + ((max - min) * i) / 4);
+function clipDef(clipId: string, width: number, height: number): string {
+  return `<defs><clipPath id="${clipId}"><rect x="0" y="0" width="${px(width)}" height="${px(height)}"/></clipPath></defs>`;
+}
+
+// Round-number ticks (step 1, 2, 2.5 or 5 × 10^k, about five of them), so a
+// 1–10 scale reads 2, 4, 6, 8, 10 rather than 3.25 and 7.75.
+export function tickValues(min: number, max: number): number[] {
+  const span = max - min;
+  if (!(span > 0)) return [min];
+  const raw = span / 5;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = ([1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw * (1 - 1e-9)) ?? 10 * mag);
+  const ticks: number[] = [];
+  for (let k = Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9; k++) ticks.push(Number((k * step).toFixed(10)));
+  return ticks;
 }
 
 const tickLabel = (v: number): string => String(Number(v.toFixed(2)));
 
 /** Horizontal bars of each model's mean on one metric, with the 95% CI as error bars. */
-export function metricChart(report: Report, metric: MetricInfo): string {
+export function metricChart(report: Report, metric: MetricInfo, index: number): string {
   const L = 170;
-  const plotW = 330;
-  const right = 70;
+  const plotW = 240;
+  const right = 50;
   const rowH = 26;
   const top = 8;
   const rows = report.leaderboard;
@@ -46,14 +66,16 @@ export function metricChart(report: Report, metric: MetricInfo): string {
   const span = max > min ? max - min : 1;
   const x = (v: number): number => L + (Math.min(Math.max(v, min), max) - min) / span * plotW;
 
-  const parts: string[] = [];
+  const clipId = `rj-clip-m${index}`;
+  const parts: string[] = [clipDef(clipId, L - 8, height)];
+  parts.push(`<line x1="${px(L)}" y1="${px(top)}" x2="${px(L)}" y2="${px(top + plotH)}" stroke="${COLORS.axis}"/>`);
   for (const t of tickValues(min, max)) {
     parts.push(`<line x1="${px(x(t))}" y1="${px(top)}" x2="${px(x(t))}" y2="${px(top + plotH)}" stroke="${COLORS.grid}"/>`);
     parts.push(text(x(t), top + plotH + 16, tickLabel(t), `text-anchor="middle" fill="${COLORS.axis}"`));
   }
   rows.forEach((row, i) => {
     const cy = top + i * rowH + rowH / 2;
-    parts.push(labelled(row.model, 24, L - 8, cy + 4, 'text-anchor="end" fill="#111827"'));
+    parts.push(labelled(row.model, 22, 0, cy + 4, clipId));
     const cell = row.scores[metric.id];
     const mean = cell?.mean ?? null;
     if (mean === null || !Number.isFinite(mean)) {
@@ -88,19 +110,28 @@ export function metricChart(report: Report, metric: MetricInfo): string {
   );
 }
 
-function pairLabel(report: Report, r: PairwiseRow): string {
-  return `${r.candidate} vs ${r.baseline} · ${metricAbbr(report, r.metric)} · ${r.judge}`;
+// Two lines per comparison: who vs whom (each name truncated on its own, so
+// both stay visible), then metric and judge in grey.
+function pairLabel(report: Report, r: PairwiseRow, y: number, clipId: string): string {
+  const full = `${r.candidate} vs ${r.baseline} · ${metricAbbr(report, r.metric)} · ${r.judge}`;
+  const who = `${truncate(r.candidate, 17)} vs ${truncate(r.baseline, 17)}`;
+  const what = truncate(`${metricAbbr(report, r.metric)} · ${r.judge}`, 40);
+  return (
+    `<g clip-path="url(#${clipId})"><title>${escapeHtml(full)}</title>` +
+    `${text(0, y - 3, who, 'fill="#111827"')}${text(0, y + 11, what, `fill="${COLORS.axis}" font-size="11"`)}</g>`
+  );
 }
 
 /** One stacked win / tie / loss bar per pairwise row. */
 export function pairwiseChart(report: Report): string {
-  const L = 270;
-  const plotW = 360;
-  const rowH = 28;
+  const L = 280;
+  const plotW = 380;
+  const rowH = 36;
   const top = 30;
   const width = L + plotW + 12;
   const height = top + report.pairwise.length * rowH + 8;
-  const parts: string[] = [];
+  const clipId = 'rj-clip-pairwise';
+  const parts: string[] = [clipDef(clipId, L - 10, height)];
   const legend: [string, string][] = [['win', COLORS.win], ['tie', COLORS.tie], ['loss', COLORS.loss]];
   legend.forEach(([name, color], i) => {
     const lx = L + i * 70;
@@ -109,7 +140,7 @@ export function pairwiseChart(report: Report): string {
   });
   report.pairwise.forEach((row, i) => {
     const cy = top + i * rowH + rowH / 2;
-    parts.push(labelled(pairLabel(report, row), 40, L - 8, cy + 4, 'text-anchor="end" fill="#111827"'));
+    parts.push(pairLabel(report, row, cy, clipId));
     let x = L;
     const segments: [string, number | null, string][] = [
       ['win', row.winPct, COLORS.win],

@@ -2,7 +2,7 @@
 // goes in which cell, already formatted, and which cell is the best of its
 // column. Keeping this in one place means the three formats cannot disagree
 // about a number or about what is bold.
-import { fmtP, fmtPct, fmtScore, fmtShare, fmtSigned, MISSING } from '../format.js';
+import { fmtInt, fmtP, fmtPct, fmtScore, fmtShare, fmtSigned, MISSING } from '../format.js';
 import type { PairwiseRow, PositionBias, Report } from '../model.js';
 
 export interface ScoreViewCell {
@@ -19,6 +19,12 @@ export interface ScoreViewRow {
   cells: ScoreViewCell[];
   avg: ScoreViewCell;
   n: number;
+}
+
+/** A metric's scale as "1–10" / "0–100" (no padding zeros: it is a range, not a score). */
+export function fmtScale(scale: { min: number; max: number }): string {
+  const n = (v: number): string => String(Number(v.toFixed(2)));
+  return `${n(scale.min)}\u2013${n(scale.max)}`;
 }
 
 /** The abbreviation a metric id is shown as (the id itself when unknown). */
@@ -129,9 +135,9 @@ export function positionBiasView(report: Report, row: PositionBias, missing = MI
 }
 
 /** Counts as label/value pairs in a fixed order (tokens are what cost money). */
-export function countRows(report: Report): { key: string; label: string; value: number }[] {
+export function countRows(report: Report): { key: string; label: string; value: number; text: string }[] {
   const c = report.counts;
-  return [
+  const rows: { key: keyof Report['counts']; label: string; value: number }[] = [
     { key: 'responses', label: 'Responses', value: c.responses },
     { key: 'responseErrors', label: 'Response errors', value: c.responseErrors },
     { key: 'invalidFormat', label: 'Invalid format', value: c.invalidFormat },
@@ -147,6 +153,7 @@ export function countRows(report: Report): { key: string; label: string; value: 
     { key: 'promptTokens', label: 'Prompt tokens', value: c.promptTokens },
     { key: 'completionTokens', label: 'Completion tokens', value: c.completionTokens },
   ];
+  return rows.map((r) => ({ ...r, text: fmtInt(r.value) }));
 }
 
 /** Conventions as label/text pairs, in the order the Report declares them. */

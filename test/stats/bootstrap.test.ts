@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { bootstrap, bootstrapMeanCi } from '../../src/stats/bootstrap.js';
+import { createRng } from '../../src/stats/rng.js';
+
+function normalSample(n: number, seed: number): number[] {
+  const r = createRng(seed);
+  return Array.from({ length: n }, () => {
+    // Box–Muller: enough to produce a roughly normal test population.
+    const u = 1 - r.next();
+    const v = r.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  });
+}
+
+describe('bootstrapMeanCi', () => {
+  it('is reproducible for a seed and changes with the seed', () => {
+    const xs = normalSample(50, 3);
+    expect(bootstrapMeanCi(xs, { seed: 9 })).toEqual(bootstrapMeanCi(xs, { seed: 9 }));
+    expect(bootstrapMeanCi(xs, { seed: 9 })).not.toEqual(bootstrapMeanCi(xs, { seed: 10 }));
+  });
+
+  it('is close to the normal-theory interval for a large sample', () => {
+    const xs = normalSample(400, 11);
+    const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+    const half = (1.96 * sd) / Math.sqrt(xs.length);
+    const [lo, hi] = bootstrapMeanCi(xs) as [number, number];
+    expect(lo).toBeLessThan(m);
+    expect(hi).toBeGreaterThan(m);
+    expect((hi - lo) / (2 * half)).toBeGreaterThan(0.85);
+    expect((hi - lo) / (2 * half)).toBeLessThan(1.15);
+  });
+
+  it('collapses for constant data and is null when empty', () => {
+    expect(bootstrapMeanCi([4, 4, 4])).toEqual([4, 4]);
+    expect(bootstrapMeanCi([])).toBeNull();
+    expect(() => bootstrapMeanCi([1], { resamples: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('bootstrap (generic statistic)', () => {
+  it('agrees with the specialised mean for the same seed', () => {
+    const xs = normalSample(30, 5);
+    const generic = bootstrap(xs, (s) => s.reduce((a, b) => a + b, 0) / s.length, { seed: 'x', resamples: 500 });
+    const special = bootstrapMeanCi(xs, { seed: 'x', resamples: 500 }) as [number, number];
+    expect(generic?.replicates.length).toBe(500);
+    expect(generic?.ci[0]).toBeCloseTo(special[0], 12);
+    expect(generic?.ci[1]).toBeCloseTo(special[1], 12);
+  });
+
+  it('resamples only items that exist', () => {
+    const out = bootstrap(['a', 'b'], (s) => s.filter((v) => v === 'a').length, { resamples: 200 });
+    expect(out).not.toBeNull();
+    const reps = [...(out?.replicates ?? [])];
+    expect(Math.min(...reps)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...reps)).toBeLessThanOrEqual(2);
+    expect(new Set(reps).size).toBe(3);
+  });
+});
