@@ -37,13 +37,15 @@ export interface PairwiseRow {
   win: number;
   loss: number;
   tie: number;
+  /** Percent (0–100), like every *Pct field and net below. */
   winPct: number;
   lossPct: number;
   tiePct: number;
-  /** win% − loss% */
+  /** win% − loss%, in percentage points */
   net: number;
-  /** wins / (wins + losses), null with no decisive comparison */
+  /** wins / (wins + losses) as a fraction (0–1), null with no decisive comparison */
   decisive: number | null;
+  /** Wilson 95% interval of the decisive rate, as fractions (0–1) */
   decisiveCi95: [number, number] | null;
   p: number;
   /** log10 of p, exact even when p underflows a double */
@@ -52,7 +54,7 @@ export interface PairwiseRow {
   log10pHolm: number;
   /** Comparisons with no usable verdict (excluded from n). */
   failures: number;
-  /** Length-controlled win rate (logistic regression on length difference). */
+  /** Length-controlled win rate (0–1; logistic regression on length difference). */
   lengthControlled: { winRate: number; lengthCoef: number } | null;
 }
 
@@ -61,9 +63,9 @@ export interface PositionBias {
   metric: string;
   /** Pairs judged in both orders. */
   pairs: number;
-  /** Share of pairs whose verdict survives the swap. */
+  /** Share (0–1) of pairs whose verdict survives the swap. */
   consistency: number | null;
-  /** Share of decisive single-order verdicts that favour position A. */
+  /** Share (0–1) of single-order verdicts won by the answer shown as A. */
   firstPositionWinRate: number | null;
 }
 

@@ -19,3 +19,4 @@ export * from './bias.js';
 export * from './bradley-terry.js';
 export * from './power.js';
 export * from './format.js';
+export * from './alpha-moments.js';

@@ -121,6 +121,13 @@ describe('LaTeX', () => {
     expect(tex).toContain('$4.96\\times10^{-10}$');
     expect(tex).toContain('$5.01\\times10^{-603}$');
   });
+
+  it('writes a negative net win rate with a real minus sign', () => {
+    const r = sampleReport();
+    r.pairwise[0]!.net = -3;
+    expect(renderLatex(r)).toContain(' & $-$3.0 & ');
+    expect(renderMarkdown(r)).toContain(' | -3.0 | ');
+  });
 });
 
 describe('HTML', () => {
@@ -178,6 +185,25 @@ describe('helpers', () => {
     expect(tickValues(0, 100)).toEqual([0, 20, 40, 60, 80, 100]);
     expect(tickValues(1, 5)).toEqual([1, 2, 3, 4, 5]);
     expect(tickValues(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  });
+});
+
+describe('sparse reports', () => {
+  it('renders every format without pairwise or position-bias rows, and leaves those sections out', () => {
+    const r = sampleReport();
+    r.pairwise = [];
+    r.positionBias = [];
+    r.leaderboard[2]!.scores.cn = { mean: null, n: 0, sd: null, ci95: null, failures: 120 };
+    r.leaderboard[2]!.avg = null;
+    expect(renderMarkdown(r)).not.toContain('## Pairwise');
+    expect(renderMarkdown(r)).toContain('| Video LLaMA | 5.00 | 5.50 | \u2013 | \u2013 | 120 |');
+    expect(renderLatex(r)).not.toContain('tab:rolejudge-pairwise');
+    expect(renderLatex(r)).toContain('Video LLaMA & 5.00 & 5.50 & -- & -- & 120');
+    const html = renderHtml(r);
+    expect(html).not.toContain('id="pairwise-table"');
+    expect(html).not.toContain('id="position-bias-table"');
+    expect(html).toContain('no valid score');
+    expect(lines(renderPairwiseCsv(r))).toHaveLength(1);
   });
 });
 

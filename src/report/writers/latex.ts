@@ -31,7 +31,7 @@ export function escapeLatex(text: string): string {
 function texNumber(s: string): string {
   const sci = /^(\d\.\d+)e([+-])(\d+)$/.exec(s);
   if (sci) return sci[3] === '0' ? `$${sci[1]}$` : `$${sci[1]}\\times10^{${sci[2] === '-' ? '-' : ''}${sci[3]}}$`;
-  if (s.startsWith('-')) return `$-$${s.slice(1)}`;
+  if (/^-\d/.test(s)) return `$-$${s.slice(1)}`;
   return s;
 }
 

@@ -89,7 +89,7 @@ export function metricChart(report: Report, metric: MetricInfo, index: number): 
     );
     let end = x(mean);
     const ci = cell?.ci95;
-    if (ci) {
+    if (ci && Number.isFinite(ci[0]) && Number.isFinite(ci[1])) {
       const [lo, hi] = [x(ci[0]), x(ci[1])];
       end = Math.max(end, hi);
       parts.push(

@@ -1,0 +1,184 @@
+// Streaming pass over a run directory: each record is read once and folded
+// into per-cell accumulators, so memory grows with samples × models × metrics,
+// never with the number of judgments or rounds.
+import type { RunStore } from '../store/run.js';
+import type { Comparison, Judgment } from '../types.js';
+import { ScoreAccumulator, type Moments } from '../stats/index.js';
+import { judgmentKey, comparisonKey } from '../store/run.js';
+import type { Counts } from './model.js';
+
+const SEP = '\u0000';
+
+
+export interface ScoreCellData {
+  acc: ScoreAccumulator;
+  failures: number;
+  /** sampleId → answer length (for the length/score correlation). */
+  chars: Map<string, number>;
+}
+
+export interface PairCellData {
+  /** sampleId → [sum of credits over rounds, rounds] */
+  credits: Map<string, [number, number]>;
+  failures: number;
+  /** sampleId → [candidate chars, baseline chars] */
+  chars: Map<string, [number, number]>;
+}
+
+export interface PositionCell {
+  pairs: number;
+  consistent: number;
+  verdicts: number;
+  firstWins: number;
+}
+
+export interface Collected {
+  models: Set<string>;
+  metrics: Set<string>;
+  judges: Set<string>;
+  scores: Map<string, ScoreCellData>; // model␀metric
+  /** metric → unit(sample␀model) → judge → [sum, n] : for between-judge agreement */
+  judgeMeans: Map<string, Map<string, Map<string, [number, number]>>>;
+  /** metric → unit(sample␀model␀judge) → moments over rounds : between-round agreement */
+  roundMoments: Map<string, Map<string, Moments>>;
+  pairs: Map<string, PairCellData>; // candidate␀baseline␀metric␀judge
+  position: Map<string, PositionCell>; // judge␀metric
+  counts: Counts;
+  duplicates: number;
+}
+
+export const cellKey = (...parts: string[]) => parts.join(SEP);
+export const splitKey = (k: string) => k.split(SEP);
+
+function emptyCounts(): Counts {
+  return {
+    responses: 0,
+    responseErrors: 0,
+    invalidFormat: 0,
+    judgments: 0,
+    judgmentFailures: 0,
+    parseFailures: 0,
+    judgeErrors: 0,
+    emptyAnswers: 0,
+    comparisons: 0,
+    comparisonFailures: 0,
+    selfIdFlags: 0,
+    calls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+  };
+}
+
+function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+}
+
+export async function collect(store: RunStore): Promise<Collected> {
+  const c: Collected = {
+    models: new Set(),
+    metrics: new Set(),
+    judges: new Set(),
+    scores: new Map(),
+    judgeMeans: new Map(),
+    roundMoments: new Map(),
+    pairs: new Map(),
+    position: new Map(),
+    counts: emptyCounts(),
+    duplicates: 0,
+  };
+  for await (const r of store.responses()) {
+    c.counts.responses++;
+    if (r.error) c.counts.responseErrors++;
+    else if (!r.format.valid) c.counts.invalidFormat++;
+    if (r.via === 'network') c.counts.calls++;
+    c.counts.promptTokens += r.usage?.prompt ?? 0;
+    c.counts.completionTokens += r.usage?.completion ?? 0;
+  }
+  // A log holds one record per key; a key seen twice means a damaged or
+  // hand-merged run, and counting it twice would bias every figure.
+  const seen = new Set<string>();
+  for await (const j of store.judgments()) {
+    const k = judgmentKey(j);
+    if (seen.has(k)) {
+      c.duplicates++;
+      continue;
+    }
+    seen.add(k);
+    addJudgment(c, j);
+  }
+  seen.clear();
+  for await (const x of store.comparisons()) {
+    const k = comparisonKey(x);
+    if (seen.has(k)) {
+      c.duplicates++;
+      continue;
+    }
+    seen.add(k);
+    addComparison(c, x);
+  }
+  return c;
+}
+
+function addJudgment(c: Collected, j: Judgment): void {
+  c.models.add(j.model);
+  c.metrics.add(j.metric);
+  c.judges.add(j.judge);
+  c.counts.judgments++;
+  c.counts.calls += j.mode === 'offline' ? 0 : j.attempts;
+  c.counts.promptTokens += j.usage?.prompt ?? 0;
+  c.counts.completionTokens += j.usage?.completion ?? 0;
+  if (j.selfId.length) c.counts.selfIdFlags++;
+  if (j.failure) {
+    c.counts.judgmentFailures++;
+    if (j.failure.kind === 'parse') c.counts.parseFailures++;
+    else if (j.failure.kind === 'error') c.counts.judgeErrors++;
+    else if (j.failure.kind === 'empty-answer') c.counts.emptyAnswers++;
+  }
+  const cell = getOr(c.scores, cellKey(j.model, j.metric), () => ({ acc: new ScoreAccumulator(), failures: 0, chars: new Map() }));
+  if (j.failure) cell.failures++;
+  cell.acc.add(j.sampleId, j.judge, j.round, j.score);
+  if (j.score === null) return;
+  cell.chars.set(j.sampleId, j.answerChars);
+  const jm = getOr(getOr(getOr(c.judgeMeans, j.metric, () => new Map()), cellKey(j.sampleId, j.model), () => new Map()), j.judge, () => [0, 0] as [number, number]);
+  jm[0] += j.score;
+  jm[1]++;
+  const rm = getOr(getOr(c.roundMoments, j.metric, () => new Map()), cellKey(j.sampleId, j.model, j.judge), () => ({ n: 0, sum: 0, sumSq: 0 }));
+  rm.n++;
+  rm.sum += j.score;
+  rm.sumSq += j.score * j.score;
+}
+
+function addComparison(c: Collected, x: Comparison): void {
+  c.metrics.add(x.metric);
+  c.judges.add(x.judge);
+  c.counts.comparisons++;
+  for (const o of x.orders) {
+    c.counts.calls += o.sent ? o.attempts : 0;
+    c.counts.promptTokens += o.usage?.prompt ?? 0;
+    c.counts.completionTokens += o.usage?.completion ?? 0;
+  }
+  const cell = getOr(c.pairs, cellKey(x.candidate, x.baseline, x.metric, x.judge), () => ({ credits: new Map(), failures: 0, chars: new Map() }));
+  if (x.credit === null) {
+    c.counts.comparisonFailures++;
+    cell.failures++;
+  } else {
+    const cr = getOr(cell.credits, x.sampleId, () => [0, 0] as [number, number]);
+    cr[0] += x.credit;
+    cr[1]++;
+    cell.chars.set(x.sampleId, [x.candidateChars, x.baselineChars]);
+  }
+  const pos = getOr(c.position, cellKey(x.judge, x.metric), () => ({ pairs: 0, consistent: 0, verdicts: 0, firstWins: 0 }));
+  for (const o of x.orders) {
+    if (o.verdict === null) continue;
+    pos.verdicts++;
+    if (o.verdict === 'A') pos.firstWins++;
+  }
+  const ab = x.orders.find((o) => o.order === 'AB');
+  const ba = x.orders.find((o) => o.order === 'BA');
+  if (ab?.outcome && ba?.outcome) {
+    pos.pairs++;
+    if (ab.outcome === ba.outcome) pos.consistent++;
+  }
+}

@@ -1,0 +1,54 @@
+// The report stage: stream the run directory, compute, write six files.
+import { basename, join } from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import { loadRubric } from '../judge/rubric.js';
+import { RunStore } from '../store/run.js';
+import { VERSION } from '../version.js';
+import { buildReport } from './aggregate.js';
+import { collect } from './collect.js';
+import type { MetricInfo, Report } from './model.js';
+import { writeReport } from './writers/index.js';
+
+export interface ReportResult {
+  report: Report;
+  dir: string;
+  files: string[];
+  duplicates: number;
+}
+
+function metricInfoFrom(rubricsDir: string): (id: string) => MetricInfo {
+  return (id) => {
+    try {
+      const r = loadRubric(rubricsDir, id);
+      return { id, name: r.name, abbr: r.abbr, scale: r.scale };
+    } catch {
+      // A run may outlive its rubric files; the report still names the metric.
+      return { id, name: id, abbr: id, scale: { min: 0, max: 0 } };
+    }
+  };
+}
+
+export async function makeReport(loaded: LoadedConfig, runDirOverride?: string): Promise<ReportResult> {
+  const { config } = loaded;
+  const runDir = runDirOverride ?? join(config.run.outputDir, config.run.id);
+  const store = new RunStore(runDir);
+  const manifest = store.readManifest();
+  if (!manifest) throw new Error(`no run at ${runDir} (run.json missing): run generate/score/compare first`);
+  const collected = await collect(store);
+  const info = metricInfoFrom(config.rubricsDir);
+  const report = buildReport(collected, {
+    rolejudgeVersion: VERSION,
+    runId: manifest.runId,
+    configHash: manifest.configHash,
+    generatedFrom: `${basename(config.run.outputDir)}/${basename(runDir)}`,
+    seed: manifest.seed,
+    combine: config.compare.combine,
+    modelOrder: config.models.map((m) => m.name),
+    metricInfo: info,
+    metricOrder: config.rubrics,
+    pairs: config.compare.candidates.flatMap((c) => config.compare.baselines.filter((b) => b !== c).map((b) => [c, b] as [string, string])),
+  });
+  const dir = join(config.run.reportsDir, manifest.runId);
+  const files = await writeReport(report, dir);
+  return { report, dir, files, duplicates: collected.duplicates };
+}
