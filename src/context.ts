@@ -6,6 +6,7 @@ import { RunStore } from './store/run.js';
 import { Provider } from './provider/index.js';
 import { VERSION } from './version.js';
 import type { DryRunTally, JudgeOverrides } from './judging/ask.js';
+import type { ChatRequest } from './provider/types.js';
 
 export interface StageContext {
   loaded: LoadedConfig;
@@ -18,6 +19,12 @@ export interface StageContext {
   judgeOverrides: JudgeOverrides;
   /** Set by --dry-run: judge calls are tallied here instead of made, and no record is written. */
   dryRun?: DryRunTally;
+  /**
+   * Set in batch mode's collection pass: every first-attempt request is handed
+   * here instead of sent, and no record is written. The batch results are then
+   * put in the cache and the stage reruns normally, answered from the cache.
+   */
+  collect?: (req: ChatRequest) => void | Promise<void>;
   log: (msg: string) => void;
 }
 

@@ -19,13 +19,15 @@ export class Progress {
   private cached = 0;
   private tokens = 0;
   private readonly start = Date.now();
-  private last = 0;
+  private last: number;
   private readonly tty: boolean;
   private readonly stream: NodeJS.WriteStream;
 
   constructor(private readonly opts: ProgressOptions) {
     this.stream = opts.stream ?? process.stderr;
     this.tty = Boolean(this.stream.isTTY) && !process.env.CI;
+    // Plain lines start after one interval: a short stage prints only its final line.
+    this.last = this.tty ? 0 : this.start;
   }
 
   tick(d: { error?: boolean; cached?: boolean; tokens?: number } = {}): void {

@@ -104,7 +104,7 @@ export async function compare(
           }
           throw err;
         }
-        if (ctx.dryRun) return;
+        if (ctx.dryRun || ctx.collect) return;
         if (opts.retryFailed) {
           let m = replaced.get(c.judge);
           if (!m) replaced.set(c.judge, (m = new Map()));

@@ -99,6 +99,7 @@ async function generateModel(ctx: StageContext, samples: Sample[], model: ModelC
             summary.stoppedByBudget = true;
             return;
           }
+          if (rec === 'skip') return;
           writer.append(rec);
           summary.written++;
           if (rec.error) summary.errors++;
@@ -114,13 +115,13 @@ async function generateModel(ctx: StageContext, samples: Sample[], model: ModelC
   return summary;
 }
 
-async function generateOne(ctx: StageContext, model: ModelConfig, s: Sample): Promise<ResponseRecord | 'budget'> {
+async function generateOne(ctx: StageContext, model: ModelConfig, s: Sample): Promise<ResponseRecord | 'budget' | 'skip'> {
   let frames: ResponseRecord['frames'] = null;
   try {
     const scene = await sceneFor(ctx, model, s);
     frames = scene.manifest;
     const messages = buildMessages(model, s, scene.parts);
-    const res = await ctx.provider.chat({
+    const req = {
       endpoint: {
         name: model.name,
         baseUrl: model.baseUrl!,
@@ -133,7 +134,12 @@ async function generateOne(ctx: StageContext, model: ModelConfig, s: Sample): Pr
       params: model.params,
       key: `generate:${s.id}`,
       noCache: ctx.noCache,
-    });
+    };
+    if (ctx.collect) {
+      await ctx.collect(req);
+      return 'skip';
+    }
+    const res = await ctx.provider.chat(req);
     return toRecord(model, s.id, res.content, {
       usage: res.usage,
       latencyMs: res.latencyMs,

@@ -6,16 +6,27 @@ import type { Sample, Verdict } from '../types.js';
 import type { Scale } from './rubric-schema.js';
 
 /** Bump when the scoring below changes, so cached offline judgments are redone. */
-export const OFFLINE_VERSION = '1';
+export const OFFLINE_VERSION = '2';
 
 /**
  * Share of the caption in the overlap, by metric id. Grounding metrics are
  * about the scene, so they lean on the caption; the rest lean on the
  * reference answers. When one source is missing the other takes all weight.
  */
+// How much each metric leans on the scene (caption) rather than the references.
+// Only a rough mapping of what each metric is about; the proxy stays a proxy.
 const CAPTION_WEIGHT: Record<string, number> = {
   veg: 0.8,
   'video-text-relevance': 0.8,
+  spc: 0.4,
+  'knowledge-hallucination': 0.5,
+  'instruction-adherence': 0.3,
+  'tone-consistency': 0.35,
+  'character-consistency': 0.25,
+  'human-likeness': 0.15,
+  'utterance-fluency': 0.1,
+  cn: 0.1,
+  'response-accuracy': 0,
 };
 const DEFAULT_CAPTION_WEIGHT = 0.2;
 

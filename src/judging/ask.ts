@@ -104,7 +104,7 @@ export async function ask<T>(ctx: StageContext, q: Question<T>, overrides: Judge
   const params = judgeParams(q.judge);
   const messages = firstMessages(q);
   const out: Asked<T> = { value: null, raw: [], attempts: 0, usage: null, latencyMs: null, sent: null };
-  if (ctx.dryRun) {
+  if (ctx.dryRun || ctx.collect) {
     const req = {
       endpoint,
       messages,
@@ -113,13 +113,14 @@ export async function ask<T>(ctx: StageContext, q: Question<T>, overrides: Judge
       noCache: ctx.noCache || Boolean(q.noCache),
       ...(q.responseFormat && q.judge.structuredOutput ? { responseFormat: q.responseFormat } : {}),
     };
-    if (!req.noCache && (await ctx.provider.isCached(req))) ctx.dryRun.cached++;
+    if (ctx.collect) await ctx.collect(req);
+    else if (!req.noCache && (await ctx.provider.isCached(req))) ctx.dryRun!.cached++;
     else {
-      ctx.dryRun.calls++;
-      ctx.dryRun.promptTokens += estimateTokens(messages);
-      ctx.dryRun.completionTokens += q.judge.maxTokens;
+      ctx.dryRun!.calls++;
+      ctx.dryRun!.promptTokens += estimateTokens(messages);
+      ctx.dryRun!.completionTokens += q.judge.maxTokens;
     }
-    out.failure = { kind: 'error', message: 'dry run: not asked' };
+    out.failure = { kind: 'error', message: 'not asked (dry run or batch collection)' };
     return out;
   }
   let lastError = '';

@@ -80,7 +80,7 @@ export async function listwiseScore(
       async (job) => {
         try {
           const out = await judgeList(ctx, rubric, metrics.map((m) => m.key), job, models, responses, settings);
-          if (!ctx.dryRun) out.forEach(emit);
+          if (!ctx.dryRun && !ctx.collect) out.forEach(emit);
         } catch (err) {
           if (err instanceof BudgetStop) summary.stoppedByBudget = true;
           else throw err;

@@ -84,7 +84,7 @@ export async function score(
       async (job) => {
         try {
           const j = await judgeOne(ctx, job, settings);
-          if (!ctx.dryRun) emit(j);
+          if (!ctx.dryRun && !ctx.collect) emit(j);
         } catch (err) {
           if (err instanceof BudgetStop) summary.stoppedByBudget = true;
           else throw err;
