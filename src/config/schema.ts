@@ -57,8 +57,6 @@ export const ScoreSchema = z
     /** Reproduce EBM-RL's convention: empty answers and unparsed replies count as 0. */
     zeroOnFailure: z.boolean().default(false),
     maxParseRetries: z.number().int().min(0).max(10).default(2),
-    /** Score several metrics in one judge call (cheaper; off for fidelity). */
-    multiMetric: z.boolean().default(false),
   })
   .strict();
 
