@@ -1,4 +1,5 @@
 import { compare } from '../compare/compare.js';
+import { withBatch } from '../batch/with-batch.js';
 import { planJudging } from '../judging/setup.js';
 import { list } from './options.js';
 import { contextFrom, loadFromArgv, loadSelectedSamples, printDryRun, selectionFrom, type Argv } from './setup.js';
@@ -23,7 +24,7 @@ export default async function compareCommand(argv: Argv): Promise<number> {
       ...(list(argv.judges) ? { judges: list(argv.judges) } : {}),
       ...(argv.rounds !== undefined ? { rounds: Number(argv.rounds) } : {}),
     });
-    const s = await compare(ctx, samples, pairs, plan, { retryFailed: Boolean(argv['retry-failed']) });
+    const s = await withBatch(ctx, argv, 'compare', (c) => compare(c, samples, pairs, plan, { retryFailed: Boolean(argv['retry-failed']) }));
     if (ctx.dryRun) {
       printDryRun(ctx, `compare, ${s.planned - s.skipped} comparisons to make, ${s.skipped} already recorded`);
       return 0;

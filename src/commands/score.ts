@@ -1,4 +1,5 @@
 import { score } from '../score/score.js';
+import { withBatch } from '../batch/with-batch.js';
 import { planJudging } from '../judging/setup.js';
 import { list } from './options.js';
 import { contextFrom, loadFromArgv, loadSelectedSamples, printDryRun, selectionFrom, selectModels, type Argv } from './setup.js';
@@ -16,7 +17,7 @@ export default async function scoreCommand(argv: Argv): Promise<number> {
       ...(list(argv.judges) ? { judges: list(argv.judges) } : {}),
       ...(argv.rounds !== undefined ? { rounds: Number(argv.rounds) } : {}),
     });
-    const s = await score(ctx, samples, models, plan, { retryFailed: Boolean(argv['retry-failed']) });
+    const s = await withBatch(ctx, argv, 'score', (c) => score(c, samples, models, plan, { retryFailed: Boolean(argv['retry-failed']) }));
     if (ctx.dryRun) {
       printDryRun(ctx, `score, ${s.planned - s.skipped} judgments to make, ${s.skipped} already recorded`);
       return 0;

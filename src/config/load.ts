@@ -127,6 +127,8 @@ export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The run id is left out: shards of one config run under different ids and must agree. */
 export function configHash(config: Config): string {
-  return sha256(canonicalJson(config)).slice(0, 16);
+  const { id: _id, ...run } = config.run;
+  return sha256(canonicalJson({ ...config, run })).slice(0, 16);
 }

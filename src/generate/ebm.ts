@@ -3,6 +3,7 @@
 // real outputs also leave tags unclosed at the end or drop the opening <answer>.
 // Malformed output is parsed as far as it goes and flagged, never dropped.
 import type { EbmSections, FormatCheck } from '../types.js';
+import { removeHidden } from '../judge/answer.js';
 
 type Section = keyof EbmSections;
 
@@ -43,10 +44,11 @@ function findSection(raw: string, section: Section, names: string[]): Found | nu
   return { section, open: open.index, start, end, closed: false };
 }
 
-/** Strip wrapping quotes the models add around an answer ("…"), keep inner ones. */
+/** Strip wrapping quotes the models add around an answer ("…"). Only one pair:
+ * `"Hi," she said. "Run!"` also starts and ends with a quote but is not wrapped. */
 function unquote(s: string): string {
   const t = s.trim();
-  if (t.length >= 2 && /^["“]/.test(t) && /["”]$/.test(t)) return t.slice(1, -1).trim();
+  if (t.length >= 2 && /^["“]/.test(t) && /["”]$/.test(t) && !/["“”]/.test(t.slice(1, -1))) return t.slice(1, -1).trim();
   return t;
 }
 
@@ -110,7 +112,8 @@ export function parsePlainOutput(raw: string): EbmParse {
   if (ANY_TAG.test(answer)) {
     ANY_TAG.lastIndex = 0;
     const ebm = parseEbmOutput(raw);
-    answer = ebm.answer || answer.replace(ANY_TAG, '').trim();
+    // Reasoning a plain model wrapped in tags is not its answer: drop hidden sections.
+    answer = ebm.answer || removeHidden(raw).trim();
     flags.push('unexpected-tags');
   }
   ANY_TAG.lastIndex = 0;

@@ -19,6 +19,19 @@ export interface CacheEntry {
 }
 
 const SEGMENT = /^cache-.*\.jsonl$/;
+// Lines are gathered and written in chunks: one write per entry costs a
+// syscall and a callback each, which dominates when thousands finish at once.
+const FLUSH_BYTES = 1 << 20;
+
+interface Writer {
+  stream: WriteStream;
+  file: number;
+  offset: number;
+  batch: Buffer[];
+  batchBytes: number;
+  batchSeqs: Map<string, number>;
+  scheduled: boolean;
+}
 
 export class DiskCache {
   private readonly index = new SlotIndex();
@@ -27,7 +40,7 @@ export class DiskCache {
   /** Entries written but not yet flushed to the segment, by hash. */
   private readonly pending = new Map<string, { seq: number; entry: CacheEntry }>();
   private seq = 0;
-  private writer: { stream: WriteStream; file: number; offset: number } | null = null;
+  private writer: Writer | null = null;
   private writeError: Error | null = null;
 
   private constructor(readonly dir: string) {}
@@ -80,8 +93,28 @@ export class DiskCache {
     this.pending.set(h, { seq, entry: { h, content, usage, finishReason, sent } });
     this.index.set(h, w.file, w.offset, line.length - 1);
     w.offset += line.length;
-    w.stream.write(line, (err) => {
-      if (!err && this.pending.get(h)?.seq === seq) this.pending.delete(h);
+    w.batch.push(line);
+    w.batchBytes += line.length;
+    w.batchSeqs.set(h, seq);
+    if (w.batchBytes >= FLUSH_BYTES) this.flush(w);
+    else if (!w.scheduled) {
+      w.scheduled = true;
+      setImmediate(() => this.flush(w));
+    }
+  }
+
+  private flush(w: Writer): void {
+    w.scheduled = false;
+    if (w.batch.length === 0) return;
+    const chunk = Buffer.concat(w.batch, w.batchBytes);
+    const seqs = w.batchSeqs;
+    w.batch = [];
+    w.batchBytes = 0;
+    w.batchSeqs = new Map();
+    w.stream.write(chunk, (err) => {
+      if (err) return;
+      // Only drop the in-memory copy if no newer put of that hash is waiting.
+      for (const [h, seq] of seqs) if (this.pending.get(h)?.seq === seq) this.pending.delete(h);
     });
   }
 
@@ -89,7 +122,10 @@ export class DiskCache {
   async close(): Promise<void> {
     const w = this.writer;
     this.writer = null;
-    if (w) await new Promise<void>((resolve) => w.stream.end(resolve));
+    if (w) {
+      this.flush(w);
+      await new Promise<void>((resolve) => w.stream.end(resolve));
+    }
     this.pending.clear();
     const handles = [...this.handles.values()];
     this.handles.clear();
@@ -97,7 +133,7 @@ export class DiskCache {
     if (this.writeError) throw this.writeError;
   }
 
-  private startSegment(): { stream: WriteStream; file: number; offset: number } {
+  private startSegment(): Writer {
     const name = `cache-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.jsonl`;
     const file = this.files.push(join(this.dir, name)) - 1;
     // 'wx': a name collision must fail rather than interleave two writers.
@@ -105,7 +141,7 @@ export class DiskCache {
     stream.on('error', (err) => {
       this.writeError = err;
     });
-    this.writer = { stream, file, offset: 0 };
+    this.writer = { stream, file, offset: 0, batch: [], batchBytes: 0, batchSeqs: new Map(), scheduled: false };
     return this.writer;
   }
 

@@ -20,6 +20,8 @@ import {
 } from './params.js';
 import { retryDelay, seededRandom, sleep, type BackoffConfig } from './retry.js';
 import type { ChatRequest, ChatResult, ProviderOptions, ProviderStats } from './types.js';
+import type { Endpoint } from './types.js';
+import type OpenAI from 'openai';
 
 export class Provider {
   private readonly opts: Required<Pick<ProviderOptions, 'timeoutMs' | 'maxRetries'>> & ProviderOptions;
@@ -96,6 +98,36 @@ export class Provider {
     } finally {
       this.inflight.delete(hash);
     }
+  }
+
+  /**
+   * The Batch API line for a request: custom_id is the cache hash and body is
+   * exactly what fetch() would put on the wire for the first attempt, so a
+   * batch answer is the same draw an online call would have been.
+   */
+  batchLine(req: ChatRequest): { customId: string; body: Record<string, unknown>; sent: SentParams } {
+    validateEndpoint(req.endpoint);
+    const ep = req.endpoint;
+    const rf = responseFormatOf(req);
+    const params = applyAdaptation(staticParams(ep, req.params), this.adaptations.get(modelKey(ep)));
+    const body = { model: ep.model, messages: req.messages, ...params, ...(rf ? { response_format: rf } : {}) };
+    return { customId: requestHash(req), body, sent: sentOf(ep.model, params, rf) };
+  }
+
+  /** Record an answer obtained outside chat() (a batch result) exactly as an online call would. */
+  async ingest(
+    hash: string,
+    r: { content: string; usage: ChatResult['usage']; finishReason: string | null; sent: SentParams },
+  ): Promise<void> {
+    const cache = await this.openCache();
+    if (!cache) throw new Error('cannot ingest results: the response cache is disabled');
+    cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
+  }
+
+  /** The pooled SDK client of an endpoint (Files/Batches API) and the secret to redact. */
+  batchClient(ep: Endpoint): { client: OpenAI; secret: string | undefined } {
+    validateEndpoint(ep);
+    return this.clients.get(ep);
   }
 
   /** Flush the cache segment. The Provider may still be used afterwards. */

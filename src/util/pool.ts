@@ -9,21 +9,28 @@ export async function runPool<T>(
   shouldStop: () => boolean = () => false,
 ): Promise<void> {
   const running = new Set<Promise<void>>();
-  let failure: unknown = null;
+  let failed = false;
+  let failure: unknown;
   for await (const job of jobs as AsyncIterable<T>) {
-    if (failure !== null || shouldStop()) break;
-    const p: Promise<void> = worker(job).then(
-      () => {
-        running.delete(p);
-      },
-      (err) => {
-        running.delete(p);
-        if (failure === null) failure = err;
-      },
-    );
+    if (failed || shouldStop()) break;
+    // Through a then(), so a worker that throws synchronously is handled like a rejection.
+    const p: Promise<void> = Promise.resolve()
+      .then(() => worker(job))
+      .then(
+        () => {
+          running.delete(p);
+        },
+        (err: unknown) => {
+          running.delete(p);
+          if (!failed) {
+            failed = true;
+            failure = err;
+          }
+        },
+      );
     running.add(p);
     if (running.size >= inflight) await Promise.race(running);
   }
   await Promise.all(running);
-  if (failure !== null) throw failure;
+  if (failed) throw failure;
 }

@@ -80,15 +80,22 @@ function lastUserLine(body: any): string {
   return lines[lines.length - 1]?.replace(/^[^:]*: /, '') ?? '';
 }
 
+/** A per-model style mark in the answer, so tests can tell whose answer a judge saw without naming the model. */
+export function styleMark(modelId: string): string {
+  return `~${createHash('sha256').update(modelId).digest('hex').slice(0, 8)}~`;
+}
+
 function generateReply(body: any, ebm: boolean): string {
   const { system } = promptParts(body);
   const name = characterName(system);
   const frames = imageParts(body).length;
   const heard = lastUserLine(body).slice(0, 60);
-  const answer = `Listen well: about "${heard}" - I will handle it my own way, as ${name} always does.`;
+  const answer = `Listen well: about "${heard}" - I will handle it my own way, as ${name} always does. ${styleMark(String(body?.model))}`;
   if (!ebm) return answer;
+  // The released EBM-RL outputs tag perception <vision>; give some scenes that spelling.
+  const tag = frames === 4 ? 'vision' : 'perception';
   return (
-    `<perception>${PERCEPTION_MARK} ${frames} frames of the scene.</perception>\n` +
+    `<${tag}>${PERCEPTION_MARK} ${frames} frames of the scene.</${tag}>\n` +
     `<think>${THINK_MARK} the user is worried; stay in role.</think>\n` +
     `<answer>${answer}</answer>`
   );
@@ -142,4 +149,23 @@ export function roleplayReply(body: any, opts: RoleplayOptions = {}): FakeReply 
 
 export function roleplayHandler(opts: RoleplayOptions = {}): FakeHandler {
   return (body) => roleplayReply(body, opts);
+}
+
+// Reading judge prompts back in tests.
+
+/** The played character's name as the judge prompt states it. */
+export function characterOf(prompt: string): string | null {
+  return /^## (?:The character played by the models?|Character profile)\n([^:\n]+):/m.exec(prompt)?.[1] ?? null;
+}
+
+/** The metric a pointwise or pairwise prompt asks about, by its display name ("Visual Evidence Grounding"). */
+export function criterionOf(prompt: string): string | null {
+  return /^## (?:Criterion|Metric): (.+?)(?: \([A-Z]+\))?$/m.exec(prompt)?.[1] ?? null;
+}
+
+/** The two answers of a pairwise prompt, as shown in positions A and B. */
+export function pairwiseAnswers(prompt: string): { a: string; b: string } {
+  const a = /^## Response A\n([\s\S]*?)\n## Response B$/m.exec(prompt)?.[1] ?? '';
+  const b = /^## Response B\n([\s\S]*?)\n## /m.exec(prompt)?.[1] ?? '';
+  return { a, b };
 }

@@ -1,0 +1,99 @@
+// Running measured child processes and the bench server.
+import { fork, spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const HOOK = fileURLToPath(new URL('./rusage-hook.mjs', import.meta.url));
+let seq = 0;
+
+/**
+ * Run `node <args>` with the rusage hook preloaded. Resolves with the wall
+ * time seen from outside, the child's own CPU and peak RSS, and its output.
+ * `timeoutMs` bounds every run: a hung child is killed, never waited on forever.
+ */
+export function runNode(args, { env = {}, cwd, timeoutMs = 600_000 } = {}) {
+  const rusageFile = join(tmpdir(), `rolejudge-bench-rusage-${process.pid}-${++seq}.json`);
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, ['--import', HOOK, ...args], {
+      cwd,
+      env: { ...process.env, ...env, BENCH_RUSAGE_FILE: rusageFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const wallMs = performance.now() - start;
+      let usage = null;
+      try {
+        usage = JSON.parse(readFileSync(rusageFile, 'utf8'));
+        rmSync(rusageFile, { force: true });
+      } catch {
+        // killed before its exit handler ran
+      }
+      if (code !== 0 || !usage) {
+        reject(new Error(`node ${args.join(' ')} exited with ${signal ?? code}\n${stderr.slice(-2000)}`));
+        return;
+      }
+      resolve({ wallMs, cpuMs: usage.userMs + usage.systemMs, maxRssMb: usage.maxRssKb / 1024, stdout, stderr });
+    });
+  });
+}
+
+/** The fake OpenAI server in its own process. */
+export async function startServer(latencyMs) {
+  const path = fileURLToPath(new URL('./server.mjs', import.meta.url));
+  const child = fork(path, [], { env: { ...process.env, BENCH_LATENCY_MS: String(latencyMs) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waitFor = (type) =>
+    new Promise((resolve, reject) => {
+      const onMsg = (m) => {
+        if (m.type === type) {
+          child.off('message', onMsg);
+          child.off('exit', onExit);
+          resolve(m);
+        }
+      };
+      const onExit = (code) => reject(new Error(`bench server exited (${code})`));
+      child.on('message', onMsg);
+      child.once('exit', onExit);
+    });
+  const ready = await waitFor('ready');
+  return {
+    port: ready.port,
+    baseUrl: `http://127.0.0.1:${ready.port}/v1`,
+    async reset() {
+      child.send({ cmd: 'reset' });
+      await waitFor('reset');
+    },
+    async stats() {
+      child.send({ cmd: 'stats' });
+      return waitFor('stats');
+    },
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send({ cmd: 'stop' });
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** Linux only: the machine's description for the results file. */
+export function machine() {
+  let cpu = 'unknown';
+  try {
+    cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
+  } catch {
+    // not Linux
+  }
+  return cpu;
+}
