@@ -65,12 +65,20 @@ export class ScoreAccumulator {
     this.add(r.sampleId, r.judge, r.round, r.score);
   }
 
-  /** Per-sample scores (judge means averaged), in insertion order of samples. */
+  /**
+   * Per-sample scores (judge means averaged), ordered by sample id and summed
+   * in judge-name order: floating-point sums then do not depend on the order
+   * records arrived in, so a merged or concurrent run reports identical digits.
+   */
   perSample(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [sampleId, judges] of this.cells) {
+    for (const sampleId of [...this.cells.keys()].sort()) {
+      const judges = this.cells.get(sampleId)!;
       let s = 0;
-      for (const [sum, count] of judges.values()) s += sum / count;
+      for (const judge of [...judges.keys()].sort()) {
+        const [sum, count] = judges.get(judge)!;
+        s += sum / count;
+      }
       out.set(sampleId, s / judges.size);
     }
     return out;
