@@ -16,11 +16,9 @@ import { judgeScene } from '../judging/scene.js';
 import type { JudgingPlan } from '../judging/setup.js';
 import { judgmentKey } from '../store/run.js';
 import { runPool } from '../util/pool.js';
-import { Progress } from '../progress.js';
-import type { JsonlWriter } from '../store/jsonl.js';
 import { prepare, sampleView, type ScoreSettings } from './judge-one.js';
 import type { PointJob } from './jobs.js';
-import type { StageSummary } from './score.js';
+import type { JudgmentSink } from './sink.js';
 
 interface ListJob {
   sample: Sample;
@@ -38,11 +36,12 @@ export async function listwiseScore(
   responses: Map<string, Map<string, ResponseRecord>>,
   wanted: (j: PointJob) => boolean,
   settings: ScoreSettings,
-): Promise<StageSummary> {
+  sink: JudgmentSink,
+): Promise<void> {
   const rubric = loadListwiseRubric(ctx.loaded.config.rubricsDir, ctx.loaded.config.score.listwiseRubric);
   const byId = new Map(plan.rubrics.map((r) => [r.id, r]));
   const metrics = rubric.metrics.filter((m) => byId.has(m.id));
-  const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
+  const summary = sink.summary;
   const jobs: ListJob[] = [];
   for (const sample of samples) {
     for (const judge of plan.judges) {
@@ -61,38 +60,21 @@ export async function listwiseScore(
   }
   const total = jobs.reduce((n, j) => n + j.cells.length, 0);
   summary.skipped = summary.planned - total;
-  if (!total) return summary;
-
-  const writers = new Map<string, JsonlWriter>();
-  const progress = new Progress({ label: 'score (listwise)', total, quiet: ctx.quiet });
-  const emit = (j: Judgment) => {
-    let w = writers.get(j.judge);
-    if (!w) writers.set(j.judge, (w = ctx.store.writer(ctx.store.judgmentsFile(j.judge))));
-    w.append(j);
-    summary.written++;
-    if (j.failure) summary.failures++;
-    progress.tick({ error: Boolean(j.failure), tokens: j.usage?.total ?? 0 });
-  };
-  try {
-    await runPool(
-      jobs,
-      ctx.inflight,
-      async (job) => {
-        try {
-          const out = await judgeList(ctx, rubric, metrics.map((m) => m.key), job, models, responses, settings);
-          if (!ctx.dryRun && !ctx.collect) out.forEach(emit);
-        } catch (err) {
-          if (err instanceof BudgetStop) summary.stoppedByBudget = true;
-          else throw err;
-        }
-      },
-      () => summary.stoppedByBudget,
-    );
-  } finally {
-    for (const w of writers.values()) await w.close();
-    progress.finish();
-  }
-  return summary;
+  if (!total) return;
+  sink.start('score (listwise)', total);
+  await runPool(
+    jobs,
+    ctx.inflight,
+    async (job) => {
+      try {
+        for (const j of await judgeList(ctx, rubric, metrics.map((m) => m.key), job, models, responses, settings)) sink.emit(j);
+      } catch (err) {
+        if (err instanceof BudgetStop) summary.stoppedByBudget = true;
+        else throw err;
+      }
+    },
+    () => summary.stoppedByBudget,
+  );
 }
 
 async function judgeList(

@@ -3,22 +3,15 @@
 import type { StageContext } from '../context.js';
 import type { Judgment, Sample } from '../types.js';
 import { judgmentKey } from '../store/run.js';
-import { rewriteJsonl, type JsonlWriter } from '../store/jsonl.js';
 import { runPool } from '../util/pool.js';
-import { Progress } from '../progress.js';
+import { JudgmentSink, type StageSummary } from './sink.js';
 import { BudgetStop } from '../judging/ask.js';
 import type { JudgingPlan } from '../judging/setup.js';
 import { pointJobs, type PointJob } from './jobs.js';
 import { judgeOne, type ScoreSettings } from './judge-one.js';
 import { listwiseScore } from './listwise.js';
 
-export interface StageSummary {
-  planned: number;
-  skipped: number;
-  written: number;
-  failures: number;
-  stoppedByBudget: boolean;
-}
+export type { StageSummary };
 
 const isRetryable = (j: Judgment) => j.failure !== undefined && (j.failure.kind === 'parse' || j.failure.kind === 'error');
 
@@ -46,8 +39,14 @@ export async function score(
     return opts.retryFailed ? Boolean(redo.get(j.judge.name)?.has(key)) : !done.get(j.judge.name)?.has(key);
   };
 
-  if (ctx.loaded.config.score.mode === 'listwise' && !opts.retryFailed) {
-    return listwiseScore(ctx, samples, models, plan, responses, wanted, settings);
+  const sink = new JudgmentSink(ctx, Boolean(opts.retryFailed), summary);
+  if (ctx.loaded.config.score.mode === 'listwise') {
+    try {
+      await listwiseScore(ctx, samples, models, plan, responses, wanted, settings, sink);
+    } finally {
+      await sink.close();
+    }
+    return summary;
   }
 
   let total = 0;
@@ -57,24 +56,7 @@ export async function score(
   }
   summary.skipped = summary.planned - total;
   if (!total) return summary;
-
-  const writers = new Map<string, JsonlWriter>();
-  const replaced = new Map<string, Map<string, Judgment>>();
-  const progress = new Progress({ label: 'score', total, quiet: ctx.quiet });
-  const emit = (j: Judgment) => {
-    if (opts.retryFailed) {
-      let m = replaced.get(j.judge);
-      if (!m) replaced.set(j.judge, (m = new Map()));
-      m.set(judgmentKey(j), j);
-    } else {
-      let w = writers.get(j.judge);
-      if (!w) writers.set(j.judge, (w = ctx.store.writer(ctx.store.judgmentsFile(j.judge))));
-      w.append(j);
-    }
-    summary.written++;
-    if (j.failure) summary.failures++;
-    progress.tick({ error: Boolean(j.failure), tokens: j.usage?.total ?? 0 });
-  };
+  sink.start('score', total);
   try {
     await runPool(
       (function* () {
@@ -83,8 +65,7 @@ export async function score(
       ctx.inflight,
       async (job) => {
         try {
-          const j = await judgeOne(ctx, job, settings);
-          if (!ctx.dryRun && !ctx.collect) emit(j);
+          sink.emit(await judgeOne(ctx, job, settings));
         } catch (err) {
           if (err instanceof BudgetStop) summary.stoppedByBudget = true;
           else throw err;
@@ -93,11 +74,7 @@ export async function score(
       () => summary.stoppedByBudget,
     );
   } finally {
-    for (const w of writers.values()) await w.close();
-    for (const [judge, m] of replaced) {
-      await rewriteJsonl<Judgment>(ctx.store.judgmentsFile(judge), (r) => m.get(judgmentKey(r)) ?? r);
-    }
-    progress.finish();
+    await sink.close();
   }
   return summary;
 }
