@@ -1,7 +1,5 @@
 import { generate } from '../generate/generate.js';
 import { withBatch } from '../batch/with-batch.js';
-import { responseKey } from '../store/run.js';
-import type { ResponseRecord } from '../types.js';
 import { contextFrom, loadFromArgv, loadSelectedSamples, selectionFrom, selectModels, type Argv } from './setup.js';
 
 export default async function generateCommand(argv: Argv): Promise<number> {
@@ -11,17 +9,27 @@ export default async function generateCommand(argv: Argv): Promise<number> {
   const samples = await loadSelectedSamples(loaded, selection);
   const ctx = contextFrom(loaded, argv);
   try {
-    // --dry-run must spend nothing: count what is still to do (failed records are redone) and stop.
+    // --dry-run spends nothing: every request is built as the real run would
+    // build it, then counted (cache hits apart) instead of sent.
     if (ctx.dryRun) {
-      for (const m of models) {
-        const done = await ctx.store.doneKeys<ResponseRecord>(ctx.store.responsesFile(m.name), responseKey, (r) => !r.error || r.via === 'file');
-        const todo = samples.filter((s) => !done.has(responseKey({ sampleId: s.id, model: m.name }))).length;
+      const tally = ctx.dryRun;
+      ctx.collect = async (req) => {
+        if (!req.noCache && (await ctx.provider.isCached(req))) tally.cached++;
+        else tally.calls++;
+      };
+      for (const s of await generate(ctx, samples, models)) {
+        const m = models.find((x) => x.name === s.model)!;
         process.stdout.write(
-          `dry run (generate ${m.name}): ${todo} responses to make` +
-            (m.outputs ? `, read from ${m.outputs}` : `, at most ${todo} model calls (fewer if cached)`) +
-            `, ${samples.length - todo} already recorded. Nothing was spent.\n`,
+          `dry run (generate ${s.model}): ${s.total - s.skipped} responses to make` +
+            (m.outputs ? `, read from ${m.outputs}` : '') +
+            `, ${s.skipped} already recorded.\n`,
         );
       }
+      process.stdout.write(
+        `dry run (generate): ${tally.calls} model calls would be made` +
+          (tally.cached ? ` (${tally.cached} more answered from the cache)` : '') +
+          '. Nothing was spent.\n',
+      );
       return 0;
     }
     const summaries = await withBatch(ctx, argv, 'generate', (c) => generate(c, samples, models));

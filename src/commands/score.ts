@@ -20,6 +20,9 @@ export default async function scoreCommand(argv: Argv): Promise<number> {
     const s = await withBatch(ctx, argv, 'score', (c) => score(c, samples, models, plan, { retryFailed: Boolean(argv['retry-failed']) }));
     if (ctx.dryRun) {
       printDryRun(ctx, `score, ${s.planned - s.skipped} judgments to make, ${s.skipped} already recorded`);
+      const idx = await ctx.store.responseIndex();
+      const missing = samples.reduce((n, smp) => n + models.filter((m) => !idx.get(smp.id)?.has(m)).length, 0);
+      if (missing) process.stdout.write(`note: ${missing} responses are not generated yet; the judge calls they will need are not counted (run generate first)\n`);
       return 0;
     }
     ctx.log(`score: ${s.written} judgments written (${s.failures} failed), ${s.skipped} already recorded, of ${s.planned}`);

@@ -54,9 +54,10 @@ async function generateModel(ctx: StageContext, samples: Sample[], model: ModelC
   const file = ctx.store.responsesFile(model.name);
   // Records that failed (network errors) are dropped before resuming so the
   // retry replaces them instead of adding a second record for the key.
+  const recording = !ctx.dryRun && !ctx.collect;
   const failed = await ctx.store.doneKeys<ResponseRecord>(file, responseKey, (r) => Boolean(r.error) && r.via !== 'file');
-  if (failed.size) await rewriteJsonl<ResponseRecord>(file, (r) => (failed.has(responseKey(r)) ? null : r));
-  const done = await ctx.store.doneKeys<ResponseRecord>(file, responseKey);
+  if (failed.size && recording) await rewriteJsonl<ResponseRecord>(file, (r) => (failed.has(responseKey(r)) ? null : r));
+  const done = await ctx.store.doneKeys<ResponseRecord>(file, responseKey, (r) => !failed.has(responseKey(r)));
   const todo = samples.filter((s) => !done.has(responseKey({ sampleId: s.id, model: model.name })));
   const summary: GenerateSummary = {
     model: model.name,
@@ -68,7 +69,9 @@ async function generateModel(ctx: StageContext, samples: Sample[], model: ModelC
     stoppedByBudget: false,
   };
   if (!todo.length) return summary;
-  const writer = ctx.store.writer(file);
+  // Outputs files cost nothing; in a dry run or batch collection they wait for the real pass.
+  if (model.outputs && !recording) return summary;
+  const writer = recording ? ctx.store.writer(file) : null;
   const progress = new Progress({ label: `generate ${model.name}`, total: todo.length, quiet: ctx.quiet });
   try {
     if (model.outputs) {
@@ -84,7 +87,7 @@ async function generateModel(ctx: StageContext, samples: Sample[], model: ModelC
           via: 'file',
           ...(raw === undefined ? { error: `id ${s.id} missing from outputs file ${model.outputs}` } : {}),
         });
-        writer.append(rec);
+        writer!.append(rec);
         summary.written++;
         if (rec.error) summary.errors++;
         progress.tick({ error: Boolean(rec.error) });
@@ -100,7 +103,7 @@ async function generateModel(ctx: StageContext, samples: Sample[], model: ModelC
             return;
           }
           if (rec === 'skip') return;
-          writer.append(rec);
+          writer?.append(rec);
           summary.written++;
           if (rec.error) summary.errors++;
           progress.tick({ error: Boolean(rec.error), cached: rec.via === 'cache', tokens: rec.usage?.total ?? 0 });
@@ -109,7 +112,7 @@ async function generateModel(ctx: StageContext, samples: Sample[], model: ModelC
       );
     }
   } finally {
-    await writer.close();
+    await writer?.close();
     progress.finish();
   }
   return summary;

@@ -1,7 +1,7 @@
 // The whole Batch API round trip through the real openai client against the
 // fake server: submit, poll, ingest, then the completion pass (plain chat()
 // calls on a fresh Provider, as the rerun stage would make them).
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/batch/run-batch.js';
@@ -151,11 +151,26 @@ describe('runBatch', () => {
   });
 
   it('does not batch requests that bypass the cache, nor wait for another stage’s batches', async () => {
-    const r = await open({ defaultScript: { steps: ['in_progress'] } });
+    const r = await open();
     const reqs = texts(2).map((t) => chatReq(r.ep(), t));
-    await runBatch(r.ctx(r.provider()), reqs.slice(0, 1), { stage: 'score', ...FAST_POLL });
-    const sum = await runBatch(r.ctx(r.provider()), [reqs[1]!, chatReq(r.ep(), 'fresh', { noCache: true })], { stage: 'compare', ...FAST_POLL });
-    expect(sum).toMatchObject({ requests: 2, uncacheable: 1, created: 1, submitted: 1, ingested: 1 });
-    expect(r.api.inputLines().map((l) => l.body.messages[0].content).sort()).toEqual(['question number 0', 'question number 1']);
+    // A score batch still pending from an earlier run, for the same request (its id is unknown to the server).
+    const now = new Date().toISOString();
+    const pending: BatchEntry = {
+      stage: 'score', endpoint: { name: 'ep', baseUrl: r.server.url, model: 'fake-model', apiKeyEnv: null }, inputFileId: 'file-gone',
+      batchId: 'batch_gone', requests: 2, customIds: reqs.map((q) => requestHash(q)), status: 'in_progress', counts: null,
+      outputFileId: null, errorFileId: null, ingested: false, ingestedCount: 0, createdAt: now, updatedAt: now,
+    };
+    mkdirSync(r.runDir, { recursive: true });
+    writeFileSync(join(r.runDir, 'batches.json'), JSON.stringify({ version: 1, batches: [pending] }));
+
+    const sum = await runBatch(r.ctx(r.provider()), [reqs[0]!, chatReq(r.ep(), 'fresh', { noCache: true })], { stage: 'compare', ...FAST_POLL });
+    expect(sum).toMatchObject({ requests: 2, uncacheable: 1, resumed: 0, created: 1, submitted: 1, ingested: 1 });
+    expect(r.api.inputLines().map((l) => l.body.messages[0].content)).toEqual(['question number 0']);
+    expect(state(r).find((e) => e.batchId === 'batch_gone')).toMatchObject({ ingested: false });
+
+    // The score stage waits for it when it still needs one of its requests (here it fails: the batch is gone)…
+    await expect(runBatch(r.ctx(r.provider()), [reqs[1]!], { stage: 'score', ...FAST_POLL })).rejects.toThrow(/No such batch/);
+    // …but not when all it needs is already answered.
+    await expect(runBatch(r.ctx(r.provider()), [reqs[0]!], { stage: 'score', ...FAST_POLL })).resolves.toMatchObject({ cached: 1, resumed: 0 });
   });
 });
