@@ -80,8 +80,11 @@ export async function runBatch(ctx: BatchContext, requests: ChatRequest[], opts:
     sum.tooLarge += tooLarge.length;
     const { client } = provider.batchClient(group.endpoint);
     for (const [i, lines] of files.entries()) {
-      const inputFileId = await uploadLines(client, lines, `rolejudge-${opts.stage}-${group.endpoint.model.replace(/[^\w.-]+/g, '_')}-${i + 1}.jsonl`);
-      const b = await createBatch(client, inputFileId);
+      const name = `rolejudge-${opts.stage}-${group.endpoint.model.replace(/[^\w.-]+/g, '_')}-${i + 1}.jsonl`;
+      const { inputFileId, b } = await explained(`submitting a batch to ${group.endpoint.baseUrl}`, async () => {
+        const inputFileId = await uploadLines(client, lines, name);
+        return { inputFileId, b: await createBatch(client, inputFileId) };
+      });
       const now = new Date().toISOString();
       const entry: BatchEntry = {
         stage: opts.stage,
@@ -167,4 +170,13 @@ async function ingestBatch(
       (r.messages.length ? ` — e.g. ${r.messages.join(' | ')}` : ''),
   );
   return r;
+}
+
+/** SDK errors say what failed but not during what: a server without the Batch API answers 404. */
+async function explained<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)} (does this server offer the Batch API?)`, { cause: err });
+  }
 }

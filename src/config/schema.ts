@@ -49,9 +49,11 @@ export const ModelSchema = z
 
 export const ScoreSchema = z
   .object({
-    mode: z.enum(['per-response', 'listwise']).default('per-response'),
+    mode: z.enum(['per-response', 'listwise', 'multi-metric']).default('per-response'),
     /** Listwise rubric (a listwise file in rubrics/) used when mode is listwise. */
     listwiseRubric: z.string().default('ebm-listwise'),
+    /** Rubric scoring several metrics of one reply in one call (mode multi-metric). */
+    multiMetricRubric: z.string().default('ebm-multi'),
     includePerception: z.boolean().default(false),
     maskSelfId: z.boolean().default(false),
     /** Reproduce EBM-RL's convention: empty answers and unparsed replies count as 0. */

@@ -26,6 +26,8 @@ interface ListJob {
   round: number;
   /** The pointwise view of each (model, metric) cell this call fills. */
   cells: PointJob[];
+  /** The models whose answers this call shows. */
+  models: string[];
 }
 
 export async function listwiseScore(
@@ -38,7 +40,12 @@ export async function listwiseScore(
   settings: ScoreSettings,
   sink: JudgmentSink,
 ): Promise<void> {
-  const rubric = loadListwiseRubric(ctx.loaded.config.rubricsDir, ctx.loaded.config.score.listwiseRubric);
+  const cfg = ctx.loaded.config.score;
+  // Multi-metric mode is the same machinery with one reply per call: cheaper
+  // than one call per metric, but not what either paper did (opt-in).
+  const multi = cfg.mode === 'multi-metric';
+  const rubric = loadListwiseRubric(ctx.loaded.config.rubricsDir, multi ? cfg.multiMetricRubric : cfg.listwiseRubric);
+  const groups = multi ? models.map((m) => [m]) : [models];
   const byId = new Map(plan.rubrics.map((r) => [r.id, r]));
   const metrics = rubric.metrics.filter((m) => byId.has(m.id));
   const summary = sink.summary;
@@ -46,28 +53,30 @@ export async function listwiseScore(
   for (const sample of samples) {
     for (const judge of plan.judges) {
       for (let round = 1; round <= (plan.rounds.get(judge.name) ?? 1); round++) {
-        const cells: PointJob[] = [];
-        for (const model of models) {
-          for (const m of metrics) {
-            const cell = { sample, model, response: responses.get(sample.id)?.get(model), rubric: byId.get(m.id)!, judge, round };
-            summary.planned++;
-            if (wanted(cell)) cells.push(cell);
+        for (const group of groups) {
+          const cells: PointJob[] = [];
+          for (const model of group) {
+            for (const m of metrics) {
+              const cell = { sample, model, response: responses.get(sample.id)?.get(model), rubric: byId.get(m.id)!, judge, round };
+              summary.planned++;
+              if (wanted(cell)) cells.push(cell);
+            }
           }
+          if (cells.length) jobs.push({ sample, judge, round, cells, models: group });
         }
-        if (cells.length) jobs.push({ sample, judge, round, cells });
       }
     }
   }
   const total = jobs.reduce((n, j) => n + j.cells.length, 0);
   summary.skipped = summary.planned - total;
   if (!total) return;
-  sink.start('score (listwise)', total);
+  sink.start(multi ? 'score (multi-metric)' : 'score (listwise)', total);
   await runPool(
     jobs,
     ctx.inflight,
     async (job) => {
       try {
-        for (const j of await judgeList(ctx, rubric, metrics.map((m) => m.key), job, models, responses, settings)) sink.emit(j);
+        for (const j of await judgeList(ctx, rubric, metrics.map((m) => m.key), job, job.models, responses, settings)) sink.emit(j);
       } catch (err) {
         if (err instanceof BudgetStop) summary.stoppedByBudget = true;
         else throw err;
@@ -146,7 +155,7 @@ async function judgeList(
     const value = label ? scores.get(`${label}\u0000${key}`) : undefined;
     const base = {
       ...p.base,
-      mode: judge.kind === 'offline' ? ('offline' as const) : ('listwise' as const),
+      mode: judge.kind === 'offline' ? ('offline' as const) : job.models.length === 1 && ctx.loaded.config.score.mode === 'multi-metric' ? ('multi-metric' as const) : ('listwise' as const),
       provenance: {
         ...p.base.provenance,
         templateHash: `${rubric.template.hash.slice(0, 16)}:${promptHash}`,

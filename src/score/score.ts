@@ -40,7 +40,7 @@ export async function score(
   };
 
   const sink = new JudgmentSink(ctx, Boolean(opts.retryFailed), summary);
-  if (ctx.loaded.config.score.mode === 'listwise') {
+  if (ctx.loaded.config.score.mode !== 'per-response') {
     try {
       await listwiseScore(ctx, samples, models, plan, responses, wanted, settings, sink);
     } finally {

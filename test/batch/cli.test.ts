@@ -7,7 +7,7 @@ import { describeRun, runCli } from '../helpers/cli.js';
 import { fakeBatchApi, type FakeBatchApi } from '../helpers/fake-batch.js';
 import { startFakeServer, type FakeServer } from '../helpers/fake-server.js';
 import { roleplayHandler } from '../e2e/fake-roleplay.js';
-import { configFor, makeWorkspace, readJsonl, recordedModel, type Workspace } from '../e2e/workspace.js';
+import { configFor, liveModel, makeWorkspace, readJsonl, recordedModel, type Workspace } from '../e2e/workspace.js';
 
 const IDS = ['--ids', 's01,s02'];
 const ENV = { ROLEJUDGE_BATCH_POLL_MS: '20' };
@@ -101,6 +101,28 @@ describe('--batch from the command line', () => {
     expect(sameness(judgments('batch'))).toEqual(sameness(judgments('online')));
     expect(comparisons('batch').length).toBeGreaterThan(0);
     expect(sameness(comparisons('batch'))).toEqual(sameness(comparisons('online')));
+  });
+
+  it('generates through batches: responses come from the cache and equal an online run’s', async () => {
+    const models = [liveModel('ebmbot', 'ebm', server.url), liveModel('plainbot', 'plain', server.url)];
+    const batched = ws.config('gen-batch', configFor(ws, { runId: 'gen-batch', models }));
+    const online = ws.config('gen-online', configFor(ws, { runId: 'gen-online', models, provider: { cacheDir: join(ws.dir, 'cache-gen-online') } }));
+    const batchesBefore = api.counts['POST /v1/batches'] ?? 0;
+    const b = await cli(['generate', '-c', batched, ...IDS, '--batch']);
+    expect(b.chatCalls).toBe(0);
+    // One batch per model: a batch file holds one model.
+    expect((api.counts['POST /v1/batches'] ?? 0) - batchesBefore).toBe(2);
+    const o = await cli(['generate', '-c', online, ...IDS]);
+    expect(o.chatCalls).toBe(4);
+    for (const m of ['ebmbot', 'plainbot']) {
+      const got = readJsonl(join(ws.runDir('gen-batch'), 'responses', `${m}.jsonl`));
+      const want = readJsonl(join(ws.runDir('gen-online'), 'responses', `${m}.jsonl`));
+      expect(got.map((r) => r.via)).toEqual(['cache', 'cache']);
+      expect(want.map((r) => r.via)).toEqual(['network', 'network']);
+      const what = (rs: any[]) => rs.map(({ sampleId, raw, answer, usage, requestHash, frames }) => ({ sampleId, raw, answer, usage, requestHash, frames })).sort((x, y) => x.sampleId.localeCompare(y.sampleId));
+      expect(what(got)).toEqual(what(want));
+      expect(got.every((r) => r.answer && !r.error)).toBe(true);
+    }
   });
 
   it('refuses --batch with --no-cache (usage error)', async () => {

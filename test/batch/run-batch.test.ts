@@ -1,13 +1,13 @@
 // The whole Batch API round trip through the real openai client against the
 // fake server: submit, poll, ingest, then the completion pass (plain chat()
 // calls on a fresh Provider, as the rerun stage would make them).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/batch/run-batch.js';
 import type { BatchEntry } from '../../src/batch/state.js';
 import { Provider, requestHash, type ChatRequest } from '../../src/provider/index.js';
-import { sendJson } from '../helpers/fake-server.js';
+import { sendJson, startFakeServer } from '../helpers/fake-server.js';
 import type { FakeBatchOptions } from '../helpers/fake-batch.js';
 import { chatReq, FAST_POLL, makeRig, type Rig } from './setup.js';
 
@@ -172,5 +172,17 @@ describe('runBatch', () => {
     await expect(runBatch(r.ctx(r.provider()), [reqs[1]!], { stage: 'score', ...FAST_POLL })).rejects.toThrow(/No such batch/);
     // …but not when all it needs is already answered.
     await expect(runBatch(r.ctx(r.provider()), [reqs[0]!], { stage: 'score', ...FAST_POLL })).resolves.toMatchObject({ cached: 1, resumed: 0 });
+  });
+
+  it('says what it was doing when the server has no Batch API', async () => {
+    const r = await open();
+    const plain = await startFakeServer();
+    try {
+      const req = chatReq({ name: 'plain', baseUrl: plain.url, model: 'm' }, 'x');
+      await expect(runBatch(r.ctx(r.provider()), [req], { stage: 'score', ...FAST_POLL })).rejects.toThrow(/submitting a batch to http:\/\/127\.0\.0\.1:\d+\/v1: 404/);
+      expect(existsSync(join(r.runDir, 'batches.json'))).toBe(false);
+    } finally {
+      await plain.close();
+    }
   });
 });

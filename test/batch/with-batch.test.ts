@@ -64,6 +64,14 @@ describe('withBatch', () => {
     await expect(withBatch(context(r, { noCache: true }), { batch: true }, 'score', stage([], passes))).rejects.toThrow(UsageError);
     expect(passes).toEqual([]);
   });
+
+  it('refuses --batch with a call or token budget it could not keep', async () => {
+    const r = (rig = await makeRig());
+    const passes: Array<{ collect: boolean; quiet: boolean; answers: string[] }> = [];
+    await expect(withBatch(context(r), { batch: true, 'max-calls': 5 }, 'score', stage([], passes))).rejects.toThrow(/--max-calls/);
+    await expect(withBatch(context(r), { batch: true, 'max-tokens': 5 }, 'score', stage([], passes))).rejects.toThrow(UsageError);
+    expect(passes).toEqual([]);
+  });
 });
 
 describe('batchOptionsFromEnv', () => {
