@@ -25,7 +25,7 @@ const reply = Buffer.from(
 );
 const headers = { 'content-type': 'application/json', 'content-length': reply.length };
 
-let phase = { calls: 0, first: 0, last: 0, bytesIn: 0 };
+let phase = { calls: 0, first: 0, last: 0, bytesIn: 0, connections: 0 };
 
 const server = http.createServer((req, res) => {
   if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
@@ -47,6 +47,9 @@ const server = http.createServer((req, res) => {
   });
 });
 // Clients keep connections open between calls; never close them under load.
+server.on('connection', () => {
+  phase.connections++;
+});
 server.keepAliveTimeout = 120_000;
 server.headersTimeout = 130_000;
 server.requestTimeout = 0;
@@ -58,10 +61,10 @@ server.listen(0, '127.0.0.1', () => {
 
 process.on('message', (m) => {
   if (m.cmd === 'reset') {
-    phase = { calls: 0, first: 0, last: 0, bytesIn: 0 };
+    phase = { calls: 0, first: 0, last: 0, bytesIn: 0, connections: 0 };
     process.send({ type: 'reset' });
   } else if (m.cmd === 'stats') {
-    process.send({ type: 'stats', calls: phase.calls, windowMs: phase.last - phase.first, bytesIn: phase.bytesIn });
+    process.send({ type: 'stats', calls: phase.calls, windowMs: phase.last - phase.first, bytesIn: phase.bytesIn, connections: phase.connections });
   } else if (m.cmd === 'stop') {
     server.close();
     server.closeAllConnections();

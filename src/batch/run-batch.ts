@@ -16,6 +16,8 @@ export interface BatchOptions {
   stage: string;
   limits?: Partial<FileLimits>;
   poll?: Partial<PollOptions>;
+  /** Log each status change of a batch (default true; the submit and result lines are always logged). */
+  progress?: boolean;
 }
 
 export interface BatchSummary {
@@ -123,7 +125,7 @@ export async function runBatch(ctx: BatchContext, requests: ChatRequest[], opts:
           const line = progressLine(`${entry.stage}, ${entry.endpoint.model}`, b, last.get(entry.batchId) ?? null);
           if (line) {
             last.set(entry.batchId, line);
-            ctx.log(line);
+            if (opts.progress !== false) ctx.log(line);
           }
           state.update(entry.batchId, {
             status: b.status,

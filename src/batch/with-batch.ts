@@ -66,7 +66,7 @@ export async function withBatch<T>(
   }
   const requests: ChatRequest[] = [];
   await runStage({ ...ctx, quiet: true, collect: (req) => void requests.push(req) });
-  const summary = await runBatch(ctx, requests, opts);
+  const summary = await runBatch(ctx, requests, { progress: !ctx.quiet, ...opts });
   ctx.log(describeSummary(stage, summary));
   return runStage(ctx);
 }

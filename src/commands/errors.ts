@@ -24,3 +24,6 @@ export function formatError(err: unknown): string {
   }
   return String(err);
 }
+
+/** Exit code of a stage stopped cleanly at --max-calls/--max-tokens: resumable, not finished. */
+export const BUDGET_STOP = 5;

@@ -1,5 +1,6 @@
 import { generate } from '../generate/generate.js';
 import { withBatch } from '../batch/with-batch.js';
+import { BUDGET_STOP } from './errors.js';
 import { contextFrom, loadFromArgv, loadSelectedSamples, selectionFrom, selectModels, type Argv } from './setup.js';
 
 export default async function generateCommand(argv: Argv): Promise<number> {
@@ -43,7 +44,7 @@ export default async function generateCommand(argv: Argv): Promise<number> {
     }
     if (budget) ctx.log('stopped at the budget limit (--max-calls/--max-tokens); rerun the same command to resume');
     ctx.log(`responses in ${ctx.store.responsesDir}`);
-    return 0;
+    return budget ? BUDGET_STOP : 0;
   } finally {
     await ctx.provider.close();
   }

@@ -12,16 +12,18 @@ export default async function runCommand(argv: Argv): Promise<number> {
   const { config } = loaded;
   const dry = Boolean(argv['dry-run']);
   const step = (name: string) => process.stderr.write(`\n== ${name} ==\n`);
+  // A stage that stops early (budget) ends the run: later stages would work on partial data.
+  let code = 0;
   if (!dry) {
     step('generate');
-    await generateCommand(argv);
+    if ((code = await generateCommand(argv))) return code;
   }
   if (config.judges.length && config.rubrics.length) {
     step('score');
-    await scoreCommand(argv);
+    if ((code = await scoreCommand(argv))) return code;
     if (config.compare.candidates.length && config.compare.baselines.length) {
       step('compare');
-      await compareCommand(argv);
+      if ((code = await compareCommand(argv))) return code;
     }
   }
   if (dry) return 0;

@@ -3,7 +3,7 @@ import { withBatch } from '../batch/with-batch.js';
 import { planJudging } from '../judging/setup.js';
 import { list } from './options.js';
 import { contextFrom, loadFromArgv, loadSelectedSamples, printDryRun, selectionFrom, selectModels, type Argv } from './setup.js';
-import { UnfitRunError } from './errors.js';
+import { BUDGET_STOP, UnfitRunError } from './errors.js';
 
 export default async function scoreCommand(argv: Argv): Promise<number> {
   const loaded = loadFromArgv(argv);
@@ -32,7 +32,7 @@ export default async function scoreCommand(argv: Argv): Promise<number> {
     if (s.written > 0 && s.failures === s.written && stats.errors > 0) {
       throw new UnfitRunError(`every judgment failed (${s.failures}); is the judge endpoint up? See the records in ${ctx.store.judgmentsDir}`);
     }
-    return 0;
+    return s.stoppedByBudget ? BUDGET_STOP : 0;
   } finally {
     await ctx.provider.close();
   }
