@@ -15,14 +15,22 @@ const TAGS = ['perception', 'vision', 'think', 'thinking', 'reasoning', 'answer'
 /** Sections whose content is never part of the spoken answer. */
 const HIDDEN = ['perception', 'vision', 'think', 'thinking', 'reasoning'] as const;
 
-function blockRe(tag: string): RegExp {
-  return new RegExp(String.raw`<\s*${tag}\b[^>]*>[\s\S]*?<\s*/\s*${tag}\s*>`, 'gi');
+// Built once: this runs for every judgment, and building a dozen RegExps per
+// call showed up in the score stage's profile. (`replace` resets lastIndex, so
+// sharing the global ones is safe.)
+const BLOCK = new Map<string, RegExp>(
+  TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>[\s\S]*?<\s*/\s*${tag}\s*>`, 'gi')]),
+);
+const OPEN = new Map<string, RegExp>(TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>`, 'i')]));
+const ANY_TAG = new RegExp(String.raw`<\s*/?\s*(?:${TAGS.join('|')})\b[^>]*>`, 'gi');
+
+function blockRe(tag: (typeof TAGS)[number]): RegExp {
+  return BLOCK.get(tag)!;
 }
 
 /** Remove every opening/closing tag of the known sections, keeping inner text. */
 export function stripTags(text: string): string {
-  const names = TAGS.join('|');
-  return text.replace(new RegExp(String.raw`<\s*/?\s*(?:${names})\b[^>]*>`, 'gi'), '');
+  return text.replace(ANY_TAG, '');
 }
 
 /**
@@ -31,10 +39,12 @@ export function stripTags(text: string): string {
  * all thought). Stray tags go too.
  */
 export function removeHidden(text: string): string {
+  // Every pattern below starts with "<": most answers have none.
+  if (!text.includes('<')) return text;
   let out = text;
   for (const tag of HIDDEN) out = out.replace(blockRe(tag), '');
   for (const tag of HIDDEN) {
-    const open = new RegExp(String.raw`<\s*${tag}\b[^>]*>`, 'i').exec(out);
+    const open = OPEN.get(tag)!.exec(out);
     if (open) out = out.slice(0, open.index);
   }
   return stripTags(out);
@@ -61,7 +71,7 @@ export function judgeableAnswer(response: Judgeable, opts: AnswerOptions = {}): 
   const perceptionRaw =
     response.sections?.perception ?? extract(response.raw, 'perception') ?? extract(response.raw, 'vision');
   let perception = perceptionRaw ?? '';
-  for (const tag of ['think', 'thinking', 'reasoning']) perception = perception.replace(blockRe(tag), '');
+  for (const tag of ['think', 'thinking', 'reasoning'] as const) perception = perception.replace(blockRe(tag), '');
   perception = tidy(stripTags(perception));
   if (perception === '') return answer;
   return `What the model perceived: ${perception}\n\nWhat the model said: ${answer}`;

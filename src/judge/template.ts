@@ -56,12 +56,17 @@ export function compileTemplate(source: string, file: string): TemplateVariables
   return variables;
 }
 
+// Render-time lookup by the source string itself: hashing a few kilobytes of
+// template on every judge call cost more than rendering it.
+const bySource = new Map<string, Handlebars.TemplateDelegate>();
+
 export function renderTemplate(source: string, file: string, context: object): string {
-  const key = sha256(source);
-  let fn = compiled.get(key);
+  let fn = bySource.get(source);
   if (!fn) {
-    compileTemplate(source, file);
+    const key = sha256(source);
+    if (!compiled.has(key)) compileTemplate(source, file);
     fn = compiled.get(key)!;
+    bySource.set(source, fn);
   }
   try {
     return fn(context);

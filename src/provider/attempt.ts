@@ -3,6 +3,7 @@
 import type OpenAI from 'openai';
 import type { Usage } from '../types.js';
 import { classify, ProviderError, redact } from './errors.js';
+import { postChat } from './chat-http.js';
 
 export interface AttemptOutcome {
   content: string;
@@ -50,24 +51,17 @@ export async function attemptOnce(
   timeoutMs: number,
   secret: string | undefined,
 ): Promise<AttemptOutcome> {
-  // The SDK's own timeout stops at the response headers; this deadline also
-  // covers a server that stalls while sending the body.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), timeoutMs);
   const start = performance.now();
   try {
-    const data: unknown = await client.chat.completions.create(
-      body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
-      { timeout: Math.ceil(timeoutMs), maxRetries: 0, signal: deadline.signal },
-    );
+    // The deadline covers the whole exchange, so a server that stalls while
+    // sending the body times out too.
+    const data = await postChat(client, body, timeoutMs);
     const parsed = parseCompletion(data);
     const latencyMs = performance.now() - start;
     // A proxy that echoes the Authorization header must not get the key into
     // results or the cache.
     return { ...parsed, content: redact(parsed.content, secret), latencyMs };
   } catch (err) {
-    throw classify(err, secret, deadline.signal.aborted);
-  } finally {
-    clearTimeout(timer);
+    throw classify(err, secret);
   }
 }

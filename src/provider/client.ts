@@ -3,7 +3,6 @@
 import OpenAI from 'openai';
 import { apiKeyOf, normalizeBaseUrl } from './endpoint.js';
 import type { Endpoint } from './types.js';
-import { chatFetch } from './http-fetch.js';
 
 // Local servers (vLLM, Ollama) want no key, but the SDK refuses an empty one.
 export const NO_KEY = 'sk-no-key';
@@ -30,8 +29,6 @@ export class ClientPool {
         // and hide attempts from stats and budgets.
         maxRetries: 0,
         timeout: Math.ceil(this.timeoutMs),
-        // Chat calls over node:http keep-alive instead of undici (see http-fetch.ts).
-        fetch: chatFetch(),
       });
       entry = { client, secret };
       this.clients.set(id, entry);

@@ -45,10 +45,42 @@ export interface Prepared {
   };
 }
 
-export function prepare(job: PointJob, settings: ScoreSettings): Prepared {
-  const raw = job.response ? judgeableAnswer(job.response, { includePerception: settings.includePerception }) : '';
+interface JudgedAnswer {
+  answer: string;
+  selfId: string[];
+  responseHash: string;
+}
+
+// One response is judged on every metric, by every judge, in every round
+// (EBM-RL × 3 rounds × 2 judges: dozens of jobs); its answer text, self-id
+// scan and hash are worked out once, not once per job.
+const answers = new WeakMap<object, Map<string, JudgedAnswer>>();
+const judgeHashes = new WeakMap<object, string>();
+
+function judgedAnswer(response: PointJob['response'], settings: ScoreSettings): JudgedAnswer {
+  const variant = `${settings.includePerception}|${settings.maskSelfId}`;
+  let byVariant = response ? answers.get(response) : undefined;
+  const known = byVariant?.get(variant);
+  if (known) return known;
+  const raw = response ? judgeableAnswer(response, { includePerception: settings.includePerception }) : '';
   const selfId = detectSelfId(raw);
   const answer = settings.maskSelfId && selfId.length ? maskSelfId(raw) : raw;
+  const out = { answer, selfId, responseHash: sha256(answer).slice(0, 16) };
+  if (response) {
+    if (!byVariant) answers.set(response, (byVariant = new Map()));
+    byVariant.set(variant, out);
+  }
+  return out;
+}
+
+function judgeHashOf(judge: PointJob['judge']): string {
+  let h = judgeHashes.get(judge);
+  if (h === undefined) judgeHashes.set(judge, (h = judgeHash(judge)));
+  return h;
+}
+
+export function prepare(job: PointJob, settings: ScoreSettings): Prepared {
+  const { answer, selfId, responseHash } = judgedAnswer(job.response, settings);
   return {
     answer,
     selfId,
@@ -62,10 +94,10 @@ export function prepare(job: PointJob, settings: ScoreSettings): Prepared {
       selfId,
       answerChars: answer.length,
       provenance: {
-        judgeHash: judgeHash(job.judge),
+        judgeHash: judgeHashOf(job.judge),
         templateHash: job.rubric.template.hash,
         rubricVersion: job.rubric.version,
-        responseHash: sha256(answer).slice(0, 16),
+        responseHash,
         framesHash: null,
         order: 'single',
         round: job.round,
