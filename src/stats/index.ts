@@ -18,5 +18,4 @@ export * from './logistic.js';
 export * from './bias.js';
 export * from './bradley-terry.js';
 export * from './power.js';
-export * from './format.js';
 export * from './alpha-moments.js';

@@ -1,7 +1,7 @@
 // Pairwise (candidate vs baseline) summaries.
 // Units: every *Pct field and `net` are percentages (0–100, net in percentage
 // points); `decisive` is a fraction (0–1) and `decisiveCi95` is in percent.
-// fmtPct in format.ts takes percentages, so these print directly.
+// fmtPct in src/report/format.ts takes percentages, so these print directly.
 import { signTest, type PValue } from './binomial.js';
 import { wilsonInterval, type Interval } from './intervals.js';
 import { bootstrapMeanCi, type BootstrapOptions } from './bootstrap.js';
