@@ -81,7 +81,16 @@ export function buildReport(c: Collected, meta: ReportMeta): Report {
       if (!a || !b) continue;
       const r = pairedComparison(a, b, { resamples: RESAMPLES, seed: `${meta.seed}:diff:${cand}:${base}:${metric}` });
       if (r.meanDiff === null || !r.ci95) continue;
-      pairedDiffs.push({ candidate: cand, baseline: base, metric, n: r.n, meanDiff: r.meanDiff, ci95: r.ci95, p: r.tTest?.p ?? 1 });
+      pairedDiffs.push({
+        candidate: cand,
+        baseline: base,
+        metric,
+        n: r.n,
+        meanDiff: r.meanDiff,
+        ci95: r.ci95,
+        p: r.tTest?.p ?? 1,
+        pWilcoxon: r.wilcoxon?.p ?? null,
+      });
     }
   }
 

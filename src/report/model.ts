@@ -76,7 +76,10 @@ export interface PairedDiff {
   n: number;
   meanDiff: number;
   ci95: [number, number];
+  /** Paired t-test on the per-sample differences. */
   p: number;
+  /** Wilcoxon signed-rank test (exact for n ≤ 50, normal approximation above). */
+  pWilcoxon: number | null;
 }
 
 export interface Ranking {

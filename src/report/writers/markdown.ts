@@ -4,6 +4,7 @@
 // row, a newline would end the table, and `<script>` or `*` would be markup.
 import type { Report } from '../model.js';
 import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
+import { diagnosticsSections } from './diagnostics-md.js';
 
 /** Escape text for a GFM table cell (or any inline Markdown). */
 export function escapeMarkdown(text: string): string {
@@ -57,7 +58,7 @@ function pairwiseSection(report: Report): string {
   return (
     `## Pairwise\n\n${table(header, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'], rows)}\n\n` +
     'Net = win% − loss%. Decisive = wins / (wins + losses), in %. ' +
-    'p: exact two-sided sign test on wins vs losses; p (Holm): Holm-adjusted over all rows.'
+    'p: exact two-sided sign test on wins vs losses; p (Holm): Holm-adjusted over all rows of the same judge.'
   );
 }
 
@@ -87,6 +88,14 @@ export function renderMarkdown(report: Report): string {
     `rolejudge ${escapeMarkdown(report.rolejudgeVersion)} · config ${escapeMarkdown(report.configHash)} · ` +
     `judges: ${report.judges.map(escapeMarkdown).join(', ') || '–'} · ` +
     `${report.models.length} models, ${report.metrics.length} metrics`;
-  const sections = [head, scoresSection(report), pairwiseSection(report), positionSection(report), countsSection(report), conventionsSection(report)];
+  const sections = [
+    head,
+    scoresSection(report),
+    pairwiseSection(report),
+    positionSection(report),
+    ...diagnosticsSections(report, escapeMarkdown, table),
+    countsSection(report),
+    conventionsSection(report),
+  ];
   return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
 }
