@@ -5,25 +5,27 @@
 // no records) does the same number of calls as the reference. Run
 // `npm run build` first: the bench measures the built CLI.
 //
-//   node bench/score-bench.mjs [--latency 50] [--keep]
+//   node bench/score-bench.mjs [--latency 50] [--keep] [--cli path/to/bin/rolejudge.js] [--transports sdk,node-http]
+//
+// --cli measures another build (e.g. an older checkout) with the same bench.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine, runNode, startServer } from './lib/measure.mjs';
 import { writeConfig, writeJudge, writeSplit } from './lib/synthetic.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'bin', 'rolejudge.js');
 const argv = process.argv.slice(2);
 const flag = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : dflt;
 };
+const CLI = resolve(flag('cli', join(ROOT, 'bin', 'rolejudge.js')));
 const LATENCY = Number(flag('latency', process.env.BENCH_LATENCY_MS ?? 50));
 const KEEP = argv.includes('--keep');
 
-if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+if (!existsSync(join(dirname(dirname(CLI)), 'dist', 'cli.js'))) {
   console.error('dist/ is missing: run `npm run build` first (the bench measures the built CLI).');
   process.exit(2);
 }
@@ -34,8 +36,17 @@ const THROUGHPUT = [
   { concurrency: 64, samples: 3_000 },
   { concurrency: 256, samples: 6_000 },
 ];
-const MEMORY = [2_000, 20_000];
+// Memory against split size: 2,000 and 20,000 samples, with rounds chosen so
+// both runs make the same 40,000 calls (a longer run alone lets V8's heap
+// grow further, which would blur what the split size does).
+const MEMORY = [
+  { samples: 2_000, rounds: 10 },
+  { samples: 20_000, rounds: 1 },
+];
 const MEMORY_CONCURRENCY = 64;
+// The default transport (the openai SDK's create()) and the opt-in node:http
+// one; `--transports default` measures a build's default (e.g. an older one).
+const TRANSPORTS = flag('transports', 'sdk,node-http').split(',');
 const CACHE_SAMPLES = 3_000;
 const CACHE_CONCURRENCY = 64;
 
@@ -59,18 +70,20 @@ async function data(n) {
 }
 
 /** One `rolejudge score` run on a fresh run directory; returns its figures. */
-async function scoreRun(name, n, concurrency, { cacheDir = null } = {}) {
+async function scoreRun(name, n, concurrency, { cacheDir = null, rounds = 1, transport = TRANSPORTS[0] } = {}) {
   const d = await data(n);
-  const cfg = writeConfig(dir, name, { data: d.split, judgesDir, cacheDir: cacheDir ?? join(dir, 'cache-unused'), concurrency });
+  const cfg = writeConfig(dir, name, { data: d.split, judgesDir, cacheDir: cacheDir ?? join(dir, 'cache-unused'), concurrency, transport });
   cpSync(d.responses, join(dir, 'runs', name, 'responses'), { recursive: true });
   await server.reset();
-  const args = [CLI, 'score', '-c', cfg, '--concurrency', String(concurrency), ...(cacheDir ? [] : ['--no-cache'])];
+  const args = [CLI, 'score', '-c', cfg, '--concurrency', String(concurrency), ...(cacheDir ? [] : ['--no-cache']), ...(rounds > 1 ? ['--rounds', String(rounds)] : [])];
   const r = await runNode(args, { env, cwd: dir });
   const s = await server.stats();
   const m = /score: (\d+) judgments written \((\d+) failed\)/.exec(r.stderr);
   const written = m ? Number(m[1]) : NaN;
   const failed = m ? Number(m[2]) : NaN;
-  if (written !== 2 * n || failed !== 0) throw new Error(`${name}: expected ${2 * n} judgments without failures, got ${written} (${failed} failed)\n${r.stderr}`);
+  if (written !== 2 * n * rounds || failed !== 0) {
+    throw new Error(`${name}: expected ${2 * n * rounds} judgments without failures, got ${written} (${failed} failed)\n${r.stderr}`);
+  }
   return { ...r, calls: s.calls, windowMs: s.windowMs, bodyBytes: s.calls ? s.bytesIn / s.calls : 0, judgments: written };
 }
 
@@ -101,21 +114,29 @@ function row(setting, client, r, concurrency, bare) {
     efficiency: concurrency && rate ? rate / ideal(concurrency) : null,
     vsBare: bare && rate ? rate / bareRate : null,
     cpuMsPerCall: r.calls ? r.cpuMs / r.calls : null,
+    // Between the first request and the last response: the calls without start-up.
+    callingCpuMsPerCall: r.calls && r.callingCpuMs !== null ? r.callingCpuMs / r.calls : null,
+    startupCpuS: r.startupCpuMs === null ? null : r.startupCpuMs / 1000,
     cpuMs: r.cpuMs,
     peakMb: r.maxRssMb,
   };
 }
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
+// Other processes on the machine skew every figure: the load is printed with the results.
+const loadStart = loadavg()[0];
 try {
   log(`bench: ${availableParallelism()} cores, ${machine()}, node ${process.version}, server latency ${LATENCY} ms, work dir ${dir}`);
   for (const { concurrency, samples } of THROUGHPUT) {
-    log(`concurrency ${concurrency}: rolejudge score, ${2 * samples} calls…`);
-    const rj = await scoreRun(`c${concurrency}`, samples, concurrency);
-    log(`concurrency ${concurrency}: bare loop, ${rj.calls} calls…`);
-    const bare = await bareRun(rj.calls, concurrency, rj.bodyBytes);
+    const runs = [];
+    for (const transport of TRANSPORTS) {
+      log(`concurrency ${concurrency}: rolejudge score (${transport} transport), ${2 * samples} calls…`);
+      runs.push([transport, await scoreRun(`c${concurrency}-${transport}`, samples, concurrency, { transport })]);
+    }
+    log(`concurrency ${concurrency}: bare loop, ${runs[0][1].calls} calls…`);
+    const bare = await bareRun(runs[0][1].calls, concurrency, runs[0][1].bodyBytes);
     rows.push(row(`c=${concurrency}`, 'bare loop', bare, concurrency, bare));
-    rows.push(row(`c=${concurrency}`, 'rolejudge', rj, concurrency, bare));
+    for (const [transport, rj] of runs) rows.push(row(`c=${concurrency}`, `rolejudge, ${transport}`, rj, concurrency, bare));
   }
 
   log(`cache: first run and rerun at concurrency ${CACHE_CONCURRENCY}…`);
@@ -123,13 +144,13 @@ try {
   const first = await scoreRun('cache-first', CACHE_SAMPLES, CACHE_CONCURRENCY, { cacheDir });
   // A new run directory, so nothing is skipped as already recorded: every answer must come from the cache.
   const rerun = await scoreRun('cache-rerun', CACHE_SAMPLES, CACHE_CONCURRENCY, { cacheDir });
-  rows.push(row(`cache, c=${CACHE_CONCURRENCY}`, 'rolejudge, cache on, 1st run', first, CACHE_CONCURRENCY, null));
-  rows.push({ ...row(`cache, c=${CACHE_CONCURRENCY}`, 'rolejudge, cached rerun', rerun, null, null), rerunShare: rerun.wallMs / first.wallMs, judgments: rerun.judgments });
+  rows.push(row(`cache, c=${CACHE_CONCURRENCY}`, `rolejudge, ${TRANSPORTS[0]}, cache on, 1st run`, first, CACHE_CONCURRENCY, null));
+  rows.push({ ...row(`cache, c=${CACHE_CONCURRENCY}`, `rolejudge, ${TRANSPORTS[0]}, cached rerun`, rerun, null, null), rerunShare: rerun.wallMs / first.wallMs, judgments: rerun.judgments });
 
-  for (const n of MEMORY) {
-    log(`memory: ${n}-sample split, ${2 * n} calls at concurrency ${MEMORY_CONCURRENCY}…`);
-    const r = await scoreRun(`mem-${n}`, n, MEMORY_CONCURRENCY);
-    rows.push(row(`split ${n.toLocaleString('en')}`, 'rolejudge', r, MEMORY_CONCURRENCY, null));
+  for (const { samples, rounds } of MEMORY) {
+    log(`memory: ${samples}-sample split × ${rounds} round(s), ${2 * samples * rounds} calls at concurrency ${MEMORY_CONCURRENCY}…`);
+    const r = await scoreRun(`mem-${samples}`, samples, MEMORY_CONCURRENCY, { rounds });
+    rows.push(row(`split ${samples.toLocaleString('en')} × ${rounds} round${rounds > 1 ? 's' : ''}`, `rolejudge, ${TRANSPORTS[0]}`, r, MEMORY_CONCURRENCY, null));
   }
 } finally {
   await server.stop();
@@ -138,19 +159,23 @@ try {
 
 const f = (v, d) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(d));
 const lines = [
-  `rolejudge score bench — ${availableParallelism()} cores (${machine()}), node ${process.version}, server latency ${LATENCY} ms`,
+  `rolejudge score bench — ${availableParallelism()} cores (${machine()}), node ${process.version}, server latency ${LATENCY} ms, CLI ${CLI}`,
   '',
-  '| setting | client | requests | wall s | active s | req/s | efficiency | ÷ bare loop | CPU ms/call | peak RSS MB |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| setting | client | requests | wall s | active s | req/s | efficiency | ÷ bare loop | CPU ms/call | calling CPU ms/call | start-up CPU s | peak RSS MB |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map(
     (r) =>
-      `| ${r.setting} | ${r.client} | ${r.calls} | ${f(r.wallS, 2)} | ${f(r.activeS, 2)} | ${f(r.rate, 0)} | ${f(r.efficiency, 3)} | ${f(r.vsBare, 3)} | ${r.cpuMsPerCall === null ? `(${f(r.cpuMs, 0)} total)` : f(r.cpuMsPerCall, 3)} | ${f(r.peakMb, 0)} |`,
+      `| ${r.setting} | ${r.client} | ${r.calls} | ${f(r.wallS, 2)} | ${f(r.activeS, 2)} | ${f(r.rate, 0)} | ${f(r.efficiency, 3)} | ${f(r.vsBare, 3)} | ` +
+      `${r.cpuMsPerCall === null ? `(${f(r.cpuMs, 0)} total)` : f(r.cpuMsPerCall, 3)} | ${f(r.callingCpuMsPerCall, 3)} | ${f(r.startupCpuS, 2)} | ${f(r.peakMb, 0)} |`,
   ),
   '',
   'requests: calls the server answered. wall: the whole process, start-up included. active: first request in to last',
   'response out, as the server saw it; req/s and efficiency (req/s ÷ concurrency/latency) are over that window.',
-  'CPU ms/call: user+system CPU of the whole client process ÷ requests (the server runs in its own process).',
+  'CPU ms/call: user+system CPU of the whole client process (all its threads) ÷ requests; the server runs in its own',
+  'process. calling CPU: the same between the client\'s first request and its last response (start-up and shutdown left',
+  'out). start-up CPU: before the first request (loading, validating the split, indexing responses).',
 ];
-const cached = rows.find((r) => r.client === 'rolejudge, cached rerun');
+lines.push(`load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}.`);
+const cached = rows.find((r) => r.client === `rolejudge, ${TRANSPORTS[0]}, cached rerun`);
 if (cached) lines.push(`cached rerun: ${cached.judgments} judgments, ${cached.calls} calls, ${(100 * cached.rerunShare).toFixed(1)}% of the first run's wall time.`);
 process.stdout.write(`${lines.join('\n')}\n`);

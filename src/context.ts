@@ -63,6 +63,7 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     cacheDir: noCache ? null : config.provider.cacheDir,
     timeoutMs: config.provider.timeoutMs,
     maxRetries: config.provider.maxRetries,
+    transport: config.provider.transport,
     budget: { maxCalls: opts.maxCalls, maxTokens: opts.maxTokens },
   });
   return {

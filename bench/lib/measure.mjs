@@ -43,7 +43,18 @@ export function runNode(args, { env = {}, cwd, timeoutMs = 600_000 } = {}) {
         reject(new Error(`node ${args.join(' ')} exited with ${signal ?? code}\n${stderr.slice(-2000)}`));
         return;
       }
-      resolve({ wallMs, cpuMs: usage.userMs + usage.systemMs, userMs: usage.userMs, systemMs: usage.systemMs, maxRssMb: usage.maxRssKb / 1024, stdout, stderr });
+      resolve({
+        wallMs,
+        cpuMs: usage.userMs + usage.systemMs,
+        userMs: usage.userMs,
+        systemMs: usage.systemMs,
+        maxRssMb: usage.maxRssKb / 1024,
+        // CPU before the first HTTP request (start-up), and between the first request and the last response.
+        startupCpuMs: usage.firstRequestCpuMs,
+        callingCpuMs: usage.firstRequestCpuMs === null || usage.lastResponseCpuMs === null ? null : usage.lastResponseCpuMs - usage.firstRequestCpuMs,
+        stdout,
+        stderr,
+      });
     });
   });
 }

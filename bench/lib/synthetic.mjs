@@ -86,7 +86,7 @@ export function writeJudge(dir, baseUrl) {
   return judgesDir;
 }
 
-export function writeConfig(dir, name, { data, judgesDir, cacheDir, concurrency }) {
+export function writeConfig(dir, name, { data, judgesDir, cacheDir, concurrency, transport }) {
   const file = join(dir, `${name}.json`);
   const config = {
     run: { id: name, outputDir: join(dir, 'runs'), reportsDir: join(dir, 'reports') },
@@ -96,7 +96,8 @@ export function writeConfig(dir, name, { data, judgesDir, cacheDir, concurrency 
     rubrics: ['cn'],
     judgesDir,
     framesCacheDir: join(dir, 'frames'),
-    provider: { concurrency, cacheDir, timeoutMs: 60_000, maxRetries: 2 },
+    // No transport: the build's default (older builds know no such field).
+    provider: { concurrency, cacheDir, timeoutMs: 60_000, maxRetries: 2, ...(transport && transport !== 'default' ? { transport } : {}) },
   };
   writeFileSync(file, JSON.stringify(config, null, 2));
   return file;

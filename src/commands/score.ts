@@ -2,12 +2,14 @@ import { score } from '../score/score.js';
 import { withBatch } from '../batch/with-batch.js';
 import { planJudging } from '../judging/setup.js';
 import { list } from './options.js';
-import { contextFrom, loadFromArgv, loadSelectedSamples, printDryRun, selectionFrom, selectModels, type Argv } from './setup.js';
+import { contextFrom, loadFromArgv, printDryRun, selectionFrom, selectModels, streamSelectedSamples, type Argv } from './setup.js';
+import { surveySamples } from '../score/source.js';
 import { BUDGET_STOP, UnfitRunError } from './errors.js';
 
 export default async function scoreCommand(argv: Argv): Promise<number> {
   const loaded = loadFromArgv(argv);
-  const samples = await loadSelectedSamples(loaded, selectionFrom(argv));
+  // Streamed, not loaded: memory stays flat however large the split (see score/source.ts).
+  const samples = await surveySamples(await streamSelectedSamples(loaded, selectionFrom(argv)));
   const models = selectModels(loaded, argv).map((m) => m.name);
   const ctx = contextFrom(loaded, argv);
   try {
@@ -21,7 +23,7 @@ export default async function scoreCommand(argv: Argv): Promise<number> {
     if (ctx.dryRun) {
       printDryRun(ctx, `score, ${s.planned - s.skipped} judgments to make, ${s.skipped} already recorded`);
       const idx = await ctx.store.responseIndex();
-      const missing = samples.reduce((n, smp) => n + models.filter((m) => !idx.get(smp.id)?.has(m)).length, 0);
+      const missing = samples.ids.reduce((n, id) => n + models.filter((m) => !idx.get(id)?.has(m)).length, 0);
       if (missing) process.stdout.write(`note: ${missing} responses are not generated yet; the judge calls they will need are not counted (run generate first)\n`);
       return 0;
     }

@@ -1,6 +1,6 @@
 // Shared set-up of the stage commands: config, selection, samples, context.
 import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { assertValidSplit, collectSamples } from '../dataset/load.js';
+import { assertValidSplit, loadSamples, type SampleStream } from '../dataset/load.js';
 import { parseIds, parseShard, type Selection } from '../dataset/selection.js';
 import type { Sample } from '../types.js';
 import { openContext, type StageContext } from '../context.js';
@@ -28,13 +28,19 @@ export function selectionFrom(argv: Argv): Selection {
 
 /** Validates the whole split first, so a bad split writes nothing. */
 export async function loadSelectedSamples(loaded: LoadedConfig, selection: Selection): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for await (const s of await streamSelectedSamples(loaded, selection)) samples.push(s);
+  return samples;
+}
+
+/** As loadSelectedSamples, but the selection is streamed (re-read on each iteration), never held. */
+export async function streamSelectedSamples(loaded: LoadedConfig, selection: Selection): Promise<SampleStream> {
   const d = loaded.config.dataset;
   const opts = { path: d.path, format: d.format, ...(d.root ? { root: d.root } : {}), ...(d.profiles ? { profiles: d.profiles } : {}) };
   const report = await assertValidSplit(opts, { selection });
   for (const w of report.warnings.slice(0, 5)) process.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`);
   if (report.warnings.length > 5) process.stderr.write(`warning: … and ${report.warnings.length - 5} more dataset warnings\n`);
-  const { samples } = await collectSamples(opts, selection);
-  return samples;
+  return loadSamples(opts, selection);
 }
 
 export function selectModels(loaded: LoadedConfig, argv: Argv): ModelConfig[] {

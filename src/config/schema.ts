@@ -95,6 +95,8 @@ export const ProviderSchema = z
     maxRetries: z.number().int().min(0).default(5),
     cacheDir: z.string().default('.rolejudge-cache'),
     cache: z.boolean().default(true),
+    /** `sdk`: the openai client's create(); `node-http`: the same request on node:http, for fast local servers. */
+    transport: z.enum(['sdk', 'node-http']).default('sdk'),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 // Handlebars for judge prompts: one private environment, templates compiled
 // once, and an AST walk that tells the config loader which variables a
 // template reads — so a run fails at start-up, not after 500 judge calls.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import type { TemplateVariables } from './rubric-schema.js';
 
@@ -19,7 +19,8 @@ const VALUE_HELPERS = new Set(['lookup']);
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One-shot: no Hash object per call (this runs several times per judgment).
+  return hash('sha256', text, 'hex');
 }
 
 /** Provenance for judgments: changes when the wording or the declared version does. */

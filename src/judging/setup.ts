@@ -5,6 +5,7 @@ import type { StageContext } from '../context.js';
 import { loadJudges, resolveJudges, type Judge } from '../judge/judge.js';
 import { availableInputs, checkInputs, loadRubrics, type Rubric } from '../judge/rubric.js';
 import type { Sample } from '../types.js';
+import type { Input } from '../judge/rubric-schema.js';
 import { UsageError } from '../commands/errors.js';
 import { ConfigError } from '../config/load.js';
 
@@ -22,7 +23,8 @@ export interface PlanOptions {
   mode: 'pointwise' | 'pairwise';
 }
 
-export function planJudging(ctx: StageContext, samples: Sample[], opts: PlanOptions): JudgingPlan {
+/** `samples` may be a streamed split's survey: only the inputs every sample carries are needed here. */
+export function planJudging(ctx: StageContext, samples: Sample[] | { inputs: Input[] }, opts: PlanOptions): JudgingPlan {
   const { config, file } = ctx.loaded;
   const ids = opts.metrics ?? (config.rubrics.length ? config.rubrics : undefined);
   if (!ids || !ids.length) throw new ConfigError(file, 'rubrics', 'a list of rubric ids (files in rubrics/)');
@@ -43,7 +45,7 @@ export function planJudging(ctx: StageContext, samples: Sample[], opts: PlanOpti
   } catch (err) {
     throw new ConfigError(file, 'judges', (err as Error).message);
   }
-  const have = availableInputs(samples);
+  const have = Array.isArray(samples) ? availableInputs(samples) : samples.inputs;
   for (const r of rubrics) {
     if (opts.mode === 'pairwise' && !r.pairwiseTemplate) throw new ConfigError(file, 'rubrics', `rubric "${r.id}" to have a pairwise template for compare`);
     for (const j of judges) {

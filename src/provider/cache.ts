@@ -4,10 +4,11 @@
 // because nobody ever writes into another writer's file.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SentParams, Usage } from '../types.js';
 import { scanSegment, SlotIndex } from './cache-index.js';
+import { BlockReader } from '../util/block-reader.js';
 
 /** What a cache line holds. Never the key, never headers. */
 export interface CacheEntry {
@@ -21,7 +22,10 @@ export interface CacheEntry {
 const SEGMENT = /^cache-.*\.jsonl$/;
 // Lines are gathered and written in chunks: one write per entry costs a
 // syscall and a callback each, which dominates when thousands finish at once.
+// Written entries are served from memory until flushed, so waiting a few
+// milliseconds for more costs nothing but what a crash in that window loses.
 const FLUSH_BYTES = 1 << 20;
+const FLUSH_MS = 50;
 
 interface Writer {
   stream: WriteStream;
@@ -36,7 +40,7 @@ interface Writer {
 export class DiskCache {
   private readonly index = new SlotIndex();
   private readonly files: string[] = [];
-  private readonly handles = new Map<number, Promise<FileHandle>>();
+  private readonly readers = new Map<number, BlockReader>();
   /** Entries written but not yet flushed to the segment, by hash. */
   private readonly pending = new Map<string, { seq: number; entry: CacheEntry }>();
   private seq = 0;
@@ -70,11 +74,9 @@ export class DiskCache {
     if (p) return p.entry;
     const loc = this.index.get(hash);
     if (!loc) return null;
-    const buf = Buffer.allocUnsafe(loc.length);
-    const fh = await this.handle(loc.file);
-    const { bytesRead } = await fh.read(buf, 0, loc.length, loc.offset);
+    const text = await this.reader(loc.file).text(loc.offset, loc.length);
     try {
-      const entry = JSON.parse(buf.toString('utf8', 0, bytesRead)) as CacheEntry;
+      const entry = JSON.parse(text) as CacheEntry;
       if (entry.h === hash && typeof entry.content === 'string') return entry;
     } catch {
       // A damaged line is a miss, not a failure: the call is simply redone.
@@ -99,7 +101,7 @@ export class DiskCache {
     if (w.batchBytes >= FLUSH_BYTES) this.flush(w);
     else if (!w.scheduled) {
       w.scheduled = true;
-      setImmediate(() => this.flush(w));
+      setTimeout(() => this.flush(w), FLUSH_MS);
     }
   }
 
@@ -127,9 +129,9 @@ export class DiskCache {
       await new Promise<void>((resolve) => w.stream.end(resolve));
     }
     this.pending.clear();
-    const handles = [...this.handles.values()];
-    this.handles.clear();
-    await Promise.all(handles.map(async (h) => (await h).close().catch(() => undefined)));
+    const readers = [...this.readers.values()];
+    this.readers.clear();
+    await Promise.all(readers.map((r) => r.close()));
     if (this.writeError) throw this.writeError;
   }
 
@@ -145,12 +147,12 @@ export class DiskCache {
     return this.writer;
   }
 
-  private handle(file: number): Promise<FileHandle> {
-    let h = this.handles.get(file);
-    if (!h) {
-      h = open(this.files[file]!, 'r');
-      this.handles.set(file, h);
+  private reader(file: number): BlockReader {
+    let r = this.readers.get(file);
+    if (!r) {
+      r = new BlockReader(this.files[file]!);
+      this.readers.set(file, r);
     }
-    return h;
+    return r;
   }
 }

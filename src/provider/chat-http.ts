@@ -93,7 +93,8 @@ function readBody(res: http.IncomingMessage, body: Buffer): unknown {
  */
 export function postChat(client: OpenAI, body: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
   const t = transportFor(client);
-  const payload = Buffer.from(JSON.stringify(body));
+  // Written as a string: the socket encodes it, no intermediate Buffer per call.
+  const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (err: unknown, value?: unknown) => {
@@ -105,7 +106,7 @@ export function postChat(client: OpenAI, body: Record<string, unknown>, timeoutM
     };
     const lost = (cause: unknown) => finish(new APIConnectionError({ cause: cause instanceof Error ? cause : new Error(String(cause)) }));
     const req = (t.url.protocol === 'https:' ? https : http).request(
-      { ...t.target, method: 'POST', agent: t.agent, headers: { ...t.headers, 'content-length': String(payload.length) } },
+      { ...t.target, method: 'POST', agent: t.agent, headers: { ...t.headers, 'content-length': String(Buffer.byteLength(payload)) } },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

@@ -49,7 +49,7 @@ export class ProviderError extends Error {
 
 /** Remove the key's value from text that may echo it (some servers do). */
 export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4) return text;
+  if (!secret || secret.length < 4 || !text.includes(secret)) return text;
   return text.split(secret).join('[REDACTED]');
 }
 

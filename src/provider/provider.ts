@@ -185,7 +185,7 @@ export class Provider {
           this.reserveBudget();
           this.counters.calls++;
           started = performance.now();
-          return attemptOnce(client, body, timeoutMs, secret);
+          return attemptOnce(client, body, timeoutMs, secret, this.opts.transport);
         });
       } catch (raw) {
         const err = classify(raw, secret);

@@ -103,6 +103,8 @@ export interface ProviderOptions {
   /** Full jitter on backoff (default true). */
   jitter?: boolean;
   budget?: Budget;
+  /** How chat completions travel (default `sdk`: the openai client's create()). */
+  transport?: 'sdk' | 'node-http';
   env?: Record<string, string | undefined>;
   onCall?: (info: CallInfo) => void;
 }

@@ -11,6 +11,7 @@ import {
   pairwiseSummary,
   pearson,
   type BtComparison,
+  type Moments,
 } from '../stats/index.js';
 import type { Outcome } from '../types.js';
 import { cellKey, splitKey, type Collected } from './collect.js';
@@ -118,17 +119,25 @@ export function buildReport(c: Collected, meta: ReportMeta): Report {
     }
 
   const agreement = metricIds
-    .filter((m) => c.judgeMeans.has(m))
-    .map((metric) => {
-      const units = [...c.judgeMeans.get(metric)!.values()].map((byJudge) => {
-        const vals = [...byJudge.values()].map(([s, n]) => s / n);
-        return { n: vals.length, sum: vals.reduce((a, b) => a + b, 0), sumSq: vals.reduce((a, b) => a + b * b, 0) };
-      });
-      return {
-        metric,
-        betweenJudges: alphaFromMoments(units).alpha,
-        betweenRounds: alphaFromMoments(c.roundMoments.get(metric)?.values() ?? []).alpha,
-      };
+    .map((metric) => ({ metric, cells: models.map((m) => c.scores.get(cellKey(m, metric))?.acc).filter((a) => a !== undefined) }))
+    .filter(({ cells }) => cells.some((acc) => acc.samples().next().done === false))
+    .map(({ metric, cells }) => {
+      // Units: per (sample, model) the judges' round means; per (sample, model, judge) its rounds.
+      const byJudges: Moments[] = [];
+      const byRounds: Moments[] = [];
+      for (const acc of cells)
+        for (const judges of acc.samples()) {
+          const u = { n: 0, sum: 0, sumSq: 0 };
+          for (const [sum, n, sumSq] of judges) {
+            const m = sum / n;
+            u.n++;
+            u.sum += m;
+            u.sumSq += m * m;
+            byRounds.push({ n, sum, sumSq });
+          }
+          byJudges.push(u);
+        }
+      return { metric, betweenJudges: alphaFromMoments(byJudges).alpha, betweenRounds: alphaFromMoments(byRounds).alpha };
     });
 
   return {

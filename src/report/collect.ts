@@ -3,8 +3,8 @@
 // never with the number of judgments or rounds.
 import type { RunStore } from '../store/run.js';
 import type { Comparison, Judgment } from '../types.js';
-import { ScoreAccumulator, type Moments } from '../stats/index.js';
-import { judgmentKey, comparisonKey } from '../store/run.js';
+import { ScoreAccumulator } from '../stats/index.js';
+import { RecordKeys } from './record-keys.js';
 import type { Counts } from './model.js';
 
 const SEP = '\u0000';
@@ -37,10 +37,6 @@ export interface Collected {
   metrics: Set<string>;
   judges: Set<string>;
   scores: Map<string, ScoreCellData>; // model␀metric
-  /** metric → unit(sample␀model) → judge → [sum, n] : for between-judge agreement */
-  judgeMeans: Map<string, Map<string, Map<string, [number, number]>>>;
-  /** metric → unit(sample␀model␀judge) → moments over rounds : between-round agreement */
-  roundMoments: Map<string, Map<string, Moments>>;
   pairs: Map<string, PairCellData>; // candidate␀baseline␀metric␀judge
   position: Map<string, PositionCell>; // judge␀metric
   counts: Counts;
@@ -69,6 +65,9 @@ function emptyCounts(): Counts {
   };
 }
 
+const id = (bits: number) => ({ kind: 'id' as const, bits });
+const int = (bits: number) => ({ kind: 'int' as const, bits });
+
 function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   let v = m.get(k);
   if (v === undefined) m.set(k, (v = make()));
@@ -81,8 +80,6 @@ export async function collect(store: RunStore): Promise<Collected> {
     metrics: new Set(),
     judges: new Set(),
     scores: new Map(),
-    judgeMeans: new Map(),
-    roundMoments: new Map(),
     pairs: new Map(),
     position: new Map(),
     counts: emptyCounts(),
@@ -98,30 +95,23 @@ export async function collect(store: RunStore): Promise<Collected> {
   }
   // A log holds one record per key; a key seen twice means a damaged or
   // hand-merged run, and counting it twice would bias every figure.
-  const seen = new Set<string>();
-  for await (const j of store.judgments()) {
-    const k = judgmentKey(j);
-    if (seen.has(k)) {
-      c.duplicates++;
-      continue;
-    }
-    seen.add(k);
-    addJudgment(c, j);
-  }
-  seen.clear();
+  for await (const j of store.judgments()) if (!addJudgment(c, j)) c.duplicates++;
+  const comparisons = new RecordKeys([id(22), id(6), id(6), id(8), id(5), int(6)]);
   for await (const x of store.comparisons()) {
-    const k = comparisonKey(x);
-    if (seen.has(k)) {
+    if (!comparisons.add([x.sampleId, x.candidate, x.baseline, x.metric, x.judge, x.round])) {
       c.duplicates++;
       continue;
     }
-    seen.add(k);
     addComparison(c, x);
   }
   return c;
 }
 
-function addJudgment(c: Collected, j: Judgment): void {
+/** Folds one judgment in; false for a (sample, model, metric, judge, round) already seen. */
+function addJudgment(c: Collected, j: Judgment): boolean {
+  const cell = getOr(c.scores, cellKey(j.model, j.metric), () => ({ acc: new ScoreAccumulator(), failures: 0, chars: new Map() }));
+  // The accumulator knows every (sample, judge, round) of its cell, failed ones included.
+  if (!cell.acc.add(j.sampleId, j.judge, j.round, j.score)) return false;
   c.models.add(j.model);
   c.metrics.add(j.metric);
   c.judges.add(j.judge);
@@ -131,23 +121,14 @@ function addJudgment(c: Collected, j: Judgment): void {
   c.counts.completionTokens += j.usage?.completion ?? 0;
   if (j.selfId.length) c.counts.selfIdFlags++;
   if (j.failure) {
+    cell.failures++;
     c.counts.judgmentFailures++;
     if (j.failure.kind === 'parse') c.counts.parseFailures++;
     else if (j.failure.kind === 'error') c.counts.judgeErrors++;
     else if (j.failure.kind === 'empty-answer') c.counts.emptyAnswers++;
   }
-  const cell = getOr(c.scores, cellKey(j.model, j.metric), () => ({ acc: new ScoreAccumulator(), failures: 0, chars: new Map() }));
-  if (j.failure) cell.failures++;
-  cell.acc.add(j.sampleId, j.judge, j.round, j.score);
-  if (j.score === null) return;
-  cell.chars.set(j.sampleId, j.answerChars);
-  const jm = getOr(getOr(getOr(c.judgeMeans, j.metric, () => new Map()), cellKey(j.sampleId, j.model), () => new Map()), j.judge, () => [0, 0] as [number, number]);
-  jm[0] += j.score;
-  jm[1]++;
-  const rm = getOr(getOr(c.roundMoments, j.metric, () => new Map()), cellKey(j.sampleId, j.model, j.judge), () => ({ n: 0, sum: 0, sumSq: 0 }));
-  rm.n++;
-  rm.sum += j.score;
-  rm.sumSq += j.score * j.score;
+  if (j.score !== null) cell.chars.set(j.sampleId, j.answerChars);
+  return true;
 }
 
 function addComparison(c: Collected, x: Comparison): void {

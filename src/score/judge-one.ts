@@ -53,24 +53,27 @@ interface JudgedAnswer {
 
 // One response is judged on every metric, by every judge, in every round
 // (EBM-RL × 3 rounds × 2 judges: dozens of jobs); its answer text, self-id
-// scan and hash are worked out once, not once per job.
-const answers = new WeakMap<object, Map<string, JudgedAnswer>>();
+// scan and hash are worked out once, not once per job. Jobs of one response
+// are generated next to each other, so remembering the latest few hundred
+// responses is enough — and keeps memory flat however large the split.
+const RECENT = 512;
+const answers = new Map<object, { variant: string; value: JudgedAnswer }>();
 const judgeHashes = new WeakMap<object, string>();
 
 function judgedAnswer(response: PointJob['response'], settings: ScoreSettings): JudgedAnswer {
   const variant = `${settings.includePerception}|${settings.maskSelfId}`;
-  let byVariant = response ? answers.get(response) : undefined;
-  const known = byVariant?.get(variant);
-  if (known) return known;
+  const known = response ? answers.get(response) : undefined;
+  if (known && known.variant === variant) return known.value;
   const raw = response ? judgeableAnswer(response, { includePerception: settings.includePerception }) : '';
   const selfId = detectSelfId(raw);
   const answer = settings.maskSelfId && selfId.length ? maskSelfId(raw) : raw;
-  const out = { answer, selfId, responseHash: sha256(answer).slice(0, 16) };
+  const value = { answer, selfId, responseHash: sha256(answer).slice(0, 16) };
   if (response) {
-    if (!byVariant) answers.set(response, (byVariant = new Map()));
-    byVariant.set(variant, out);
+    answers.delete(response);
+    answers.set(response, { variant, value });
+    if (answers.size > RECENT) answers.delete(answers.keys().next().value!);
   }
-  return out;
+  return value;
 }
 
 function judgeHashOf(judge: PointJob['judge']): string {

@@ -7,7 +7,9 @@ import { runPool } from '../util/pool.js';
 import { JudgmentSink, type StageSummary } from './sink.js';
 import { BudgetStop } from '../judging/ask.js';
 import type { JudgingPlan } from '../judging/setup.js';
-import { pointJobs, type PointJob } from './jobs.js';
+import { pointJobIds, streamPointJobs, type JobId, type PointJob } from './jobs.js';
+import { allSamples, arraySource, isSampleSource, type SampleSource } from './source.js';
+import { ResponseLookup } from '../store/response-lookup.js';
 import { judgeOne, type ScoreSettings } from './judge-one.js';
 import { listwiseScore } from './listwise.js';
 
@@ -17,13 +19,12 @@ const isRetryable = (j: Judgment) => j.failure !== undefined && (j.failure.kind 
 
 export async function score(
   ctx: StageContext,
-  samples: Sample[],
+  samples: Sample[] | SampleSource,
   models: string[],
   plan: JudgingPlan,
   opts: { retryFailed?: boolean } = {},
 ): Promise<StageSummary> {
   const settings: ScoreSettings = { ...ctx.loaded.config.score, ...(opts.retryFailed ? { noCache: true } : {}) };
-  const responses = await ctx.store.responseIndex();
   const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
 
   // Keys already recorded, per judge file; with --retry-failed, the failed ones are redone.
@@ -34,34 +35,42 @@ export async function score(
     done.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey));
     if (opts.retryFailed) redo.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, isRetryable));
   }
-  const wanted = (j: PointJob) => {
-    const key = judgmentKey({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round });
-    return opts.retryFailed ? Boolean(redo.get(j.judge.name)?.has(key)) : !done.get(j.judge.name)?.has(key);
+  const wantedId = (j: JobId) => {
+    const keys = opts.retryFailed ? redo.get(j.judge) : done.get(j.judge);
+    // A fresh run (nothing recorded) wants every job: no key to build.
+    if (!keys?.size) return !opts.retryFailed;
+    const key = judgmentKey(j);
+    return opts.retryFailed ? keys.has(key) : !keys.has(key);
   };
+  const wanted = (j: PointJob) =>
+    wantedId({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round });
 
   const sink = new JudgmentSink(ctx, Boolean(opts.retryFailed), summary);
   if (ctx.loaded.config.score.mode !== 'per-response') {
     try {
-      await listwiseScore(ctx, samples, models, plan, responses, wanted, settings, sink);
+      const responses = await ctx.store.responseIndex();
+      await listwiseScore(ctx, await allSamples(samples), models, plan, responses, wanted, settings, sink);
     } finally {
       await sink.close();
     }
     return summary;
   }
 
+  const source = isSampleSource(samples) ? samples : arraySource(samples);
   let total = 0;
-  for (const j of pointJobs(samples, models, plan, responses)) {
+  for (const id of pointJobIds(source.ids, models, plan)) {
     summary.planned++;
-    if (wanted(j)) total++;
+    if (wantedId(id)) total++;
   }
   summary.skipped = summary.planned - total;
   if (!total) return summary;
+  // Responses are located up front and read as their samples come up: the
+  // stage holds neither the split nor the responses (flat memory at any size).
+  const responses = await ResponseLookup.open(ctx.store.listFiles(ctx.store.responsesDir));
   sink.start('score', total);
   try {
     await runPool(
-      (function* () {
-        for (const j of pointJobs(samples, models, plan, responses)) if (wanted(j)) yield j;
-      })(),
+      streamPointJobs(source.samples(), models, plan, responses, wantedId),
       ctx.inflight,
       async (job) => {
         try {
@@ -75,7 +84,7 @@ export async function score(
     );
   } finally {
     await sink.close();
+    await responses.close();
   }
   return summary;
 }
-

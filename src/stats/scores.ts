@@ -30,39 +30,72 @@ export interface ScoreRecord {
   score: number | null;
 }
 
+/** One (sample, judge) over its rounds: [sum, count, sum of squares] of the valid scores. */
+export type RoundCell = [number, number, number];
+
+// Rounds 0..30 are remembered in a bit mask per (sample, judge); later ones
+// (rare: more than 31 rounds) by key.
+const MASK_ROUNDS = 31;
+
 /**
- * Streaming accumulator. Memory is O(samples × judges): only a running sum
- * and count per (sample, judge) are kept, never the individual judgments.
- * The caller must not add the same (sample, judge, round) twice — the score
- * stage's resume keys guarantee that; a duplicate would count twice.
+ * Streaming accumulator. Memory is O(samples × judges): only a running sum,
+ * count and the rounds seen per (sample, judge) are kept, never the
+ * individual judgments. A (sample, judge, round) added twice — a damaged or
+ * hand-merged run — is refused, so it never counts twice.
  */
 export class ScoreAccumulator {
-  // sampleId -> judge -> [sum, count]
-  private readonly cells = new Map<string, Map<string, [number, number]>>();
+  // sampleId -> judge -> [sum, count, sumSq, rounds seen]
+  private readonly cells = new Map<string, Map<string, [number, number, number, number]>>();
+  private readonly lateRounds = new Set<string>();
 
-  /** Add one score; null, NaN and ±Infinity are failures and are ignored. */
-  add(sampleId: string, judge: string, round: number, score: number | null | undefined): void {
+  /**
+   * Add one score; null, NaN and ±Infinity are failures: they count as seen
+   * but add nothing. Returns false (and adds nothing) for a (sample, judge,
+   * round) already added.
+   */
+  add(sampleId: string, judge: string, round: number, score: number | null | undefined): boolean {
     if (!Number.isInteger(round) || round < 0) {
       throw new RangeError(`ScoreAccumulator.add: round must be a non-negative integer, got ${round}`);
     }
-    if (score === null || score === undefined || !Number.isFinite(score)) return;
     let judges = this.cells.get(sampleId);
     if (!judges) {
       judges = new Map();
       this.cells.set(sampleId, judges);
     }
-    const cell = judges.get(judge);
-    if (cell) {
-      cell[0] += score;
-      cell[1] += 1;
+    let cell = judges.get(judge);
+    if (!cell) judges.set(judge, (cell = [0, 0, 0, 0]));
+    if (round < MASK_ROUNDS) {
+      const bit = 1 << round;
+      if (cell[3] & bit) return false;
+      cell[3] |= bit;
     } else {
-      judges.set(judge, [score, 1]);
+      const key = `${sampleId}\u0000${judge}\u0000${round}`;
+      if (this.lateRounds.has(key)) return false;
+      this.lateRounds.add(key);
+    }
+    if (score === null || score === undefined || !Number.isFinite(score)) return true;
+    cell[0] += score;
+    cell[1] += 1;
+    cell[2] += score * score;
+    return true;
+  }
+
+  /**
+   * Each sample's judges with their round moments, in arrival order: the
+   * units of the between-judge and between-round agreement figures. Judges
+   * with no valid score on a sample are left out, and samples with none.
+   */
+  *samples(): Generator<Array<Readonly<RoundCell>>> {
+    for (const judges of this.cells.values()) {
+      const valid: RoundCell[] = [];
+      for (const [sum, count, sumSq] of judges.values()) if (count > 0) valid.push([sum, count, sumSq]);
+      if (valid.length) yield valid;
     }
   }
 
   /** Add a record shaped like a Judgment. */
-  addRecord(r: ScoreRecord): void {
-    this.add(r.sampleId, r.judge, r.round, r.score);
+  addRecord(r: ScoreRecord): boolean {
+    return this.add(r.sampleId, r.judge, r.round, r.score);
   }
 
   /**
@@ -75,11 +108,14 @@ export class ScoreAccumulator {
     for (const sampleId of [...this.cells.keys()].sort()) {
       const judges = this.cells.get(sampleId)!;
       let s = 0;
-      for (const judge of [...judges.keys()].sort()) {
+      let valid = 0;
+      for (const judge of judges.size > 1 ? [...judges.keys()].sort() : judges.keys()) {
         const [sum, count] = judges.get(judge)!;
+        if (count === 0) continue;
         s += sum / count;
+        valid++;
       }
-      out.set(sampleId, s / judges.size);
+      if (valid) out.set(sampleId, s / valid);
     }
     return out;
   }

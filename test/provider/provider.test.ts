@@ -17,9 +17,10 @@ function req(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return { endpoint: ep, messages: [{ role: 'user', content: text }], params: { temperature: 0, max_tokens: 64 }, key: 'k', ...extra };
 }
 
-const fast = { cacheDir: null, baseDelayMs: 5, maxDelayMs: 20 } as const;
+// Every behaviour holds on both transports: the SDK's create() (the default) and node:http.
+describe.each(['sdk', 'node-http'] as const)('Provider.chat over real HTTP (%s transport)', (transport) => {
+  const fast = { cacheDir: null, baseDelayMs: 5, maxDelayMs: 20, transport } as const;
 
-describe('Provider.chat over real HTTP', () => {
   it('returns content, usage, latency and what was sent', async () => {
     const p = new Provider(fast);
     const r = await p.chat(req('hello there'));

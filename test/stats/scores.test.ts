@@ -22,6 +22,31 @@ describe('ScoreAccumulator', () => {
     return acc;
   };
 
+  it('refuses a (sample, judge, round) seen before, failed ones included, at any round number', () => {
+    const acc = new ScoreAccumulator();
+    expect(acc.add('s1', 'j1', 0, 80)).toBe(true);
+    expect(acc.add('s1', 'j1', 0, 10)).toBe(false);
+    expect(acc.add('s1', 'j1', 1, null)).toBe(true);
+    expect(acc.add('s1', 'j1', 1, 50)).toBe(false);
+    // Past the bit mask (rounds 0..30) rounds are remembered by key.
+    expect(acc.add('s1', 'j1', 40, 90)).toBe(true);
+    expect(acc.add('s1', 'j1', 40, 90)).toBe(false);
+    expect(acc.add('s1', 'j2', 40, 20)).toBe(true);
+    // The refused duplicates added nothing: j1 = (80 + 90) / 2, j2 = 20.
+    expect(acc.perSample().get('s1')).toBe((85 + 20) / 2);
+  });
+
+  it('gives the agreement units: valid judges per sample with their round moments', () => {
+    const units = [...build().samples()];
+    expect(units).toEqual([
+      [
+        [170, 2, 80 * 80 + 90 * 90],
+        [70, 1, 4900],
+      ],
+      [[60, 1, 3600]],
+    ]);
+  });
+
   it('averages rounds per judge, then judges per sample', () => {
     const per = build().perSample();
     expect([...per.keys()]).toEqual(['s1', 's2']);

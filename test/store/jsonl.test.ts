@@ -43,6 +43,17 @@ describe('JsonlWriter and readJsonl', () => {
     expect(await all(readJsonl<Rec>(file))).toEqual([{ id: 1, text: 'a\nb' }, { id: 2 }, { id: 3 }]);
   });
 
+  it('reads lines across 1 MiB read chunks, multi-byte text at the seams, CRLF and blank lines', async () => {
+    const file = join(fresh(), 'big.jsonl');
+    // ~3.5 MiB of records whose text mixes 1-4 byte characters, so chunk
+    // boundaries fall inside lines and inside characters.
+    const recs = Array.from({ length: 3000 }, (_, i) => ({ id: i, text: `é漢😀${'x'.repeat(i % 1500)}` }));
+    const lines = recs.map((r, i) => JSON.stringify(r) + (i % 7 === 0 ? '\r\n' : '\n') + (i % 11 === 0 ? '\n' : ''));
+    // The last record has no final newline: a complete line is still a record.
+    writeFileSync(file, lines.join('').trimEnd());
+    expect(await all(readJsonl<Rec>(file))).toEqual(recs);
+  });
+
   it('reads nothing from a missing file', async () => {
     expect(await all(readJsonl(join(fresh(), 'absent.jsonl')))).toEqual([]);
   });
