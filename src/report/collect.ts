@@ -95,7 +95,7 @@ export async function collect(store: RunStore): Promise<Collected> {
   }
   // A log holds one record per key; a key seen twice means a damaged or
   // hand-merged run, and counting it twice would bias every figure.
-  for await (const j of store.judgments()) if (!addJudgment(c, j)) c.duplicates++;
+  for await (const batch of store.judgmentBatches()) for (const j of batch) if (!addJudgment(c, j)) c.duplicates++;
   const comparisons = new RecordKeys([id(22), id(6), id(6), id(8), id(5), int(6)]);
   for await (const x of store.comparisons()) {
     if (!comparisons.add([x.sampleId, x.candidate, x.baseline, x.metric, x.judge, x.round])) {

@@ -65,14 +65,17 @@ export function bootstrapMeanCi(values: readonly number[], opts: BootstrapOption
   let a = seedToUint32(seed);
   const v = Float64Array.from(values);
   const means = new Float64Array(resamples);
+  // u / 2^32 * n == u * (n / 2^32) exactly (powers of two, u·n < 2^53): one
+  // multiplication instead of a division per draw, the same index.
+  const scale = n / 4294967296;
   for (let r = 0; r < resamples; r++) {
     let s = 0;
     for (let i = 0; i < n; i++) {
-      a = (a + 0x6d2b79f5) >>> 0;
+      a = (a + 0x6d2b79f5) | 0;
       let t = a;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      s += v[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)]!;
+      s += v[Math.floor(((t ^ (t >>> 14)) >>> 0) * scale)]!;
     }
     means[r] = s / n;
   }

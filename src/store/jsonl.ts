@@ -2,6 +2,7 @@
 // line; a process killed mid-write leaves at most one torn last line, which
 // opening the log cuts off, so a half-written record never parses as valid.
 import { createReadStream, createWriteStream, existsSync, mkdirSync, openSync, closeSync, readSync, fstatSync, ftruncateSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { dirname } from 'node:path';
 
 /** Cut a torn tail (bytes after the last newline) so appends start on a fresh line. */
@@ -32,29 +33,55 @@ export function repairTail(path: string): number {
   }
 }
 
-/**
- * Stream the records of a log, one parsed object at a time. Lines are cut
- * from large chunks by hand: readline's per-line events and regex split cost
- * more than parsing the JSON on a multi-gigabyte run.
- */
+/** Stream the records of a log, one parsed object at a time. */
 export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
+  for await (const batch of readJsonlBatches<T>(path)) yield* batch;
+}
+
+/**
+ * Stream the records of a log a chunk's worth at a time. Lines are cut from
+ * 1 MiB reads by hand and a chunk of pure ASCII (the usual case: JSON.stringify
+ * escapes nothing else, but model text may) is decoded as Latin-1, which costs
+ * a copy instead of UTF-8 validation; readline's per-line events, and one await
+ * per record, cost more than parsing the JSON on a multi-gigabyte run.
+ */
+export async function* readJsonlBatches<T>(path: string): AsyncGenerator<T[]> {
   if (!existsSync(path)) return;
-  let rest = '';
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const text = rest + (chunk as string);
-    let start = 0;
-    let end: number;
-    const parsed: T[] = [];
-    while ((end = text.indexOf('\n', start)) >= 0) {
-      const rec = parseLine<T>(text, start, end);
-      if (rec !== undefined) parsed.push(rec);
-      start = end + 1;
+  // Bytes after the last newline seen: the start of a line still being read.
+  let carry: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const first = chunk.indexOf(0x0a);
+    if (first < 0) {
+      carry = Buffer.concat([carry, chunk]);
+      continue;
     }
-    rest = text.slice(start);
-    for (const rec of parsed) yield rec;
+    const out: T[] = [];
+    // 0x0a never occurs inside a multi-byte UTF-8 sequence, so byte-level cuts are safe.
+    pushLines(out, decode(carry.length ? Buffer.concat([carry, chunk.subarray(0, first)]) : chunk.subarray(0, first)));
+    const last = chunk.lastIndexOf(0x0a);
+    if (last > first) pushLines(out, decode(chunk.subarray(first + 1, last)));
+    carry = Buffer.from(chunk.subarray(last + 1));
+    if (out.length) yield out;
   }
-  const last = parseLine<T>(rest, 0, rest.length);
-  if (last !== undefined) yield last;
+  const out: T[] = [];
+  pushLines(out, decode(carry));
+  if (out.length) yield out;
+}
+
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
+function pushLines<T>(out: T[], text: string): void {
+  let start = 0;
+  let end: number;
+  while ((end = text.indexOf('\n', start)) >= 0) {
+    const rec = parseLine<T>(text, start, end);
+    if (rec !== undefined) out.push(rec);
+    start = end + 1;
+  }
+  const rec = parseLine<T>(text, start, text.length);
+  if (rec !== undefined) out.push(rec);
 }
 
 function parseLine<T>(text: string, start: number, end: number): T | undefined {

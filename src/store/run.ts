@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Comparison, Judgment, ResponseRecord } from '../types.js';
-import { JsonlWriter, readJsonl, writeFileAtomic } from './jsonl.js';
+import { JsonlWriter, readJsonl, readJsonlBatches, writeFileAtomic } from './jsonl.js';
 
 export interface RunManifest {
   runId: string;
@@ -95,6 +95,10 @@ export class RunStore {
   }
   async *judgments(): AsyncGenerator<Judgment> {
     for (const f of this.listFiles(this.judgmentsDir)) yield* readJsonl<Judgment>(f);
+  }
+  /** As judgments(), a chunk's worth at a time: for passes over millions of records. */
+  async *judgmentBatches(): AsyncGenerator<Judgment[]> {
+    for (const f of this.listFiles(this.judgmentsDir)) yield* readJsonlBatches<Judgment>(f);
   }
   async *comparisons(): AsyncGenerator<Comparison> {
     for (const f of this.listFiles(this.comparisonsDir)) yield* readJsonl<Comparison>(f);

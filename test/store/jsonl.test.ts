@@ -43,14 +43,27 @@ describe('JsonlWriter and readJsonl', () => {
     expect(await all(readJsonl<Rec>(file))).toEqual([{ id: 1, text: 'a\nb' }, { id: 2 }, { id: 3 }]);
   });
 
-  it('reads lines across 1 MiB read chunks, multi-byte text at the seams, CRLF and blank lines', async () => {
+  it('reads lines across 1 MiB read chunks: a character cut by the seam, CRLF, blank lines, an ASCII-only chunk', async () => {
     const file = join(fresh(), 'big.jsonl');
-    // ~3.5 MiB of records whose text mixes 1-4 byte characters, so chunk
-    // boundaries fall inside lines and inside characters.
-    const recs = Array.from({ length: 3000 }, (_, i) => ({ id: i, text: `é漢😀${'x'.repeat(i % 1500)}` }));
-    const lines = recs.map((r, i) => JSON.stringify(r) + (i % 7 === 0 ? '\r\n' : '\n') + (i % 11 === 0 ? '\n' : ''));
-    // The last record has no final newline: a complete line is still a record.
-    writeFileSync(file, lines.join('').trimEnd());
+    const recs: Rec[] = [];
+    const lines: string[] = [];
+    let bytes = 0;
+    const push = (r: Rec, eol = '\n') => {
+      recs.push(r);
+      const line = JSON.stringify(r) + eol;
+      lines.push(line);
+      bytes += Buffer.byteLength(line);
+    };
+    // Mixed text (1-3 byte characters), CRLF and blank lines up to ~1 MiB.
+    for (let i = 0; bytes < (1 << 20) - 5000; i++) push({ id: i, text: `é漢${'x'.repeat(i % 900)}` }, i % 7 === 0 ? '\r\n' : i % 11 === 0 ? '\n\n' : '\n');
+    // A 4-byte character straddling the first read boundary (byte 1 MiB).
+    const prefix = `{"id":${recs.length},"text":"`.length;
+    push({ id: recs.length, text: `${'y'.repeat((1 << 20) - 2 - bytes - prefix)}😀tail` });
+    // Then a pure-ASCII megabyte; the last line has no newline but is complete.
+    for (let i = 0; bytes < (2 << 20) + 4000; i++) push({ id: recs.length, text: 'z'.repeat(i % 1200) });
+    const text = lines.join('');
+    expect(Buffer.from(text).subarray((1 << 20) - 2, (1 << 20) + 2).toString()).toBe('😀');
+    writeFileSync(file, text.trimEnd());
     expect(await all(readJsonl<Rec>(file))).toEqual(recs);
   });
 
