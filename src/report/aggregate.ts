@@ -8,8 +8,11 @@ import {
   holmAdjust,
   lengthControlledWinRate,
   pairedComparison,
+  pairedDiffs,
   pairwiseSummary,
   pearson,
+  summaryValues,
+  type Interval,
   type BtComparison,
   type Moments,
 } from '../stats/index.js';
@@ -34,14 +37,41 @@ export interface ReportMeta {
 
 const RESAMPLES = 2000;
 
-function ordered(seen: Set<string>, preferred: string[]): string[] {
-  const first = preferred.filter((x) => seen.has(x));
-  return [...first, ...[...seen].filter((x) => !first.includes(x)).sort()];
+/** One bootstrap interval the report needs; `seed` names it (seeds are unique per figure). */
+export interface IntervalJob {
+  seed: string;
+  values: Float64Array;
+  resamples: number;
 }
 
-const outcomeOf = (credit: number): Outcome => (credit > 0.5 ? 'win' : credit < 0.5 ? 'loss' : 'tie');
+const scoreSeed = (meta: ReportMeta, model: string, metric: string) => `${meta.seed}:${model}:${metric}`;
+const diffSeed = (meta: ReportMeta, cand: string, base: string, metric: string) => `${meta.seed}:diff:${cand}:${base}:${metric}`;
 
-export function buildReport(c: Collected, meta: ReportMeta): Report {
+/**
+ * Every bootstrap interval buildReport will need, with the exact values it
+ * would resample — so they can be computed elsewhere (worker threads on a
+ * large run) and handed back by seed. Cells without values need none.
+ */
+export function intervalJobs(c: Collected, meta: ReportMeta): IntervalJob[] {
+  const jobs: IntervalJob[] = [];
+  const { models, scoredMetrics } = layout(c, meta);
+  for (const model of models)
+    for (const metric of scoredMetrics) {
+      const values = summaryValues([...(c.scores.get(cellKey(model, metric))?.acc.perSample().values() ?? [])]);
+      if (values.length) jobs.push({ seed: scoreSeed(meta, model, metric), values: Float64Array.from(values), resamples: RESAMPLES });
+    }
+  for (const [cand, base] of meta.pairs)
+    for (const metric of scoredMetrics) {
+      const a = c.scores.get(cellKey(cand, metric))?.acc.perSample();
+      const b = c.scores.get(cellKey(base, metric))?.acc.perSample();
+      if (!a || !b) continue;
+      const diffs = pairedDiffs(a, b);
+      if (diffs.length) jobs.push({ seed: diffSeed(meta, cand, base, metric), values: Float64Array.from(diffs), resamples: RESAMPLES });
+    }
+  return jobs;
+}
+
+function layout(c: Collected, meta: ReportMeta): { models: string[]; metricIds: string[]; scoredMetrics: string[] } {
   const models = ordered(c.models, meta.modelOrder);
   for (const k of c.pairs.keys()) {
     const [cand, base] = splitKey(k);
@@ -49,8 +79,22 @@ export function buildReport(c: Collected, meta: ReportMeta): Report {
     if (!models.includes(base!)) models.push(base!);
   }
   const metricIds = ordered(c.metrics, meta.metricOrder);
-  const judges = [...c.judges].sort();
   const scoredMetrics = metricIds.filter((m) => models.some((mo) => c.scores.has(cellKey(mo, m))));
+  return { models, metricIds, scoredMetrics };
+}
+
+function ordered(seen: Set<string>, preferred: string[]): string[] {
+  const first = preferred.filter((x) => seen.has(x));
+  return [...first, ...[...seen].filter((x) => !first.includes(x)).sort()];
+}
+
+const outcomeOf = (credit: number): Outcome => (credit > 0.5 ? 'win' : credit < 0.5 ? 'loss' : 'tie');
+
+/** `intervals`: bootstrap intervals computed beforehand from intervalJobs, by seed; missing ones are computed here. */
+export function buildReport(c: Collected, meta: ReportMeta, intervals?: ReadonlyMap<string, Interval | null>): Report {
+  const { models, metricIds, scoredMetrics } = layout(c, meta);
+  const judges = [...c.judges].sort();
+  const precomputed = (seed: string) => (intervals?.has(seed) ? { ci: intervals.get(seed)! } : {});
 
   const leaderboard: LeaderboardRow[] = [];
   const perSample = new Map<string, Map<string, number>>();
@@ -65,7 +109,8 @@ export function buildReport(c: Collected, meta: ReportMeta): Report {
       const ps = cell.acc.perSample();
       perSample.set(cellKey(model, metric), ps);
       for (const id of ps.keys()) sampleIds.add(id);
-      const r = cell.acc.result({ resamples: RESAMPLES, seed: `${meta.seed}:${model}:${metric}` });
+      const seed = scoreSeed(meta, model, metric);
+      const r = cell.acc.result({ resamples: RESAMPLES, seed, ...precomputed(seed) });
       scores[metric] = { mean: r.mean, n: r.n, sd: r.sd, ci95: r.ci95, failures: cell.failures };
     }
     if (!any) continue;
@@ -80,7 +125,8 @@ export function buildReport(c: Collected, meta: ReportMeta): Report {
       const a = perSample.get(cellKey(cand, metric));
       const b = perSample.get(cellKey(base, metric));
       if (!a || !b) continue;
-      const r = pairedComparison(a, b, { resamples: RESAMPLES, seed: `${meta.seed}:diff:${cand}:${base}:${metric}` });
+      const seed = diffSeed(meta, cand, base, metric);
+      const r = pairedComparison(a, b, { resamples: RESAMPLES, seed, ...precomputed(seed) });
       if (r.meanDiff === null || !r.ci95) continue;
       pairedDiffs.push({
         candidate: cand,
@@ -120,7 +166,7 @@ export function buildReport(c: Collected, meta: ReportMeta): Report {
 
   const agreement = metricIds
     .map((metric) => ({ metric, cells: models.map((m) => c.scores.get(cellKey(m, metric))?.acc).filter((a) => a !== undefined) }))
-    .filter(({ cells }) => cells.some((acc) => acc.samples().next().done === false))
+    .filter(({ cells }) => cells.some((acc) => acc.perSample().size > 0))
     .map(({ metric, cells }) => {
       // Units: per (sample, model) the judges' round means; per (sample, model, judge) its rounds.
       const byJudges: Moments[] = [];

@@ -41,12 +41,14 @@ export interface Collected {
   position: Map<string, PositionCell>; // judge␀metric
   counts: Counts;
   duplicates: number;
+  /** Accumulators remember each score (to be replayed exactly into another thread's; see partial.ts). */
+  keepScores?: boolean;
 }
 
 export const cellKey = (...parts: string[]) => parts.join(SEP);
 export const splitKey = (k: string) => k.split(SEP);
 
-function emptyCounts(): Counts {
+export function emptyCounts(): Counts {
   return {
     responses: 0,
     responseErrors: 0,
@@ -74,8 +76,9 @@ function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   return v;
 }
 
-export async function collect(store: RunStore): Promise<Collected> {
-  const c: Collected = {
+export function emptyCollected(opts: { keepScores?: boolean } = {}): Collected {
+  return {
+    ...(opts.keepScores ? { keepScores: true } : {}),
     models: new Set(),
     metrics: new Set(),
     judges: new Set(),
@@ -85,6 +88,19 @@ export async function collect(store: RunStore): Promise<Collected> {
     counts: emptyCounts(),
     duplicates: 0,
   };
+}
+
+export async function collect(store: RunStore): Promise<Collected> {
+  const c = emptyCollected();
+  await collectResponses(store, c);
+  // A log holds one record per key; a key seen twice means a damaged or
+  // hand-merged run, and counting it twice would bias every figure.
+  for await (const batch of store.judgmentBatches()) foldJudgments(c, batch);
+  await collectComparisons(store, c);
+  return c;
+}
+
+export async function collectResponses(store: RunStore, c: Collected): Promise<void> {
   for await (const r of store.responses()) {
     c.counts.responses++;
     if (r.error) c.counts.responseErrors++;
@@ -93,9 +109,9 @@ export async function collect(store: RunStore): Promise<Collected> {
     c.counts.promptTokens += r.usage?.prompt ?? 0;
     c.counts.completionTokens += r.usage?.completion ?? 0;
   }
-  // A log holds one record per key; a key seen twice means a damaged or
-  // hand-merged run, and counting it twice would bias every figure.
-  for await (const batch of store.judgmentBatches()) for (const j of batch) if (!addJudgment(c, j)) c.duplicates++;
+}
+
+export async function collectComparisons(store: RunStore, c: Collected): Promise<void> {
   const comparisons = new RecordKeys([id(22), id(6), id(6), id(8), id(5), int(6)]);
   for await (const x of store.comparisons()) {
     if (!comparisons.add([x.sampleId, x.candidate, x.baseline, x.metric, x.judge, x.round])) {
@@ -104,12 +120,15 @@ export async function collect(store: RunStore): Promise<Collected> {
     }
     addComparison(c, x);
   }
-  return c;
+}
+
+export function foldJudgments(c: Collected, batch: readonly Judgment[]): void {
+  for (const j of batch) if (!addJudgment(c, j)) c.duplicates++;
 }
 
 /** Folds one judgment in; false for a (sample, model, metric, judge, round) already seen. */
 function addJudgment(c: Collected, j: Judgment): boolean {
-  const cell = getOr(c.scores, cellKey(j.model, j.metric), () => ({ acc: new ScoreAccumulator(), failures: 0, chars: new Map() }));
+  const cell = getOr(c.scores, cellKey(j.model, j.metric), () => ({ acc: new ScoreAccumulator({ keepScores: c.keepScores }), failures: 0, chars: new Map() }));
   // The accumulator knows every (sample, judge, round) of its cell, failed ones included.
   if (!cell.acc.add(j.sampleId, j.judge, j.round, j.score)) return false;
   c.models.add(j.model);

@@ -4,8 +4,9 @@ import type { LoadedConfig } from '../config/load.js';
 import { loadRubric } from '../judge/rubric.js';
 import { RunStore } from '../store/run.js';
 import { VERSION } from '../version.js';
-import { buildReport } from './aggregate.js';
-import { collect } from './collect.js';
+import { buildReport, intervalJobs, type ReportMeta } from './aggregate.js';
+import { collect, type Collected } from './collect.js';
+import { collectParallel, intervalsParallel, ReportPool, reportThreads } from './parallel.js';
 import type { MetricInfo, Report } from './model.js';
 import { writeReport } from './writers/index.js';
 
@@ -34,9 +35,8 @@ export async function makeReport(loaded: LoadedConfig, runDirOverride?: string):
   const store = new RunStore(runDir);
   const manifest = store.readManifest();
   if (!manifest) throw new Error(`no run at ${runDir} (run.json missing): run generate/score/compare first`);
-  const collected = await collect(store);
   const info = metricInfoFrom(config.rubricsDir);
-  const report = buildReport(collected, {
+  const meta: ReportMeta = {
     rolejudgeVersion: VERSION,
     runId: manifest.runId,
     configHash: manifest.configHash,
@@ -47,7 +47,19 @@ export async function makeReport(loaded: LoadedConfig, runDirOverride?: string):
     metricInfo: info,
     metricOrder: config.rubrics,
     pairs: config.compare.candidates.flatMap((c) => config.compare.baselines.filter((b) => b !== c).map((b) => [c, b] as [string, string])),
-  });
+  };
+  // Large runs use every core (see parallel.ts); the figures are the same either way.
+  const threads = reportThreads(store);
+  const pool = threads > 1 ? new ReportPool(threads) : null;
+  let collected: Collected;
+  let report: Report;
+  try {
+    collected = pool ? await collectParallel(store, pool) : await collect(store);
+    const intervals = pool ? await intervalsParallel(intervalJobs(collected, meta), pool) : undefined;
+    report = buildReport(collected, meta, intervals);
+  } finally {
+    await pool?.close();
+  }
   const dir = join(config.run.reportsDir, manifest.runId);
   const files = await writeReport(report, dir);
   return { report, dir, files, duplicates: collected.duplicates };

@@ -54,7 +54,7 @@ export function bootstrap<T>(
  * allocation) because reports call it once per model × metric.
  * Returns null for an empty input.
  */
-export function bootstrapMeanCi(values: readonly number[], opts: BootstrapOptions = {}): Interval | null {
+export function bootstrapMeanCi(values: ArrayLike<number>, opts: BootstrapOptions = {}): Interval | null {
   const { resamples, seed, level } = resolve(opts);
   const n = values.length;
   if (n === 0) return null;
@@ -75,7 +75,8 @@ export function bootstrapMeanCi(values: readonly number[], opts: BootstrapOption
       let t = a;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      s += v[Math.floor(((t ^ (t >>> 14)) >>> 0) * scale)]!;
+      // Truncation to int32 is floor here: the product is in [0, n), n < 2^31.
+      s += v[(((t ^ (t >>> 14)) >>> 0) * scale) | 0]!;
     }
     means[r] = s / n;
   }

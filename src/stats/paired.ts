@@ -53,8 +53,23 @@ export interface PairedComparison {
 export function pairedComparison(
   a: ReadonlyMap<string, number>,
   b: ReadonlyMap<string, number>,
-  opts: BootstrapOptions = {},
+  opts: BootstrapOptions & { ci?: Interval | null } = {},
 ): PairedComparison {
+  const diffs = pairedDiffs(a, b);
+  const n = diffs.length;
+  return {
+    n,
+    meanDiff: n === 0 ? null : mean(diffs),
+    sdDiff: n < 2 ? null : sampleStandardDeviation(diffs),
+    // `ci`: already computed (e.g. in a worker thread) from pairedDiffs(a, b) and the same options.
+    ci95: opts.ci !== undefined ? opts.ci : bootstrapMeanCi(diffs, opts),
+    tTest: pairedTTest(diffs),
+    wilcoxon: n === 0 ? null : wilcoxonSignedRank(diffs),
+  };
+}
+
+/** Per-sample differences a − b over the samples with a finite score on both sides, by sample id. */
+export function pairedDiffs(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number[] {
   const diffs: number[] = [];
   // Sorted ids make the bootstrap independent of map insertion order.
   const ids = [...a.keys()].filter((id) => b.has(id)).sort();
@@ -63,13 +78,5 @@ export function pairedComparison(
     const y = b.get(id) as number;
     if (Number.isFinite(x) && Number.isFinite(y)) diffs.push(x - y);
   }
-  const n = diffs.length;
-  return {
-    n,
-    meanDiff: n === 0 ? null : mean(diffs),
-    sdDiff: n < 2 ? null : sampleStandardDeviation(diffs),
-    ci95: bootstrapMeanCi(diffs, opts),
-    tTest: pairedTTest(diffs),
-    wilcoxon: n === 0 ? null : wilcoxonSignedRank(diffs),
-  };
+  return diffs;
 }

@@ -33,6 +33,9 @@ export interface ScoreRecord {
 /** One (sample, judge) over its rounds: [sum, count, sum of squares] of the valid scores. */
 export type RoundCell = [number, number, number];
 
+/** [sum, count, sumSq, rounds seen (bit mask), the valid scores themselves with keepScores]. */
+type Cell = [number, number, number, number, number[]?];
+
 // Rounds 0..30 are remembered in a bit mask per (sample, judge); later ones
 // (rare: more than 31 rounds) by key.
 const MASK_ROUNDS = 31;
@@ -45,8 +48,19 @@ const MASK_ROUNDS = 31;
  */
 export class ScoreAccumulator {
   // sampleId -> judge -> [sum, count, sumSq, rounds seen]
-  private readonly cells = new Map<string, Map<string, [number, number, number, number]>>();
+  private readonly cells = new Map<string, Map<string, Cell>>();
   private readonly lateRounds = new Set<string>();
+  private memo: Map<string, number> | null = null;
+  private readonly keepScores: boolean;
+
+  /**
+   * `keepScores` remembers each score so a partial accumulator can be replayed
+   * into another one add by add (exportEntries/absorb): floating-point sums then
+   * come out exactly as one accumulator fed everything would give them.
+   */
+  constructor(opts: { keepScores?: boolean } = {}) {
+    this.keepScores = Boolean(opts.keepScores);
+  }
 
   /**
    * Add one score; null, NaN and ±Infinity are failures: they count as seen
@@ -57,13 +71,8 @@ export class ScoreAccumulator {
     if (!Number.isInteger(round) || round < 0) {
       throw new RangeError(`ScoreAccumulator.add: round must be a non-negative integer, got ${round}`);
     }
-    let judges = this.cells.get(sampleId);
-    if (!judges) {
-      judges = new Map();
-      this.cells.set(sampleId, judges);
-    }
-    let cell = judges.get(judge);
-    if (!cell) judges.set(judge, (cell = [0, 0, 0, 0]));
+    this.memo = null;
+    const cell = this.cell(sampleId, judge);
     if (round < MASK_ROUNDS) {
       const bit = 1 << round;
       if (cell[3] & bit) return false;
@@ -77,20 +86,70 @@ export class ScoreAccumulator {
     cell[0] += score;
     cell[1] += 1;
     cell[2] += score * score;
+    if (this.keepScores) (cell[4] ??= []).push(score);
     return true;
   }
 
   /**
-   * Each sample's judges with their round moments, in arrival order: the
-   * units of the between-judge and between-round agreement figures. Judges
-   * with no valid score on a sample are left out, and samples with none.
+   * Each sample's judges with their round moments, by sample id and judge
+   * name (so sums over them do not depend on arrival order): the units of the
+   * between-judge and between-round agreement figures. Judges with no valid
+   * score on a sample are left out, and samples with none.
    */
   *samples(): Generator<Array<Readonly<RoundCell>>> {
-    for (const judges of this.cells.values()) {
+    // perSample's keys: sorted once and remembered, and only samples with a valid score.
+    for (const sampleId of this.perSample().keys()) {
+      const judges = this.cells.get(sampleId)!;
       const valid: RoundCell[] = [];
-      for (const [sum, count, sumSq] of judges.values()) if (count > 0) valid.push([sum, count, sumSq]);
+      for (const judge of judges.size > 1 ? [...judges.keys()].sort() : judges.keys()) {
+        const [sum, count, sumSq] = judges.get(judge)!;
+        if (count > 0) valid.push([sum, count, sumSq]);
+      }
       if (valid.length) yield valid;
     }
+  }
+
+  /**
+   * Every (sample, judge) entry as [sampleId, judge, rounds mask, valid scores
+   * in arrival order], for moving a keepScores accumulator between threads.
+   * Null when it cannot be moved exactly (no keepScores, or a round past the mask).
+   */
+  exportEntries(): Array<[string, string, number, number[]]> | null {
+    if (!this.keepScores || this.lateRounds.size) return null;
+    const out: Array<[string, string, number, number[]]> = [];
+    for (const [sampleId, judges] of this.cells) for (const [judge, c] of judges) out.push([sampleId, judge, c[3], c[4] ?? []]);
+    return out;
+  }
+
+  /**
+   * Replay an exported entry: its rounds join the cell and its scores are
+   * added one by one, in order. False (and nothing changed) when it shares a
+   * round with what is here: a duplicate across partials, which only a
+   * sequential pass can resolve.
+   */
+  absorb(sampleId: string, judge: string, mask: number, scores: ArrayLike<number>): boolean {
+    const cell = this.cell(sampleId, judge);
+    if (cell[3] & mask) return false;
+    this.memo = null;
+    cell[3] |= mask;
+    for (let i = 0; i < scores.length; i++) {
+      const score = scores[i]!;
+      cell[0] += score;
+      cell[1] += 1;
+      cell[2] += score * score;
+    }
+    return true;
+  }
+
+  private cell(sampleId: string, judge: string): Cell {
+    let judges = this.cells.get(sampleId);
+    if (!judges) {
+      judges = new Map();
+      this.cells.set(sampleId, judges);
+    }
+    let cell = judges.get(judge);
+    if (!cell) judges.set(judge, (cell = [0, 0, 0, 0]));
+    return cell;
   }
 
   /** Add a record shaped like a Judgment. */
@@ -104,6 +163,8 @@ export class ScoreAccumulator {
    * records arrived in, so a merged or concurrent run reports identical digits.
    */
   perSample(): Map<string, number> {
+    // Remembered until the next add: a report asks for it more than once.
+    if (this.memo) return this.memo;
     const out = new Map<string, number>();
     for (const sampleId of [...this.cells.keys()].sort()) {
       const judges = this.cells.get(sampleId)!;
@@ -117,29 +178,36 @@ export class ScoreAccumulator {
       }
       if (valid) out.set(sampleId, s / valid);
     }
+    this.memo = out;
     return out;
   }
 
   /** The summary; options control the bootstrap (resamples >= 1000, default 2000). */
-  result(opts: BootstrapOptions = {}): ScoreSummary {
+  result(opts: SummaryOptions = {}): ScoreSummary {
     return summarizeSampleScores([...this.perSample().values()], opts);
   }
 }
 
+/** `ci`: the interval already computed (e.g. in a worker thread) from the same values and options. */
+export type SummaryOptions = BootstrapOptions & { ci?: Interval | null };
+
+/** The values a summary's bootstrap resamples: the finite per-sample scores. */
+export const summaryValues = (values: readonly number[]): number[] => values.filter((v) => Number.isFinite(v));
+
 /** Summary of per-sample scores (already averaged over judges and rounds). */
-export function summarizeSampleScores(values: readonly number[], opts: BootstrapOptions = {}): ScoreSummary {
+export function summarizeSampleScores(values: readonly number[], opts: SummaryOptions = {}): ScoreSummary {
   const resamples = opts.resamples ?? 2000;
   if (resamples < MIN_SCORE_RESAMPLES) {
     throw new RangeError(`score intervals need >= ${MIN_SCORE_RESAMPLES} resamples, got ${resamples}`);
   }
-  const valid = values.filter((v) => Number.isFinite(v));
+  const valid = summaryValues(values);
   const n = valid.length;
   if (n === 0) return { mean: null, n: 0, sd: null, ci95: null };
   return {
     mean: mean(valid),
     n,
     sd: n >= 2 ? sampleStandardDeviation(valid) : null,
-    ci95: bootstrapMeanCi(valid, { ...opts, resamples }),
+    ci95: opts.ci !== undefined ? opts.ci : bootstrapMeanCi(valid, { ...opts, resamples }),
   };
 }
 

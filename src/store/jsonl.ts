@@ -33,6 +33,52 @@ export function repairTail(path: string): number {
   }
 }
 
+/** Bytes [start, end) of a log, cut after a newline (see lineRanges). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Cut a log into ranges of about `bytes` each, every cut just after a
+ * newline, so each range holds whole lines and together they hold them all.
+ */
+export function lineRanges(path: string, bytes: number): ByteRange[] {
+  if (!existsSync(path)) return [];
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const out: ByteRange[] = [];
+    const buf = Buffer.alloc(64 * 1024);
+    let start = 0;
+    while (start < size) {
+      let cut = start + bytes;
+      if (cut >= size) cut = size;
+      else {
+        // Move the cut just past the next newline (a line longer than the search window just extends the range).
+        for (;;) {
+          const n = readSync(fd, buf, 0, buf.length, cut);
+          if (n === 0) {
+            cut = size;
+            break;
+          }
+          const i = buf.subarray(0, n).indexOf(0x0a);
+          if (i >= 0) {
+            cut += i + 1;
+            break;
+          }
+          cut += n;
+        }
+      }
+      out.push({ start, end: cut });
+      start = cut;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Stream the records of a log, one parsed object at a time. */
 export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
   for await (const batch of readJsonlBatches<T>(path)) yield* batch;
@@ -45,11 +91,13 @@ export async function* readJsonl<T>(path: string): AsyncGenerator<T> {
  * a copy instead of UTF-8 validation; readline's per-line events, and one await
  * per record, cost more than parsing the JSON on a multi-gigabyte run.
  */
-export async function* readJsonlBatches<T>(path: string): AsyncGenerator<T[]> {
+export async function* readJsonlBatches<T>(path: string, range?: ByteRange): AsyncGenerator<T[]> {
   if (!existsSync(path)) return;
+  if (range && range.end <= range.start) return;
   // Bytes after the last newline seen: the start of a line still being read.
   let carry: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
     const first = chunk.indexOf(0x0a);
     if (first < 0) {
       carry = Buffer.concat([carry, chunk]);

@@ -49,6 +49,12 @@ describe('rolejudge demo', () => {
     expect(readdirSync(reports).sort()).toEqual(REPORT_FILES);
     // Same inputs, deterministic judge: the same report.
     expect(readFileSync(join(reports, 'report.md')).equals(md)).toBe(true);
+
+    // The report stage on worker threads (what large runs use) writes the very same files.
+    const files = new Map(REPORT_FILES.map((f) => [f, readFileSync(join(reports, f))]));
+    const threaded = await runCli(['demo'], { cwd, timeoutMs: 120_000, env: { ROLEJUDGE_REPORT_THREADS: '2' } });
+    expect(threaded.code, describeRun(threaded)).toBe(0);
+    for (const [f, bytes] of files) expect(readFileSync(join(reports, f)).equals(bytes), f).toBe(true);
   });
 });
 

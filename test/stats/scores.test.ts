@@ -47,6 +47,31 @@ describe('ScoreAccumulator', () => {
     ]);
   });
 
+  it('moves a keepScores accumulator into another add by add, refusing a shared round', () => {
+    const scores = [61 / 7, 13 / 3, 0.1, 0.2, 0.7];
+    const whole = new ScoreAccumulator();
+    scores.forEach((x, r) => whole.add('s1', 'j1', r, x));
+    // The same records split in two partials, replayed in order.
+    const a = new ScoreAccumulator({ keepScores: true });
+    const b = new ScoreAccumulator({ keepScores: true });
+    scores.forEach((x, r) => (r < 2 ? a : b).add('s1', 'j1', r, x));
+    b.add('s1', 'j1', 9, null);
+    const merged = new ScoreAccumulator();
+    for (const part of [a, b]) for (const [id, judge, mask, list] of part.exportEntries()!) expect(merged.absorb(id, judge, mask, list)).toBe(true);
+    expect(merged.perSample()).toEqual(whole.perSample());
+    expect([...merged.samples()]).toEqual([...whole.samples()]);
+    // Round 9 (a failure) was carried over: absorbing b again collides.
+    const [id, judge, mask, list] = b.exportEntries()![0]!;
+    expect(mask & (1 << 9)).not.toBe(0);
+    expect(merged.absorb(id, judge, mask, list)).toBe(false);
+    expect(merged.perSample()).toEqual(whole.perSample());
+    // Without keepScores, or past the round mask, there is nothing exact to export.
+    expect(whole.exportEntries()).toBeNull();
+    const late = new ScoreAccumulator({ keepScores: true });
+    late.add('s1', 'j1', 40, 1);
+    expect(late.exportEntries()).toBeNull();
+  });
+
   it('averages rounds per judge, then judges per sample', () => {
     const per = build().perSample();
     expect([...per.keys()]).toEqual(['s1', 's2']);

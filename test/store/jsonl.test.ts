@@ -4,7 +4,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JsonlWriter, readJsonl, repairTail, rewriteJsonl, writeFileAtomic } from '../../src/store/jsonl.js';
+import { JsonlWriter, lineRanges, readJsonl, readJsonlBatches, repairTail, rewriteJsonl, writeFileAtomic } from '../../src/store/jsonl.js';
 import { RunStore, judgmentKey, type RunManifest } from '../../src/store/run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rolejudge-store-'));
@@ -65,6 +65,33 @@ describe('JsonlWriter and readJsonl', () => {
     expect(Buffer.from(text).subarray((1 << 20) - 2, (1 << 20) + 2).toString()).toBe('😀');
     writeFileSync(file, text.trimEnd());
     expect(await all(readJsonl<Rec>(file))).toEqual(recs);
+  });
+
+  it('cuts a log into ranges of whole lines that together read back every record once', async () => {
+    const file = join(fresh(), 'ranges.jsonl');
+    const recs = Array.from({ length: 500 }, (_, i) => ({ id: i, text: 'w'.repeat((i * 37) % 300) }));
+    const text = recs.map((r) => JSON.stringify(r) + '\n').join('');
+    writeFileSync(file, text);
+    const ranges = lineRanges(file, 4000);
+    expect(ranges.length).toBeGreaterThan(10);
+    expect(ranges[0]!.start).toBe(0);
+    expect(ranges.at(-1)!.end).toBe(Buffer.byteLength(text));
+    for (let i = 0; i < ranges.length; i++) {
+      if (i > 0) expect(ranges[i]!.start).toBe(ranges[i - 1]!.end);
+      expect(text[ranges[i]!.end - 1]).toBe('\n');
+    }
+    const back: Rec[] = [];
+    for (const range of ranges) for await (const batch of readJsonlBatches<Rec>(file, range)) back.push(...batch);
+    expect(back).toEqual(recs);
+    // One line longer than the range size still lands whole in one range.
+    const long = join(fresh(), 'long.jsonl');
+    const first = `${JSON.stringify({ id: 1, text: 'x'.repeat(200_000) })}\n`;
+    writeFileSync(long, `${first}{"id":2}\n`);
+    expect(lineRanges(long, 10)).toEqual([
+      { start: 0, end: first.length },
+      { start: first.length, end: first.length + 9 },
+    ]);
+    expect(lineRanges(join(fresh(), 'absent.jsonl'), 10)).toEqual([]);
   });
 
   it('reads nothing from a missing file', async () => {
