@@ -7,28 +7,15 @@
 //   node bench/report-bench.mjs [--samples 32000] [--keep] [--cli path/to/bin/rolejudge.js]
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { machine, runNode } from './lib/measure.mjs';
+import { benchArgs, machine, runNode } from './lib/measure.mjs';
 import { JUDGES, METRICS, MODELS, ROUNDS, writeReportConfig, writeRun } from './lib/run-records.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const argv = process.argv.slice(2);
-const flag = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const CLI = resolve(flag('cli', join(ROOT, 'bin', 'rolejudge.js')));
+const { cli: CLI, flag, keep: KEEP } = benchArgs();
 const SAMPLES = Number(flag('samples', 32_000));
-const KEEP = argv.includes('--keep');
 const TARGET_S = 20;
 const TARGET_MB = 1536;
-
-if (!existsSync(join(dirname(dirname(CLI)), 'dist', 'cli.js'))) {
-  console.error('dist/ is missing: run `npm run build` first (the bench measures the built CLI).');
-  process.exit(2);
-}
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'rolejudge-report-bench-'));

@@ -8,27 +8,14 @@
 //   node bench/score-bench.mjs [--latency 50] [--keep] [--cli path/to/bin/rolejudge.js] [--transports sdk,node-http]
 //
 // --cli measures another build (e.g. an older checkout) with the same bench.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { machine, runNode, startServer } from './lib/measure.mjs';
+import { join } from 'node:path';
+import { benchArgs, machine, runNode, startServer } from './lib/measure.mjs';
 import { writeConfig, writeJudge, writeSplit } from './lib/synthetic.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const argv = process.argv.slice(2);
-const flag = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const CLI = resolve(flag('cli', join(ROOT, 'bin', 'rolejudge.js')));
+const { root: ROOT, cli: CLI, flag, keep: KEEP } = benchArgs();
 const LATENCY = Number(flag('latency', process.env.BENCH_LATENCY_MS ?? 50));
-const KEEP = argv.includes('--keep');
-
-if (!existsSync(join(dirname(dirname(CLI)), 'dist', 'cli.js'))) {
-  console.error('dist/ is missing: run `npm run build` first (the bench measures the built CLI).');
-  process.exit(2);
-}
 
 // Two models × one rubric × one round: calls = 2 × samples.
 const THROUGHPUT = [

@@ -1,8 +1,8 @@
 // Running measured child processes and the bench server.
 import { fork, spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
@@ -107,4 +107,23 @@ export function machine() {
     // not Linux
   }
   return cpu;
+}
+
+/**
+ * The command line every bench shares: `--name value` flags, `--keep`, and
+ * `--cli` (another build to measure), checked to be built.
+ */
+export function benchArgs() {
+  const argv = process.argv.slice(2);
+  const flag = (name, dflt) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : dflt;
+  };
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const cli = resolve(flag('cli', join(root, 'bin', 'rolejudge.js')));
+  if (!existsSync(join(dirname(dirname(cli)), 'dist', 'cli.js'))) {
+    console.error('dist/ is missing: run `npm run build` first (the bench measures the built CLI).');
+    process.exit(2);
+  }
+  return { root, cli, flag, keep: argv.includes('--keep') };
 }

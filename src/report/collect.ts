@@ -4,7 +4,7 @@
 import type { RunStore } from '../store/run.js';
 import type { Comparison, Judgment } from '../types.js';
 import { ScoreAccumulator } from '../stats/index.js';
-import { RecordKeys } from './record-keys.js';
+import { comparisonKey } from '../store/run.js';
 import type { Counts } from './model.js';
 
 const SEP = '\u0000';
@@ -67,9 +67,6 @@ export function emptyCounts(): Counts {
   };
 }
 
-const id = (bits: number) => ({ kind: 'id' as const, bits });
-const int = (bits: number) => ({ kind: 'int' as const, bits });
-
 function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   let v = m.get(k);
   if (v === undefined) m.set(k, (v = make()));
@@ -112,12 +109,15 @@ export async function collectResponses(store: RunStore, c: Collected): Promise<v
 }
 
 export async function collectComparisons(store: RunStore, c: Collected): Promise<void> {
-  const comparisons = new RecordKeys([id(22), id(6), id(6), id(8), id(5), int(6)]);
+  // Far fewer comparisons than judgments in either protocol: plain string keys do.
+  const seen = new Set<string>();
   for await (const x of store.comparisons()) {
-    if (!comparisons.add([x.sampleId, x.candidate, x.baseline, x.metric, x.judge, x.round])) {
+    const k = comparisonKey(x);
+    if (seen.has(k)) {
       c.duplicates++;
       continue;
     }
+    seen.add(k);
     addComparison(c, x);
   }
 }

@@ -23,6 +23,7 @@ import type { WorkerTask } from './worker.js';
 const PARALLEL_BYTES = 64 * 1024 * 1024;
 /** Work items of about this size keep both cores busy to the end. */
 const RANGE_BYTES = 64 * 1024 * 1024;
+const MAX_THREADS = 8;
 /** Below this many resampled draws in total, intervals are computed in-process. */
 const PARALLEL_DRAWS = 200_000_000;
 
@@ -100,7 +101,8 @@ export function reportThreads(store: RunStore, env: NodeJS.ProcessEnv = process.
     return Number.isInteger(n) && n >= 1 ? n : 1;
   }
   const bytes = store.listFiles(store.judgmentsDir).reduce((n, f) => n + statSync(f).size, 0);
-  return bytes >= PARALLEL_BYTES ? Math.max(1, availableParallelism()) : 1;
+  // Past a few threads the main thread's merge, not parsing, sets the pace.
+  return bytes >= PARALLEL_BYTES ? Math.min(MAX_THREADS, Math.max(1, availableParallelism())) : 1;
 }
 
 /** collect(), with the judgment logs folded by the pool. */
