@@ -2,11 +2,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { demoConfig } from '../demo/config.js';
-import runCommand from './run.js';
-import type { Argv } from './setup.js';
+import { demoConfig } from '../config/demo.js';
+import type { Argv } from '../run/argv.js';
+import type { CommandSpec } from './options.js';
 
-export default async function demoCommand(argv: Argv): Promise<number> {
+async function demo(argv: Argv): Promise<number> {
+  const { runAll } = await import('../run/run.js');
   const cwd = process.cwd();
   const dir = mkdtempSync(join(tmpdir(), 'rolejudge-demo-'));
   const file = join(dir, 'demo.json');
@@ -20,7 +21,7 @@ export default async function demoCommand(argv: Argv): Promise<number> {
       '  rolejudge init && export OPENAI_API_KEY=... && rolejudge run -c rolejudge.yaml\n\n',
   );
   try {
-    const code = await runCommand({ ...argv, config: file, quiet: Boolean(argv.quiet) });
+    const code = await runAll({ ...argv, config: file, quiet: Boolean(argv.quiet) });
     process.stdout.write(
       `\nReports in ${join(cwd, 'reports', 'demo')}: report.html, report.md, leaderboard.csv, pairwise.csv, table.tex, report.json\n` +
         'Judge: offline lexical proxy (not an LLM judge).\n',
@@ -30,3 +31,11 @@ export default async function demoCommand(argv: Argv): Promise<number> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+export const demoCommand: CommandSpec = {
+  command: 'demo',
+  describe: 'The whole pipeline offline on the bundled sample split',
+  builder: (y) => y.option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress output or tables' }),
+  examples: [['$0 demo', 'every stage on data/sample/, reports in reports/demo/']],
+  handler: demo,
+};

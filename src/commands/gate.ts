@@ -1,34 +1,23 @@
 // `rolejudge gate`: the CI verdict. Exit 0 pass, 1 regression, 2 usage or
-// config error (via UsageError/ConfigError), 3 run unfit to judge.
-import { join, resolve } from 'node:path';
-import { decide } from '../gate/decide.js';
-import { gatherEvidence } from '../gate/evidence.js';
-import { junitXml } from '../gate/junit.js';
-import { resolveGateSettings } from '../gate/settings.js';
-import { verdictText } from '../gate/table.js';
-import { makeReport } from '../report/report.js';
-import { writeFileAtomic } from '../store/jsonl.js';
-import { RunStore } from '../store/run.js';
-import { UnfitRunError } from './errors.js';
-import { loadFromArgv, type Argv } from './setup.js';
+// config error, 3 run unfit to judge. Writes only its verdict (and JUnit file).
+import { commonOptions, runDirOption, type CommandSpec } from './options.js';
 
-export default async function gateCommand(argv: Argv): Promise<number> {
-  const loaded = loadFromArgv(argv);
-  const { config } = loaded;
-  const settings = resolveGateSettings(config, loaded.baseDir, argv);
-  const runDir = typeof argv['run-dir'] === 'string' ? resolve(argv['run-dir']) : join(config.run.outputDir, config.run.id);
-  const store = new RunStore(runDir);
-  // No run at all is the extreme of an unfit run: nothing to judge, which CI
-  // must tell apart from a regression.
-  if (!store.exists()) throw new UnfitRunError(`no run at ${runDir} (run.json missing): nothing to judge`);
-  const { report } = await makeReport(loaded, runDir);
-  const evidence = await gatherEvidence(store, settings.candidate, settings.baseline);
-  const verdict = decide(report, settings, evidence);
-  const text = verdictText(verdict);
-  process.stdout.write(argv.quiet ? text.slice(text.trimEnd().lastIndexOf('\n') + 1) : text);
-  if (settings.junit) {
-    writeFileAtomic(settings.junit, junitXml(verdict));
-    process.stderr.write(`JUnit XML written to ${settings.junit}\n`);
-  }
-  return verdict.exitCode;
-}
+export const gateCommand: CommandSpec = {
+  command: 'gate',
+  describe: 'CI verdict: candidate vs baseline (exit 0 pass, 1 regression, 2 usage, 3 unfit run)',
+  builder: (y) =>
+    runDirOption(commonOptions(y), 'judge')
+      .option('candidate', { type: 'string', describe: 'candidate model (default: gate.candidate)' })
+      .option('baseline', { type: 'string', describe: 'baseline model (default: gate.baseline)' })
+      .option('margin', { type: 'number', describe: 'allowed drop of a metric mean, in rubric units (default: gate.margin)' })
+      .option('alpha', { type: 'number', describe: 'significance level (default: gate.alpha)' })
+      .option('junit', { type: 'string', describe: 'write the verdict as JUnit XML to this file' }),
+  examples: [
+    ['$0 gate -c eval.yaml --junit gate.xml', 'verdict of the config’s gate, also as JUnit XML'],
+    ['$0 gate -c eval.yaml --candidate ckpt42 --baseline ckpt41 --margin 1', 'allow a drop of up to 1 point'],
+  ],
+  handler: async (argv) => {
+    const [{ loadFromArgv }, { gateStep }] = await Promise.all([import('../run/argv.js'), import('../run/finish.js')]);
+    return gateStep(loadFromArgv(argv), argv);
+  },
+};

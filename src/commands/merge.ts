@@ -1,9 +1,10 @@
 // `rolejudge merge <run-dirs…> --out <dir>`: shards of one config into one run.
-import { mergeRuns } from '../merge/merge.js';
-import { UsageError } from './errors.js';
-import type { Argv } from './setup.js';
+import { UsageError } from '../core/errors.js';
+import type { Argv } from '../run/argv.js';
+import type { CommandSpec } from './options.js';
 
-export default async function mergeCommand(argv: Argv): Promise<number> {
+async function merge(argv: Argv): Promise<number> {
+  const { mergeRuns } = await import('../stages/merge/merge.js');
   const dirs = (Array.isArray(argv.dirs) ? argv.dirs : [argv.dirs]).filter((d): d is string => typeof d === 'string' && d !== '');
   if (typeof argv.out !== 'string' || !argv.out) throw new UsageError('merge: --out <dir> is required');
   const r = await mergeRuns({ inputs: dirs, out: argv.out, ...(typeof argv['run-id'] === 'string' ? { runId: argv['run-id'] } : {}) });
@@ -18,3 +19,16 @@ export default async function mergeCommand(argv: Argv): Promise<number> {
   }
   return 0;
 }
+
+export const mergeCommand: CommandSpec = {
+  command: 'merge <dirs..>',
+  describe: 'Merge shard run directories into one run',
+  builder: (y) =>
+    y
+      .positional('dirs', { type: 'string', array: true, describe: 'the shards’ run directories' })
+      .option('out', { type: 'string', demandOption: true, describe: 'merged run directory' })
+      .option('run-id', { type: 'string', describe: 'run id of the merged run (default: the inputs’ common id, else the --out folder name)' })
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no summary output' }),
+  examples: [['$0 merge shard-*/runs/main --out runs/merged', 'one run from four shards']],
+  handler: merge,
+};

@@ -1,13 +1,17 @@
-import { resolve } from 'node:path';
-import { makeReport } from '../report/report.js';
-import { terminalTables } from '../report/terminal.js';
-import { loadFromArgv, type Argv } from './setup.js';
+// `rolejudge report`: statistics, tables, CSV, LaTeX and HTML from a run.
+import { commonOptions, runDirOption, type CommandSpec } from './options.js';
 
-export default async function reportCommand(argv: Argv): Promise<number> {
-  const loaded = loadFromArgv(argv);
-  const r = await makeReport(loaded, typeof argv['run-dir'] === 'string' ? resolve(argv['run-dir']) : undefined);
-  if (!argv.quiet) process.stdout.write(terminalTables(r.report));
-  if (r.duplicates) process.stderr.write(`warning: ${r.duplicates} duplicate records were ignored (one record per key is kept)\n`);
-  process.stderr.write(`report written to ${r.dir}: ${r.files.map((f) => f.slice(r.dir.length + 1)).join(', ')}\n`);
-  return 0;
-}
+export const reportCommand: CommandSpec = {
+  command: 'report',
+  describe: 'Statistics, tables, CSV, LaTeX and HTML from a run',
+  builder: (y) => runDirOption(commonOptions(y), 'read, e.g. a merged run'),
+  examples: [
+    ['$0 report -c eval.yaml', 'write the six report files of the config’s run'],
+    ['$0 report -c eval.yaml --run-dir runs/merged', 'report a merged run'],
+  ],
+  handler: async (argv) => {
+    const [{ loadFromArgv }, { reportStep }] = await Promise.all([import('../run/argv.js'), import('../run/finish.js')]);
+    await reportStep(loadFromArgv(argv), argv);
+    return 0;
+  },
+};

@@ -2,24 +2,16 @@
 // config works from any working directory.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { createHash } from 'node:crypto';
+import { canonicalJson, sha256 } from '../core/hash.js';
+import { ConfigError } from '../core/errors.js';
 import YAML from 'yaml';
 import { ConfigSchema, type Config } from './schema.js';
-import { BUILTIN_JUDGES, BUILTIN_RUBRICS } from '../paths.js';
+import { BUILTIN_JUDGES, BUILTIN_RUBRICS } from '../core/paths.js';
 
 /** A config after loading: every path absolute, judge and rubric folders set. */
 export type ResolvedConfig = Config & { judgesDir: string; rubricsDir: string };
 
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly field: string,
-    readonly expected: string,
-  ) {
-    super(`${file}: field "${field}": expected ${expected}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export interface LoadedConfig {
   config: ResolvedConfig;
@@ -34,7 +26,7 @@ export function parseConfigText(text: string, file: string): unknown {
   try {
     return file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
   } catch (err) {
-    throw new ConfigError(file, '(file)', `valid ${file.endsWith('.json') ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`);
+    throw ConfigError.field(file, '(file)', `valid ${file.endsWith('.json') ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`);
   }
 }
 
@@ -43,7 +35,7 @@ export function validateConfig(raw: unknown, file: string): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.length ? issue.path.join('.') : '(root)';
-    throw new ConfigError(file, field, describeIssue(issue));
+    throw ConfigError.field(file, field, describeIssue(issue));
   }
   return parsed.data;
 }
@@ -59,7 +51,7 @@ export function loadConfig(file: string, overrides: { runId?: string } = {}): Lo
   try {
     text = readFileSync(abs, 'utf8');
   } catch {
-    throw new ConfigError(file, '(file)', 'a readable config file');
+    throw ConfigError.field(file, '(file)', 'a readable config file');
   }
   const raw = parseConfigText(text, file) as Record<string, unknown>;
   if (overrides.runId && raw && typeof raw === 'object') {
@@ -77,7 +69,7 @@ export function loadConfig(file: string, overrides: { runId?: string } = {}): Lo
 function checkModelNames(config: Config, file: string): void {
   const seen = new Set<string>();
   config.models.forEach((m, i) => {
-    if (seen.has(m.name)) throw new ConfigError(file, `models.${i}.name`, `a unique model name ("${m.name}" repeats)`);
+    if (seen.has(m.name)) throw ConfigError.field(file, `models.${i}.name`, `a unique model name ("${m.name}" repeats)`);
     seen.add(m.name);
   });
   const known = (n: string) => seen.has(n);
@@ -86,7 +78,7 @@ function checkModelNames(config: Config, file: string): void {
     ['compare.baselines', config.compare.baselines],
   ] as const) {
     list.forEach((n, i) => {
-      if (!known(n)) throw new ConfigError(file, `${field}.${i}`, `a model named in "models" (got "${n}")`);
+      if (!known(n)) throw ConfigError.field(file, `${field}.${i}`, `a model named in "models" (got "${n}")`);
     });
   }
 }
@@ -109,22 +101,6 @@ function resolvePaths(config: Config, base: string): ResolvedConfig {
     if (m.prompt) m.prompt = abs(base, m.prompt);
   }
   return c;
-}
-
-/** Stable JSON: keys sorted, so the hash does not depend on key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The run id is left out: shards of one config run under different ids and must agree. */

@@ -5,7 +5,7 @@
 // sub_sample_type, so anything not interpreted here is kept in Sample.meta.
 
 import path from 'node:path';
-import type { Origin, Sample, Turn } from '../types.js';
+import type { Origin, Sample, Turn } from '../core/records.js';
 import type { DatasetWarning } from './errors.js';
 import { asArray, asId, asObject, asRecord, asString, fail, leftover, optString } from './fields.js';
 import type { FormatReader, ReadContext } from './format.js';

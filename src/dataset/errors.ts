@@ -2,6 +2,8 @@
 // user can jump straight to the offending record in an editor; every check in
 // the loaders produces this one error type.
 
+import { InputError } from '../core/errors.js';
+
 export interface DatasetErrorInfo {
   /** The file as the user named it (relative paths stay relative, for readable messages). */
   file: string;
@@ -15,7 +17,7 @@ export interface DatasetErrorInfo {
   got?: string;
 }
 
-export class DatasetError extends Error {
+export class DatasetError extends InputError {
   readonly file: string;
   readonly line: number;
   readonly field: string | null;
@@ -34,7 +36,8 @@ export class DatasetError extends Error {
 }
 
 function formatMessage(info: DatasetErrorInfo): string {
-  const where = `${info.file}:${info.line}: `;
+  // Line 0: a problem of the file as a whole (missing, unreadable), not of a record.
+  const where = info.line > 0 ? `${info.file}:${info.line}: ` : `${info.file}: `;
   const field = info.field ? `field "${info.field}": ` : '';
   const got = info.got === undefined ? '' : `, got ${info.got}`;
   return `${where}${field}expected ${info.expected}${got}`;

@@ -2,7 +2,7 @@
 // with its TypeScript type or throws a DatasetError naming file, line and the
 // dotted field path, so format readers stay a flat list of field mappings.
 
-import type { Origin } from '../types.js';
+import type { Origin } from '../core/records.js';
 import { DatasetError, describeValue } from './errors.js';
 
 export type Json = Record<string, unknown>;

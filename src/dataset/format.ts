@@ -2,7 +2,7 @@
 // pure mapping from one parsed record to a Sample. Keeping the two apart lets
 // validateSplit keep going after a bad record while loadSamples stops at once.
 
-import type { Origin, Sample } from '../types.js';
+import type { Origin, Sample } from '../core/records.js';
 import type { DatasetWarning } from './errors.js';
 import { parseJsonText, type JsonText } from './json-stream.js';
 

@@ -7,7 +7,7 @@
 // first utterance. The final gpt turn is the reference. See docs/formats.md.
 
 import path from 'node:path';
-import type { Origin, Sample, Turn, VideoRef } from '../types.js';
+import type { Origin, Sample, Turn, VideoRef } from '../core/records.js';
 import type { DatasetWarning } from './errors.js';
 import { asArray, asId, asObject, asRecord, asString, asText, fail, leftover, optString } from './fields.js';
 import type { FormatReader, ReadContext } from './format.js';

@@ -6,7 +6,7 @@
 
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import type { Sample } from '../types.js';
+import type { Sample } from '../core/records.js';
 import { ebmRlReader } from './ebm-rl.js';
 import { DatasetError, type DatasetWarning } from './errors.js';
 import type { FormatReader, ReadContext } from './format.js';
@@ -109,6 +109,12 @@ export interface ValidateOptions {
   selection?: Selection;
   /** Also check that every local clip/frame file exists. */
   checkFiles?: boolean;
+  /**
+   * Called with every valid sample the selection takes, in split order: lets
+   * the one validating pass also survey the selection (ids, inputs), so the
+   * split is not read again for that.
+   */
+  onSelected?: (sample: Sample) => void;
 }
 
 export interface ValidationReport {
@@ -121,6 +127,8 @@ export interface ValidationReport {
   warnings: DatasetWarning[];
   /** Ids from selection.ids not present in the split. */
   unknownIds: string[];
+  /** Every id in the split (selected or not), in file order. */
+  allIds: string[];
 }
 
 async function missingFiles(sample: Sample): Promise<Array<{ field: string; file: string }>> {
@@ -152,6 +160,7 @@ export async function validateSplit(opts: LoadOptions, options: ValidateOptions 
   const ctx = contextFor(opts, warnings);
   const map = await reader.mapper(ctx);
   const firstLine = new Map<string, number>();
+  const selector = options.onSelected ? new Selector(options.selection ?? {}) : null;
   let records = 0;
   let valid = 0;
   const full = () => errors.length >= maxErrors;
@@ -170,6 +179,7 @@ export async function validateSplit(opts: LoadOptions, options: ValidateOptions 
           }
         }
         valid++;
+        if (selector?.take(sample.id)) options.onSelected!(sample);
       } catch (err) {
         if (!(err instanceof DatasetError)) throw err;
         errors.push(err);
@@ -186,7 +196,7 @@ export async function validateSplit(opts: LoadOptions, options: ValidateOptions 
   const ids = options.selection?.ids ?? [];
   // Only meaningful after a complete pass.
   const unknownIds = full() ? [] : ids.filter((id) => !firstLine.has(id));
-  return { ok: errors.length === 0 && unknownIds.length === 0, records, valid, errors, warnings, unknownIds };
+  return { ok: errors.length === 0 && unknownIds.length === 0, records, valid, errors, warnings, unknownIds, allIds: [...firstLine.keys()] };
 }
 
 /** validateSplit that throws the first error instead of reporting. */

@@ -3,7 +3,7 @@
 // in a hand-written split would otherwise silently drop data. See docs/formats.md.
 
 import path from 'node:path';
-import type { Origin, Persona, Sample, Turn, VideoRef } from '../types.js';
+import type { Origin, Persona, Sample, Turn, VideoRef } from '../core/records.js';
 import {
   asArray,
   asId,

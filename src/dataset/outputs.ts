@@ -4,7 +4,7 @@
 // is `raw_output` (full tagged output), `output`, or `model_prediction` (the
 // answer EBM-RL's own parser extracted, empty when it failed).
 
-import type { Origin } from '../types.js';
+import type { Origin } from '../core/records.js';
 import { asId, asRecord, fail } from './fields.js';
 import { parseJsonText, splitJsonFile } from './json-stream.js';
 

@@ -4,7 +4,7 @@
 // The check is lexical (path.resolve); symlinks inside the folder are trusted.
 
 import path from 'node:path';
-import type { Origin, VideoRef } from '../types.js';
+import type { Origin, VideoRef } from '../core/records.js';
 import { fail } from './fields.js';
 
 const HTTP_URL = /^https?:\/\/[^\s]+$/i;

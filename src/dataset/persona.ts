@@ -3,7 +3,7 @@
 // profile does not stop a 32k-sample run: the character gets a one-line
 // fallback description and the caller receives a warning instead.
 
-import type { Persona } from '../types.js';
+import type { Persona } from '../core/records.js';
 import type { Json } from './fields.js';
 import { findCharacter, findFilm, type ProfileDb } from './profiles.js';
 

@@ -2,8 +2,8 @@
 // scores lexical overlap with the references and the scene caption. This is a
 // crude proxy for pipeline tests, demos and CI — it rewards saying the
 // expected words, not role-play quality, and is never an LLM judgment.
-import type { Sample, Verdict } from '../types.js';
-import type { Scale } from './rubric-schema.js';
+import type { Sample, Verdict } from '../core/records.js';
+import type { Scale } from './rubrics/schema.js';
 
 /** Bump when the scoring below changes, so cached offline judgments are redone. */
 export const OFFLINE_VERSION = '2';

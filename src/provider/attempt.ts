@@ -1,7 +1,7 @@
 // One network attempt: send, wait (bounded), parse, validate. Every failure
 // leaves as a ProviderError.
 import type OpenAI from 'openai';
-import type { Usage } from '../types.js';
+import type { Usage } from '../core/records.js';
 import { classify, ProviderError, redact } from './errors.js';
 import { postChat } from './chat-http.js';
 

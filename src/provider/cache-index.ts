@@ -1,9 +1,9 @@
 // The response cache's segments: each line is `{"h":"<sha256>",...}`, indexed
 // by its hash in a SlotIndex (src/util/line-index.ts).
 import type { FileHandle } from 'node:fs/promises';
-import { scanLines } from '../util/line-index.js';
+import { scanLines } from '../core/line-index.js';
 
-export { SlotIndex } from '../util/line-index.js';
+export { SlotIndex } from '../core/line-index.js';
 
 const PREFIX = '{"h":"';
 const HASH_END = PREFIX.length + 64;

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SentParams, Usage } from '../types.js';
+import type { SentParams, Usage } from '../core/records.js';
 import { scanSegment, SlotIndex } from './cache-index.js';
-import { BlockReader } from '../util/block-reader.js';
+import { BlockReader } from '../core/block-reader.js';
 
 /** What a cache line holds. Never the key, never headers. */
 export interface CacheEntry {

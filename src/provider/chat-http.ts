@@ -13,7 +13,7 @@ import https from 'node:https';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 
 interface Transport {
   url: URL;

@@ -5,26 +5,9 @@ import { normalizeBaseUrl } from './endpoint.js';
 import { responseFormatOf, staticParams } from './params.js';
 import type { ChatRequest } from './types.js';
 
-/** JSON with object keys sorted at every depth; undefined fields dropped. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const s = JSON.stringify(value);
-    return s === undefined ? 'null' : s;
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const k of Object.keys(obj).sort()) {
-    const v = obj[k];
-    if (v === undefined || typeof v === 'function') continue;
-    parts.push(`${JSON.stringify(k)}:${canonicalJson(v)}`);
-  }
-  return `{${parts.join(',')}}`;
-}
-
-export function sha256(text: string): string {
-  return hash('sha256', text, 'hex');
-}
+// One canonical JSON and sha256 for the whole code base (src/core/hash.ts).
+export { canonicalJson, sha256 } from '../core/hash.js';
+import { canonicalJson } from '../core/hash.js';
 
 /**
  * Feeds exactly the bytes of canonicalJson(value) into a hash without

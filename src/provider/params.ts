@@ -1,5 +1,5 @@
 // What is actually put on the wire for a request, after the model's rules.
-import type { SentParams } from '../types.js';
+import type { SentParams } from '../core/records.js';
 import { isReasoning } from './endpoint.js';
 import type { ProviderError } from './errors.js';
 import type { ChatParams, ChatRequest, Endpoint } from './types.js';

@@ -1,7 +1,7 @@
 // The one door to the network: every model and judge call goes through
 // Provider.chat, which adds caching, bounded concurrency, retries, model
 // adaptation and budget guards.
-import type { SentParams } from '../types.js';
+import type { SentParams } from '../core/records.js';
 import { attemptOnce, type AttemptOutcome } from './attempt.js';
 import { DiskCache } from './cache.js';
 import { ClientPool } from './client.js';

@@ -1,6 +1,6 @@
 // Request/result shapes of the provider layer. Kept apart from src/types.ts
 // because they describe wire traffic, not records written to a run directory.
-import type { SentParams, Usage } from '../types.js';
+import type { SentParams, Usage } from '../core/records.js';
 
 /** One OpenAI-compatible model server and the model to ask there. */
 export interface Endpoint {

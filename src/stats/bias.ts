@@ -2,7 +2,7 @@
 // whichever answer it sees first? Inputs are structural subsets of Judgment
 // and Comparison (src/types.ts), so those records can be passed directly.
 import { mean, sampleStandardDeviation } from 'simple-statistics';
-import type { Outcome, Verdict } from '../types.js';
+import type { Outcome, Verdict } from '../core/records.js';
 import { pearson, spearman } from './correlation.js';
 import { fitLogistic } from './logistic.js';
 import { sigmoid } from './distributions.js';

@@ -3,9 +3,9 @@
 // is read back when a stage reaches its sample. A 32k-sample run's responses
 // as objects take hundreds of megabytes; their locations take a few.
 import { open, type FileHandle } from 'node:fs/promises';
-import type { ResponseRecord } from '../types.js';
-import { BlockReader } from '../util/block-reader.js';
-import { scanLines, SlotIndex } from '../util/line-index.js';
+import type { ResponseRecord } from '../core/records.js';
+import { BlockReader } from '../core/block-reader.js';
+import { scanLines, SlotIndex } from '../core/line-index.js';
 import { responseKey } from './run.js';
 
 export class ResponseLookup {

@@ -7,7 +7,7 @@
 //   comparisons/<judge>.jsonl    Comparison, one per (sample, pair, metric, judge, round)
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Comparison, Judgment, ResponseRecord } from '../types.js';
+import type { Comparison, Judgment, ResponseRecord } from '../core/records.js';
 import { JsonlWriter, readJsonl, readJsonlBatches, writeFileAtomic } from './jsonl.js';
 
 export interface RunManifest {

@@ -3,7 +3,7 @@
 // policy so re-runs and multiple judges do no ffmpeg work.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FrameEntry, FrameManifest, VideoRef } from '../types.js';
+import type { FrameEntry, FrameManifest, VideoRef } from '../core/records.js';
 import { cacheKey, readCache, sha256, writeCache, type CachedFrame } from './cache.js';
 import {
   encodeImage,

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kendallTauB, pearson, spearman } from '../../src/stats/index.js';
-import type { Judgment } from '../../src/types.js';
-import { ensureBuilt, runCli, runStages, writeSampleConfig } from '../gate/offline-run.js';
+import type { Judgment } from '../../src/core/records.js';
+import { ensureBuilt, runCli, runStages, writeSampleConfig } from '../stages/gate/offline-run.js';
 
 const SAMPLES = ['s01', 's02', 's03', 's04', 's05', 's06', 's07', 's08'];
 const MODELS = ['plain-vlm', 'ebm-rl'];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparisonKey, judgmentKey, responseKey } from '../../src/store/run.js';
-import { ensureBuilt, runCli, runOk, runStages, writeSampleConfig } from '../gate/offline-run.js';
+import { ensureBuilt, runCli, runOk, runStages, writeSampleConfig } from '../stages/gate/offline-run.js';
 
 /** Paths where two JSON values differ; numbers may differ by float rounding only. */
 function differences(a: unknown, b: unknown, path = '$'): string[] {

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { ConfigError, canonicalJson, loadConfig } from '../../src/config/load.js';
-import { BUILTIN_JUDGES, BUILTIN_RUBRICS, PACKAGE_ROOT } from '../../src/paths.js';
+import { ConfigError, loadConfig } from '../../src/config/load.js';
+import { canonicalJson } from '../../src/core/hash.js';
+import { BUILTIN_JUDGES, BUILTIN_RUBRICS, PACKAGE_ROOT } from '../../src/core/paths.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rolejudge-config-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

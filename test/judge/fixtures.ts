@@ -1,6 +1,6 @@
 // Tiny shared fixtures for the judge tests.
 import { fileURLToPath } from 'node:url';
-import type { Sample } from '../../src/types.js';
+import type { Sample } from '../../src/core/records.js';
 
 export const RUBRICS_DIR = fileURLToPath(new URL('../../rubrics', import.meta.url));
 export const JUDGES_DIR = fileURLToPath(new URL('../../judges', import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lengthControlledWinRate, lengthScoreCorrelation, positionBias } from '../../src/stats/bias.js';
-import type { Outcome } from '../../src/types.js';
+import type { Outcome } from '../../src/core/records.js';
 
 const item = (outcome: Outcome | null, diff: number, covariates?: number[]) => ({
   outcome,

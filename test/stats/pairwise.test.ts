@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countOutcomes, creditSummary, pairwiseSummary } from '../../src/stats/pairwise.js';
-import { fmtP, fmtPct, fmtSigned } from '../../src/report/format.js';
+import { fmtP, fmtPct, fmtSigned } from '../../src/core/format.js';
 
 describe('pairwiseSummary', () => {
   it('matches the published check: 257/134/109 of 500', () => {

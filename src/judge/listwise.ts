@@ -1,0 +1,125 @@
+// One listwise call (EBM-RL): every system's answer to a sample in one prompt,
+// labelled Model A, B, C… in an order shuffled per sample by the run's seed.
+// A reply missing some labels or metrics is re-asked for those only; what was
+// read is kept. One Judgment per (model, metric) cell comes out.
+import type { Judgment, ResponseRecord } from '../core/records.js';
+import { sha256 } from '../core/hash.js';
+import type { ListwiseRubric } from './rubrics/rubric.js';
+import { shuffleLabels } from './protocol/position.js';
+import { renderListwise } from './rubrics/render.js';
+import { parseListwise } from './parsers/listwise.js';
+import { judgeHash, type Judge } from './judges.js';
+import { offlineOverlap, offlineScore } from './offline.js';
+import { ask, type JudgeContext } from './ask.js';
+import { judgeScene } from './scene.js';
+import type { PointJob } from './jobs.js';
+import { prepare, sampleView, type ScoreSettings } from './view.js';
+import type { Sample } from '../core/records.js';
+
+export interface ListwiseSettings extends ScoreSettings {
+  seed: number;
+  /** One model per call (multi-metric mode) rather than all models at once. */
+  multiMetric: boolean;
+}
+
+export interface ListJob {
+  sample: Sample;
+  judge: Judge;
+  round: number;
+  /** The pointwise view of each (model, metric) cell this call fills. */
+  cells: PointJob[];
+  /** The models whose answers this call shows. */
+  models: string[];
+}
+
+export async function judgeList(
+  ctx: JudgeContext,
+  rubric: ListwiseRubric,
+  keys: string[],
+  job: ListJob,
+  models: string[],
+  responses: Map<string, Map<string, ResponseRecord>>,
+  settings: ListwiseSettings,
+): Promise<Judgment[]> {
+  const { sample, judge, round } = job;
+  // Every model with an answer is shown (so the judge calibrates across all), even
+  // when only some cells are still wanted.
+  const answers = new Map<string, string>();
+  for (const model of models) {
+    const resp = responses.get(sample.id)?.get(model);
+    const cell = { sample, model, response: resp, rubric: job.cells[0]!.rubric, judge, round };
+    const p = prepare(cell, settings);
+    if (resp && !resp.error && p.answer) answers.set(model, p.answer);
+  }
+  const assignment = shuffleLabels(sample.id, [...answers.keys()], settings.seed);
+  const keyToMetric = new Map(rubric.metrics.map((m) => [m.key, m.id]));
+  const scores = new Map<string, number>(); // `${label}\0${key}` → score
+  let askedOut: Awaited<ReturnType<typeof ask<true>>> | null = null;
+  let framesHash: string | null = null;
+  let promptHash = '';
+
+  if (answers.size && judge.kind === 'offline') {
+    for (const [model, label] of Object.entries(assignment.labels)) {
+      for (const key of keys) {
+        const metric = keyToMetric.get(key)!;
+        scores.set(`${label}\u0000${key}`, offlineScore(metric, sample, answers.get(model)!, rubric.scale));
+      }
+    }
+  } else if (answers.size && judge.kind === 'llm') {
+    const scene = await judgeScene(ctx, rubric, judge, sample);
+    framesHash = scene.framesHash;
+    const candidates = assignment.order.map((model) => ({ label: assignment.labels[model]!, answer: answers.get(model)! }));
+    const prompt = renderListwise(rubric, sampleView(sample, scene.caption), candidates, { json: judge.structuredOutput, frameCount: scene.manifest?.frames.length ?? 0 });
+    promptHash = sha256(prompt).slice(0, 16);
+    const labels = candidates.map((c) => c.label);
+    askedOut = await ask<true>(
+      ctx,
+      {
+        judge,
+        prompt,
+        scene: scene.parts,
+        key: `listwise:${judgeHash(judge).slice(0, 16)}:r${round}`,
+        maxRetries: settings.maxParseRetries,
+        ...(settings.noCache ? { noCache: true } : {}),
+        parse: (reply) => {
+          const parsed = parseListwise(reply, labels, keys, rubric.scale);
+          for (const [label, m] of Object.entries(parsed.scores)) for (const [k, v] of Object.entries(m)) scores.set(`${label}\u0000${k}`, v);
+          const missing = parsed.missing.filter((c) => !scores.has(`${c.label}\u0000${c.metric}`));
+          if (!missing.length) return { ok: true, value: true };
+          const list = missing.map((c) => `Model ${c.label} ${c.metric}`).join(', ');
+          return { ok: false, error: `missing ${list}`, retry: `Your reply did not give these scores: ${list}. Reply with a JSON object containing only those, e.g. {"${missing[0]!.label}": {"${missing[0]!.metric}": N}}.` };
+        },
+      },
+      ctx.judgeOverrides,
+    );
+  }
+
+  return job.cells.map((cell) => {
+    const p = prepare(cell, settings);
+    const label = assignment.labels[cell.model];
+    const key = rubric.metrics.find((m) => m.id === cell.rubric.id)!.key;
+    const value = label ? scores.get(`${label}\u0000${key}`) : undefined;
+    const base = {
+      ...p.base,
+      mode: judge.kind === 'offline' ? ('offline' as const) : job.models.length === 1 && settings.multiMetric ? ('multi-metric' as const) : ('listwise' as const),
+      provenance: {
+        ...p.base.provenance,
+        templateHash: `${rubric.template.hash.slice(0, 16)}:${promptHash}`,
+        framesHash,
+        order: label ? `listwise:${label}` : 'listwise:-',
+      },
+      raw: askedOut?.raw ?? (judge.kind === 'offline' ? [`offline lexical overlap ${label ? offlineOverlap(cell.rubric.id, sample, answers.get(cell.model)!).toFixed(4) : '-'}`] : []),
+      attempts: askedOut?.attempts ?? (judge.kind === 'offline' ? 1 : 0),
+      usage: askedOut?.usage ?? null,
+      latencyMs: askedOut?.latencyMs ?? null,
+      sent: askedOut?.sent ?? null,
+    };
+    if (value !== undefined) return { ...base, score: value };
+    const failure = !label
+      ? cell.response && !cell.response.error
+        ? { kind: 'empty-answer' as const, message: 'the response has no answer to judge' }
+        : { kind: 'missing-response' as const, message: cell.response?.error ?? `no response of ${cell.model}` }
+      : (askedOut?.failure ?? { kind: 'parse' as const, message: `no ${key} score for Model ${label}` });
+    return { ...base, score: settings.zeroOnFailure ? 0 : null, failure };
+  }) as Judgment[];
+}

@@ -1,0 +1,143 @@
+// One pairwise comparison: a candidate's and a baseline's answers, anonymized
+// as A and B in a seeded order and, by default, judged in both orders and
+// combined by a named rule (strict, ebm, half).
+import type { CombineRule, Comparison, OrderedVerdict, ResponseRecord, Verdict } from '../core/records.js';
+import { sha256 } from '../core/hash.js';
+import { judgeHash } from './judges.js';
+import { assignOrder } from './protocol/position.js';
+import { combineOrders, outcomeFor } from './protocol/combine.js';
+import { renderPairwise } from './rubrics/render.js';
+import { isVerdict, parseVerdict } from './parsers/verdict.js';
+import { offlineVerdict } from './offline.js';
+import { ask, type JudgeContext } from './ask.js';
+import { judgeScene } from './scene.js';
+import type { PairJob } from './jobs.js';
+import { prepare, sampleView, type ScoreSettings } from './view.js';
+
+export interface PairSettings extends ScoreSettings {
+  seed: number;
+  bothOrders: boolean;
+  combine: CombineRule;
+}
+
+const verdictSchema = {
+  title: 'verdict',
+  type: 'object',
+  properties: { reasoning: { type: 'string' }, verdict: { type: 'string', enum: ['A', 'B', 'tie'] } },
+  required: ['reasoning', 'verdict'],
+  additionalProperties: false,
+};
+
+function answerOf(job: PairJob, model: string, responses: Map<string, Map<string, ResponseRecord>>, settings: PairSettings) {
+  const response = responses.get(job.sample.id)?.get(model);
+  const p = prepare({ sample: job.sample, model, response, rubric: job.rubric, judge: job.judge, round: job.round }, settings);
+  return { response, answer: p.answer, hash: p.base.provenance.responseHash };
+}
+
+export async function compareOne(
+  ctx: JudgeContext,
+  job: PairJob,
+  responses: Map<string, Map<string, ResponseRecord>>,
+  settings: PairSettings,
+): Promise<Comparison> {
+  const cand = answerOf(job, job.candidate, responses, settings);
+  const base = answerOf(job, job.baseline, responses, settings);
+  const first = assignOrder(job.sample.id, job.candidate, job.baseline, job.rubric.id, settings.seed);
+  const orderList: Array<'AB' | 'BA'> = settings.bothOrders ? [first, first === 'AB' ? 'BA' : 'AB'] : [first];
+  const jh = judgeHash(job.judge);
+  const record: Comparison = {
+    type: 'comparison',
+    sampleId: job.sample.id,
+    candidate: job.candidate,
+    baseline: job.baseline,
+    metric: job.rubric.id,
+    judge: job.judge.name,
+    round: job.round,
+    orders: [],
+    rule: settings.combine,
+    outcome: null,
+    credit: null,
+    provenance: {
+      judgeHash: jh,
+      templateHash: job.rubric.pairwiseTemplate!.hash.slice(0, 16),
+      rubricVersion: job.rubric.version,
+      responseHash: `${cand.hash}:${base.hash}`,
+      framesHash: null,
+      round: job.round,
+    },
+    candidateChars: cand.answer.length,
+    baselineChars: base.answer.length,
+  };
+  const missing = [cand, base].find((x) => !x.response || x.response.error || !x.answer);
+  if (missing) {
+    const which = missing === cand ? job.candidate : job.baseline;
+    record.failure = missing.response && !missing.response.error
+      ? { kind: 'empty-answer', message: `${which} has no answer to compare` }
+      : { kind: 'missing-response', message: missing.response?.error ?? `no response of ${which}` };
+    return record;
+  }
+  const scene = job.judge.kind === 'llm' ? await judgeScene(ctx, job.rubric, job.judge, job.sample) : null;
+  record.provenance.framesHash = scene?.framesHash ?? null;
+  for (const order of orderList) {
+    const [a, b] = order === 'AB' ? [cand.answer, base.answer] : [base.answer, cand.answer];
+    record.orders.push(await judgeOrder(ctx, job, order, a, b, scene, settings, jh));
+  }
+  const combined = combineOrders(record.orders.map((o) => o.outcome), settings.combine);
+  record.outcome = combined.outcome;
+  record.credit = combined.credit;
+  if (combined.outcome === null) record.failure = record.orders.find((o) => o.failure)?.failure ?? { kind: 'parse', message: 'no verdict' };
+  return record;
+}
+
+async function judgeOrder(
+  ctx: JudgeContext,
+  job: PairJob,
+  order: 'AB' | 'BA',
+  a: string,
+  b: string,
+  scene: Awaited<ReturnType<typeof judgeScene>> | null,
+  settings: PairSettings,
+  jh: string,
+): Promise<OrderedVerdict> {
+  const templateHash = job.rubric.pairwiseTemplate!.hash.slice(0, 16);
+  if (job.judge.kind === 'offline') {
+    const verdict = offlineVerdict(job.rubric.id, job.sample, a, b);
+    return { order, verdict, outcome: outcomeFor(verdict, order), raw: [`offline verdict ${verdict}`], attempts: 1, usage: null, latencyMs: 0, sent: null, templateHash };
+  }
+  const prompt = renderPairwise(job.rubric, sampleView(job.sample, scene!.caption), a, b, {
+    json: job.judge.structuredOutput,
+    frameCount: scene!.manifest?.frames.length ?? 0,
+  });
+  const asked = await ask<Verdict>(
+    ctx,
+    {
+      judge: job.judge,
+      prompt,
+      scene: scene!.parts,
+      key: `compare:${jh.slice(0, 16)}:r${job.round}:${order}`,
+      maxRetries: settings.maxParseRetries,
+      responseFormat: verdictSchema,
+      ...(settings.noCache ? { noCache: true } : {}),
+      parse: (reply) => {
+        const r = parseVerdict(reply);
+        return isVerdict(r)
+          ? { ok: true, value: r.verdict }
+          : { ok: false, error: r.error, retry: `Your reply had no clear verdict (${r.error}). End with exactly one of [[A]], [[B]] or [[C]] (C for a tie).` };
+      },
+    },
+    ctx.judgeOverrides,
+  );
+  return {
+    order,
+    verdict: asked.value,
+    outcome: outcomeFor(asked.value, order),
+    raw: asked.raw,
+    attempts: asked.attempts,
+    usage: asked.usage,
+    latencyMs: asked.latencyMs,
+    sent: asked.sent,
+    ...(asked.failure ? { failure: asked.failure } : {}),
+    templateHash: `${templateHash}:${sha256(prompt).slice(0, 16)}`,
+  };
+}
+

@@ -1,0 +1,78 @@
+// The exact text a judge sees of a response. Judges must score the spoken
+// answer, not the model's private perception or reasoning — and must never
+// see the EBM tags, which would reveal which kind of model wrote it.
+import type { ResponseRecord } from '../../core/records.js';
+
+export interface AnswerOptions {
+  /**
+   * Prefix the (untagged) perception section — only for a study of whether
+   * grounding in the perception helps the judge; off for normal scoring.
+   */
+  includePerception?: boolean;
+}
+
+const TAGS = ['perception', 'vision', 'think', 'thinking', 'reasoning', 'answer'] as const;
+/** Sections whose content is never part of the spoken answer. */
+const HIDDEN = ['perception', 'vision', 'think', 'thinking', 'reasoning'] as const;
+
+// Built once: this runs for every judgment, and building a dozen RegExps per
+// call showed up in the score stage's profile. (`replace` resets lastIndex, so
+// sharing the global ones is safe.)
+const BLOCK = new Map<string, RegExp>(
+  TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>[\s\S]*?<\s*/\s*${tag}\s*>`, 'gi')]),
+);
+const OPEN = new Map<string, RegExp>(TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>`, 'i')]));
+const ANY_TAG = new RegExp(String.raw`<\s*/?\s*(?:${TAGS.join('|')})\b[^>]*>`, 'gi');
+
+function blockRe(tag: (typeof TAGS)[number]): RegExp {
+  return BLOCK.get(tag)!;
+}
+
+/** Remove every opening/closing tag of the known sections, keeping inner text. */
+export function stripTags(text: string): string {
+  return text.replace(ANY_TAG, '');
+}
+
+/**
+ * Drop hidden sections from free text: closed blocks entirely, and an
+ * unclosed opening hidden tag up to the end (a reply cut off mid-thought is
+ * all thought). Stray tags go too.
+ */
+export function removeHidden(text: string): string {
+  // Every pattern below starts with "<": most answers have none.
+  if (!text.includes('<')) return text;
+  let out = text;
+  for (const tag of HIDDEN) out = out.replace(blockRe(tag), '');
+  for (const tag of HIDDEN) {
+    const open = OPEN.get(tag)!.exec(out);
+    if (open) out = out.slice(0, open.index);
+  }
+  return stripTags(out);
+}
+
+function tidy(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+function extract(raw: string, tag: string): string | null {
+  const m = new RegExp(String.raw`<\s*${tag}\b[^>]*>([\s\S]*?)<\s*/\s*${tag}\s*>`, 'i').exec(raw);
+  return m ? (m[1] ?? null) : null;
+}
+
+type Judgeable = Pick<ResponseRecord, 'kind' | 'answer' | 'raw'> & Partial<Pick<ResponseRecord, 'sections'>>;
+
+export function judgeableAnswer(response: Judgeable, opts: AnswerOptions = {}): string {
+  // For ebm models the parsed <answer> section is authoritative; the
+  // recorded `answer` field is the fallback (files from older runs).
+  const source = response.kind === 'ebm' ? (response.sections?.answer ?? response.answer) : response.answer;
+  const answer = tidy(removeHidden(source ?? ''));
+  if (!opts.includePerception) return answer;
+
+  const perceptionRaw =
+    response.sections?.perception ?? extract(response.raw, 'perception') ?? extract(response.raw, 'vision');
+  let perception = perceptionRaw ?? '';
+  for (const tag of ['think', 'thinking', 'reasoning'] as const) perception = perception.replace(blockRe(tag), '');
+  perception = tidy(stripTags(perception));
+  if (perception === '') return answer;
+  return `What the model perceived: ${perception}\n\nWhat the model said: ${answer}`;
+}

@@ -1,0 +1,78 @@
+// Turning a rubric + sample + answer(s) into the judge's prompt text. Frames
+// are not part of the text: the caller attaches them as image parts and tells
+// the template how many it attached, so the wording never claims frames the
+// judge did not get.
+import type { Persona, Sample, Turn } from '../../core/records.js';
+import type { Band, ListwiseRubric, Rubric, Scale } from './schema.js';
+import { renderTemplate } from '../../core/templates.js';
+
+export interface RenderOptions {
+  /** The judge replies in JSON (structured output); templates switch their reply format on it. */
+  json?: boolean;
+  /** Frames attached to the message (0 when the judge reads a caption or nothing). */
+  frameCount?: number;
+}
+
+export interface Candidate {
+  /** "A", "B", … as shown to the judge. */
+  label: string;
+  answer: string;
+}
+
+/** The variables every template sees; documented in rubrics/README.md. */
+export interface PromptContext {
+  character: Persona;
+  user: Persona;
+  history: Turn[];
+  /** Absent (not empty) when the sample has none, so strict rendering catches unguarded use. */
+  caption?: string;
+  references: string[];
+  scale: Scale;
+  bands: Band[];
+  json: boolean;
+  frameCount: number;
+}
+
+export function promptContext(sample: Sample, scale: Scale, bands: Band[], opts: RenderOptions = {}): PromptContext {
+  const ctx: PromptContext = {
+    character: sample.character,
+    user: sample.user,
+    history: sample.history,
+    references: sample.references.filter((r) => r.trim() !== ''),
+    scale,
+    bands,
+    json: opts.json ?? false,
+    frameCount: opts.frameCount ?? 0,
+  };
+  if (sample.caption && sample.caption.trim() !== '') ctx.caption = sample.caption;
+  return ctx;
+}
+
+export function renderPointwise(rubric: Rubric, sample: Sample, answer: string, opts: RenderOptions = {}): string {
+  const ctx = { ...promptContext(sample, rubric.scale, rubric.bands ?? [], opts), answer };
+  return renderTemplate(rubric.template.source, rubric.template.file, ctx);
+}
+
+export function renderPairwise(
+  rubric: Rubric,
+  sample: Sample,
+  responseA: string,
+  responseB: string,
+  opts: RenderOptions = {},
+): string {
+  const t = rubric.pairwiseTemplate;
+  if (!t) throw new Error(`rubric "${rubric.id}" has no pairwise template`);
+  const ctx = { ...promptContext(sample, rubric.scale, rubric.bands ?? [], opts), responseA, responseB };
+  return renderTemplate(t.source, t.file, ctx);
+}
+
+export function renderListwise(
+  rubric: ListwiseRubric,
+  sample: Sample,
+  candidates: Candidate[],
+  opts: RenderOptions = {},
+): string {
+  if (candidates.length === 0) throw new Error(`listwise rubric "${rubric.id}" needs at least one candidate`);
+  const ctx = { ...promptContext(sample, rubric.scale, [], opts), candidates };
+  return renderTemplate(rubric.template.source, rubric.template.file, ctx);
+}

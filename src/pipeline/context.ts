@@ -1,0 +1,81 @@
+// What every stage needs: the loaded config, the run store and the one
+// provider through which every network call goes.
+import { dirname, join } from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import { RunStore } from '../store/run.js';
+import { Provider } from '../provider/index.js';
+import { VERSION } from '../core/version.js';
+import type { DryRunTally, JudgeContext, JudgeOverrides } from '../judge/ask.js';
+import type { ChatRequest } from '../provider/types.js';
+
+export interface StageContext extends JudgeContext {
+  loaded: LoadedConfig;
+  store: RunStore;
+  provider: Provider;
+  /** Jobs in flight at once: enough to keep every provider slot busy. */
+  inflight: number;
+  noCache: boolean;
+  quiet: boolean;
+  judgeOverrides: JudgeOverrides;
+  /** Set by --dry-run: judge calls are tallied here instead of made, and no record is written. */
+  dryRun?: DryRunTally;
+  /**
+   * Set in batch mode's collection pass: every first-attempt request is handed
+   * here instead of sent, and no record is written. The batch results are then
+   * put in the cache and the stage reruns normally, answered from the cache.
+   */
+  collect?: (req: ChatRequest) => void | Promise<void>;
+  log: (msg: string) => void;
+}
+
+export interface ContextOptions {
+  noCache?: boolean;
+  quiet?: boolean;
+  concurrency?: number;
+  maxCalls?: number;
+  maxTokens?: number;
+  shard?: string;
+  dryRun?: boolean;
+}
+
+export function runDir(loaded: LoadedConfig): string {
+  return join(loaded.config.run.outputDir, loaded.config.run.id);
+}
+
+export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): StageContext {
+  const { config } = loaded;
+  const store = new RunStore(runDir(loaded));
+  if (!opts.dryRun) store.init(
+    {
+      runId: config.run.id,
+      configHash: loaded.hash,
+      rolejudgeVersion: VERSION,
+      createdAt: new Date().toISOString(),
+      seed: config.run.seed,
+      ...(opts.shard ? { shard: opts.shard } : {}),
+    },
+    config,
+  );
+  const noCache = Boolean(opts.noCache) || !config.provider.cache;
+  const concurrency = opts.concurrency ?? config.provider.concurrency;
+  const provider = new Provider({
+    concurrency,
+    cacheDir: noCache ? null : config.provider.cacheDir,
+    timeoutMs: config.provider.timeoutMs,
+    maxRetries: config.provider.maxRetries,
+    transport: config.provider.transport,
+    budget: { maxCalls: opts.maxCalls, maxTokens: opts.maxTokens },
+  });
+  return {
+    loaded,
+    store,
+    provider,
+    inflight: Math.max(4, concurrency * 2),
+    noCache,
+    quiet: Boolean(opts.quiet) || Boolean(opts.dryRun),
+    judgeOverrides: config.judgeOverrides,
+    frames: { cacheDir: config.framesCacheDir, datasetRoot: config.dataset.root ?? dirname(config.dataset.path) },
+    ...(opts.dryRun ? { dryRun: { calls: 0, cached: 0, promptTokens: 0, completionTokens: 0 } } : {}),
+    log: (msg) => process.stderr.write(msg + '\n'),
+  };
+}

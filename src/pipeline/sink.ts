@@ -1,0 +1,57 @@
+// Where judgments go: appended to the judge's log as they come (a killed run
+// loses nothing recorded), or — with --retry-failed — collected and swapped in
+// for the failed records in one atomic rewrite, so a log keeps one record per key.
+import type { StageContext } from './context.js';
+import type { Judgment } from '../core/records.js';
+import { judgmentKey } from '../store/run.js';
+import { rewriteJsonl, type JsonlWriter } from '../store/jsonl.js';
+import { Progress } from '../core/progress.js';
+
+export interface StageSummary {
+  planned: number;
+  skipped: number;
+  written: number;
+  failures: number;
+  stoppedByBudget: boolean;
+}
+
+export class JudgmentSink {
+  private readonly writers = new Map<string, JsonlWriter>();
+  private readonly replaced = new Map<string, Map<string, Judgment>>();
+  private progress: Progress | null = null;
+
+  constructor(
+    private readonly ctx: StageContext,
+    private readonly replace: boolean,
+    readonly summary: StageSummary,
+  ) {}
+
+  start(label: string, total: number): void {
+    this.progress = new Progress({ label, total, quiet: this.ctx.quiet });
+  }
+
+  emit(j: Judgment): void {
+    // Dry runs and batch collection build every request but record nothing.
+    if (this.ctx.dryRun || this.ctx.collect) return;
+    if (this.replace) {
+      let m = this.replaced.get(j.judge);
+      if (!m) this.replaced.set(j.judge, (m = new Map()));
+      m.set(judgmentKey(j), j);
+    } else {
+      let w = this.writers.get(j.judge);
+      if (!w) this.writers.set(j.judge, (w = this.ctx.store.writer(this.ctx.store.judgmentsFile(j.judge))));
+      w.append(j);
+    }
+    this.summary.written++;
+    if (j.failure) this.summary.failures++;
+    this.progress?.tick({ error: Boolean(j.failure), tokens: j.usage?.total ?? 0 });
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.writers.values()) await w.close();
+    for (const [judge, m] of this.replaced) {
+      await rewriteJsonl<Judgment>(this.ctx.store.judgmentsFile(judge), (r) => m.get(judgmentKey(r)) ?? r);
+    }
+    this.progress?.finish();
+  }
+}

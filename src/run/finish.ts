@@ -1,0 +1,48 @@
+// The two steps that read a finished run: the report (written once) and the
+// gate's verdict (computed from that report; the gate writes no report file).
+import { join, resolve } from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import type { Report } from '../core/report.js';
+import { UnfitRunError } from '../core/errors.js';
+import { decide } from '../stages/gate/decide.js';
+import { gatherEvidence } from '../stages/gate/evidence.js';
+import { junitXml } from '../stages/gate/junit.js';
+import { resolveGateSettings } from '../stages/gate/settings.js';
+import { verdictText } from '../stages/gate/table.js';
+import { buildRunReport, makeReport, type ReportResult } from '../stages/report/report.js';
+import { terminalTables } from '../stages/report/terminal.js';
+import { writeFileAtomic } from '../store/jsonl.js';
+import { RunStore } from '../store/run.js';
+import type { Argv } from './argv.js';
+
+export function runDirOf(loaded: LoadedConfig, argv: Argv): string {
+  return typeof argv['run-dir'] === 'string' ? resolve(argv['run-dir']) : join(loaded.config.run.outputDir, loaded.config.run.id);
+}
+
+export async function reportStep(loaded: LoadedConfig, argv: Argv): Promise<ReportResult> {
+  const r = await makeReport(loaded, runDirOf(loaded, argv));
+  if (!argv.quiet) process.stdout.write(terminalTables(r.report));
+  if (r.duplicates) process.stderr.write(`warning: ${r.duplicates} duplicate records were ignored (one record per key is kept)\n`);
+  process.stderr.write(`report written to ${r.dir}: ${r.files.map((f) => f.slice(r.dir.length + 1)).join(', ')}\n`);
+  return r;
+}
+
+/** The CI verdict: exit 0 pass, 1 regression, 3 unfit. `report` is the run's report when the caller has just built it. */
+export async function gateStep(loaded: LoadedConfig, argv: Argv, report?: Report): Promise<number> {
+  const settings = resolveGateSettings(loaded.config, loaded.baseDir, argv);
+  const runDir = runDirOf(loaded, argv);
+  const store = new RunStore(runDir);
+  // No run at all is the extreme of an unfit run: nothing to judge, which CI
+  // must tell apart from a regression.
+  if (!store.exists()) throw new UnfitRunError(`no run at ${runDir} (run.json missing): nothing to judge`);
+  const built = report ?? (await buildRunReport(loaded, runDir)).report;
+  const evidence = await gatherEvidence(store, settings.candidate, settings.baseline);
+  const verdict = decide(built, settings, evidence);
+  const text = verdictText(verdict);
+  process.stdout.write(argv.quiet ? text.slice(text.trimEnd().lastIndexOf('\n') + 1) : text);
+  if (settings.junit) {
+    writeFileAtomic(settings.junit, junitXml(verdict));
+    process.stderr.write(`JUnit XML written to ${settings.junit}\n`);
+  }
+  return verdict.exitCode;
+}

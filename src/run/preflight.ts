@@ -1,0 +1,126 @@
+// Everything that can be checked before the first paid call is checked here,
+// once, and every problem found is listed together: the config, the judges and
+// rubrics it names (files exist, parse, templates compile, every input a
+// template reads is carried by the samples), model prompt templates, the split,
+// each `outputs:` file, and the gate's model names. Nothing is written and no
+// request is made until this passes.
+import { access } from 'node:fs/promises';
+import type { LoadedConfig } from '../config/load.js';
+import type { ModelConfig } from '../config/schema.js';
+import { checkPromptTemplate, promptFiles } from '../config/prompts.js';
+import { ConfigError, InputError, InputErrors, UsageError } from '../core/errors.js';
+import type { Selection } from '../dataset/selection.js';
+import { loadOutputs } from '../dataset/outputs.js';
+import { loadListwiseRubric } from '../judge/rubrics/rubric.js';
+import { planJudging, type JudgingPlan } from '../pipeline/plan.js';
+import { openSplit, type Split } from '../pipeline/samples.js';
+
+export type StageName = 'generate' | 'score' | 'compare' | 'gate';
+
+export interface PreflightOptions {
+  stages: StageName[];
+  selection: Selection;
+  models: ModelConfig[];
+  metrics?: string[];
+  judges?: string[];
+  rounds?: number;
+  /** compare's pairs, already narrowed by --models. */
+  pairs?: { candidates: string[]; baselines: string[] };
+  warn: (msg: string) => void;
+}
+
+export interface Preflight {
+  split: Split;
+  pointwise: JudgingPlan | null;
+  pairwise: JudgingPlan | null;
+}
+
+export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): Promise<Preflight> {
+  const problems: Error[] = [];
+  const keep = (err: unknown) => {
+    if (!(err instanceof InputError)) throw err;
+    problems.push(...(err instanceof InputErrors ? err.problems : [err]));
+  };
+  const guard = async <T>(fn: () => T | Promise<T>): Promise<T | null> => {
+    try {
+      return await fn();
+    } catch (err) {
+      keep(err);
+      return null;
+    }
+  };
+  const { config, file } = loaded;
+  const wants = (s: StageName) => opts.stages.includes(s);
+
+  const split = await guard(() => openSplit(loaded, opts.selection));
+
+  if (wants('generate')) {
+    for (const [i, m] of config.models.entries()) {
+      if (!opts.models.includes(m)) continue;
+      if (m.outputs) {
+        await guard(() => checkOutputs(m, split, opts.warn));
+        continue;
+      }
+      const f = promptFiles(m);
+      await guard(() => checkPromptTemplate(f.system, `models.${i}.prompt`));
+      await guard(() => checkPromptTemplate(f.user, `models.${i}.prompt`));
+    }
+  }
+
+  const judging = { ...(opts.metrics ? { metrics: opts.metrics } : {}), ...(opts.judges ? { judges: opts.judges } : {}), ...(opts.rounds !== undefined ? { rounds: opts.rounds } : {}) };
+  const survey = split ?? { inputs: [] };
+  let pointwise: JudgingPlan | null = null;
+  if (wants('score')) {
+    pointwise = await guard(() => planJudging(loaded, survey, { mode: 'pointwise', ...judging }));
+    if (config.score.mode !== 'per-response') {
+      const id = config.score.mode === 'multi-metric' ? config.score.multiMetricRubric : config.score.listwiseRubric;
+      await guard(() => loadListwiseRubric(config.rubricsDir, id));
+    }
+  }
+  let pairwise: JudgingPlan | null = null;
+  if (wants('compare')) {
+    if (!opts.pairs?.candidates.length || !opts.pairs.baselines.length) problems.push(new UsageError(`compare needs compare.candidates and compare.baselines in ${file}`));
+    const metrics = opts.metrics ?? config.compare.metrics;
+    pairwise = await guard(() => planJudging(loaded, survey, { mode: 'pairwise', ...judging, ...(metrics ? { metrics } : {}) }));
+  }
+
+  if (wants('gate') && config.gate) {
+    const names = config.models.map((m) => m.name);
+    for (const field of ['candidate', 'baseline'] as const) {
+      const n = config.gate[field];
+      if (n !== undefined && !names.includes(n)) problems.push(ConfigError.field(file, `gate.${field}`, `a model named in "models" (got "${n}"; known: ${names.join(', ')})`));
+    }
+  }
+
+  if (problems.length) throw problems.length === 1 ? problems[0]! : new InputErrors(problems);
+  return { split: split!, pointwise, pairwise };
+}
+
+/**
+ * An outputs file must exist and parse, and share ids with the split; ids on
+ * one side only are reported with counts (a partial outputs file is normal).
+ */
+async function checkOutputs(m: ModelConfig, split: Split | null, warn: (msg: string) => void): Promise<void> {
+  const file = m.outputs!;
+  try {
+    await access(file);
+  } catch (err) {
+    throw new ConfigError(file, `cannot read the outputs file of model "${m.name}" (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, { field: 'models.outputs' });
+  }
+  const report = await loadOutputs(file);
+  if (!split) return;
+  const known = new Set(split.allIds);
+  let shared = 0;
+  const unknown: string[] = [];
+  for (const id of report.outputs.keys()) {
+    if (known.has(id)) shared++;
+    else unknown.push(id);
+  }
+  const sample = (ids: string[]) => `${ids.slice(0, 5).map((u) => JSON.stringify(u)).join(', ')}${ids.length > 5 ? ', …' : ''}`;
+  if (report.outputs.size && !shared) {
+    throw new ConfigError(file, `none of its ${report.outputs.size} output ids is a sample of the split ${split.options.path} (e.g. ${sample(unknown)}); model "${m.name}"`, { field: 'models.outputs' });
+  }
+  if (unknown.length) warn(`${file}: ${unknown.length} of ${report.outputs.size} output ids are not in the split (${sample(unknown)}); model "${m.name}"`);
+  const missing = split.ids.filter((id) => !report.outputs.has(id));
+  if (missing.length) warn(`${file}: ${missing.length} of ${split.ids.length} selected samples have no output (${sample(missing)}); model "${m.name}"`);
+}

@@ -1,0 +1,45 @@
+// `rolejudge run`: generate → score → compare → report (→ gate) in one
+// session — the config loaded once, preflight once, the split validated once
+// and streamed once per stage, one report, and the gate judged from it. Each
+// stage resumes from what the run directory holds, so rerunning finishes a
+// killed run.
+import type { StageName } from './preflight.js';
+import { loadFromArgv, type Argv } from './argv.js';
+import { openSession } from './session.js';
+import { compareStep, generateStep, scoreStep } from './steps.js';
+import { gateStep, reportStep } from './finish.js';
+
+export async function runAll(argv: Argv): Promise<number> {
+  const loaded = loadFromArgv(argv);
+  const { config } = loaded;
+  const dry = Boolean(argv['dry-run']);
+  const judging = config.judges.length > 0 && config.rubrics.length > 0;
+  const comparing = judging && config.compare.candidates.length > 0 && config.compare.baselines.length > 0;
+  const stages: StageName[] = ['generate', ...(judging ? (['score'] as const) : []), ...(comparing ? (['compare'] as const) : []), ...(config.gate && !dry ? (['gate'] as const) : [])];
+  const session = await openSession(argv, stages, loaded);
+  const step = (name: string) => process.stderr.write(`\n== ${name} ==\n`);
+  let code = 0;
+  try {
+    // A stage that stops early (budget) ends the run: later stages would work on partial data.
+    step('generate');
+    if ((code = await generateStep(session))) return code;
+    if (judging) {
+      step('score');
+      if ((code = await scoreStep(session))) return code;
+    }
+    if (comparing) {
+      step('compare');
+      if ((code = await compareStep(session))) return code;
+    }
+  } finally {
+    await session.ctx.provider.close();
+  }
+  if (dry) return 0;
+  step('report');
+  const { report } = await reportStep(loaded, argv);
+  if (config.gate) {
+    step('gate');
+    return gateStep(loaded, argv, report);
+  }
+  return 0;
+}

@@ -1,0 +1,112 @@
+// The compare stage: anonymized pairwise judging of each candidate against each
+// baseline, per metric, resumable and bounded; one comparison is judged in
+// src/judge/pairwise.ts.
+import type { StageContext } from '../../pipeline/context.js';
+import type { Comparison, Sample } from '../../core/records.js';
+import { BudgetStop } from '../../core/errors.js';
+import type { PairJob } from '../../judge/jobs.js';
+import { compareOne, type PairSettings } from '../../judge/pairwise.js';
+import type { JudgingPlan } from '../../pipeline/plan.js';
+import { comparisonKey } from '../../store/run.js';
+import { rewriteJsonl, type JsonlWriter } from '../../store/jsonl.js';
+import { runPool } from '../../core/pool.js';
+import { Progress } from '../../core/progress.js';
+import type { StageSummary } from '../../pipeline/sink.js';
+
+export type { PairJob };
+
+export interface Pairs {
+  candidates: string[];
+  baselines: string[];
+}
+
+export function* pairJobs(samples: Sample[], pairs: Pairs, plan: JudgingPlan): Generator<PairJob> {
+  for (const sample of samples)
+    for (const candidate of pairs.candidates)
+      for (const baseline of pairs.baselines) {
+        if (candidate === baseline) continue;
+        for (const rubric of plan.rubrics)
+          for (const judge of plan.judges)
+            for (let round = 1; round <= (plan.rounds.get(judge.name) ?? 1); round++) yield { sample, candidate, baseline, rubric, judge, round };
+      }
+}
+
+const keyOf = (j: PairJob) =>
+  comparisonKey({ sampleId: j.sample.id, candidate: j.candidate, baseline: j.baseline, metric: j.rubric.id, judge: j.judge.name, round: j.round });
+
+export async function compare(
+  ctx: StageContext,
+  samples: Sample[],
+  pairs: Pairs,
+  plan: JudgingPlan,
+  opts: { retryFailed?: boolean } = {},
+): Promise<StageSummary> {
+  const cfg = ctx.loaded.config;
+  const settings: PairSettings = {
+    ...cfg.score,
+    zeroOnFailure: false,
+    seed: cfg.run.seed,
+    bothOrders: cfg.compare.bothOrders,
+    combine: cfg.compare.combine,
+    ...(opts.retryFailed ? { noCache: true } : {}),
+  };
+  const responses = await ctx.store.responseIndex();
+  const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
+  const done = new Map<string, Set<string>>();
+  for (const judge of plan.judges) {
+    const file = ctx.store.comparisonsFile(judge.name);
+    done.set(judge.name, await ctx.store.doneKeys<Comparison>(file, comparisonKey, opts.retryFailed ? (c) => c.outcome === null : () => true));
+  }
+  const wanted = (j: PairJob) => (opts.retryFailed ? done.get(j.judge.name)!.has(keyOf(j)) : !done.get(j.judge.name)!.has(keyOf(j)));
+  let total = 0;
+  for (const j of pairJobs(samples, pairs, plan)) {
+    summary.planned++;
+    if (wanted(j)) total++;
+  }
+  summary.skipped = summary.planned - total;
+  if (!total) return summary;
+
+  const writers = new Map<string, JsonlWriter>();
+  const replaced = new Map<string, Map<string, Comparison>>();
+  const progress = new Progress({ label: 'compare', total, quiet: ctx.quiet });
+  try {
+    await runPool(
+      (function* () {
+        for (const j of pairJobs(samples, pairs, plan)) if (wanted(j)) yield j;
+      })(),
+      ctx.inflight,
+      async (job) => {
+        let c: Comparison;
+        try {
+          c = await compareOne(ctx, job, responses, settings);
+        } catch (err) {
+          if (err instanceof BudgetStop) {
+            summary.stoppedByBudget = true;
+            return;
+          }
+          throw err;
+        }
+        if (ctx.dryRun || ctx.collect) return;
+        if (opts.retryFailed) {
+          let m = replaced.get(c.judge);
+          if (!m) replaced.set(c.judge, (m = new Map()));
+          m.set(comparisonKey(c), c);
+        } else {
+          let w = writers.get(c.judge);
+          if (!w) writers.set(c.judge, (w = ctx.store.writer(ctx.store.comparisonsFile(c.judge))));
+          w.append(c);
+        }
+        summary.written++;
+        if (c.outcome === null) summary.failures++;
+        progress.tick({ error: c.outcome === null, tokens: c.orders.reduce((n, o) => n + (o.usage?.total ?? 0), 0) });
+      },
+      () => summary.stoppedByBudget,
+    );
+  } finally {
+    for (const w of writers.values()) await w.close();
+    for (const [judge, m] of replaced) await rewriteJsonl<Comparison>(ctx.store.comparisonsFile(judge), (r) => m.get(comparisonKey(r)) ?? r);
+    progress.finish();
+  }
+  return summary;
+}
+

@@ -1,0 +1,222 @@
+// The gate's decision: a Report (plus run evidence) and settings in, a verdict
+// out. Pure, so every rule can be tested on hand-built Reports.
+//   fitness  — judge-caused failures within maxFailureShare, data for both models
+//   mean     — candidate's metric mean not below the baseline's by more than margin
+//   pairwise — no significant loss (Holm p < alpha with negative net win rate)
+//   non-inferiority (optional) — Wilson lower bound of the decisive win rate above the floor
+import { fmtP, fmtScore, fmtShare, fmtSigned } from '../../core/format.js';
+import type { PairwiseRow, Report } from '../../core/report.js';
+import type { GateEvidence } from './evidence.js';
+import { pairedPlanning, signTestPlanning, type Planning } from './planning.js';
+import type { GateSettings } from './settings.js';
+
+export type CheckKind = 'fitness' | 'mean' | 'pairwise' | 'non-inferiority';
+
+export interface GateCheck {
+  kind: CheckKind;
+  /** Unique within a verdict; the JUnit testcase name. */
+  name: string;
+  metric: string | null;
+  /** The metric's abbreviation as tables show it. */
+  metricLabel: string | null;
+  judge: string | null;
+  value: number | null;
+  threshold: number;
+  valueText: string;
+  thresholdText: string;
+  pass: boolean;
+  /** Why it failed, in a sentence (also for passes: what was compared). */
+  detail: string;
+  planning: Planning | null;
+}
+
+export type GateStatus = 'pass' | 'regression' | 'unfit';
+
+export interface GateVerdict {
+  status: GateStatus;
+  /** 0 pass · 1 regression · 3 run unfit to judge */
+  exitCode: 0 | 1 | 3;
+  candidate: string;
+  baseline: string;
+  settings: GateSettings;
+  checks: GateCheck[];
+}
+
+/** A pairwise row seen from the candidate's side, whichever way it was compared. */
+interface Oriented {
+  row: PairwiseRow;
+  net: number;
+  ci: [number, number] | null;
+}
+
+function orientedRows(report: Report, cand: string, base: string): Oriented[] {
+  const out: Oriented[] = [];
+  for (const row of report.pairwise) {
+    if (row.candidate === cand && row.baseline === base) out.push({ row, net: row.net, ci: row.decisiveCi95 });
+    // Reversed rows mirror: the baseline's wins are the candidate's losses.
+    else if (row.candidate === base && row.baseline === cand)
+      out.push({ row, net: -row.net, ci: row.decisiveCi95 ? [1 - row.decisiveCi95[1], 1 - row.decisiveCi95[0]] : null });
+  }
+  return out;
+}
+
+function fitnessChecks(report: Report, s: GateSettings, ev: GateEvidence | undefined, pairs: Oriented[]): GateCheck[] {
+  const c = report.counts;
+  const records = ev?.records ?? c.judgments + c.comparisons;
+  // Without evidence the Report cannot split comparison failures by cause, so
+  // all of them count against the judge: the cautious reading.
+  const failures = ev?.judgeFailures ?? c.parseFailures + c.judgeErrors + c.comparisonFailures;
+  const share = records ? failures / records : null;
+  const checks: GateCheck[] = [
+    {
+      kind: 'fitness',
+      name: 'judge failures',
+      metric: null,
+      metricLabel: null,
+      judge: null,
+      value: share,
+      threshold: s.maxFailureShare,
+      valueText: share === null ? 'no records' : `${fmtShare(share)}% (${failures}/${records})`,
+      thresholdText: `≤ ${fmtShare(s.maxFailureShare)}%`,
+      pass: share !== null && share <= s.maxFailureShare,
+      detail:
+        share === null
+          ? 'the run holds no judgments or comparisons'
+          : `${failures} of ${records} judgments and comparisons failed because of the judge (unparseable reply or error)`,
+      planning: null,
+    },
+  ];
+  for (const [role, model] of [['candidate', s.candidate], ['baseline', s.baseline]] as const) {
+    const scored = report.leaderboard.find((r) => r.model === model)?.n ?? 0;
+    const compared = pairs.reduce((m, p) => Math.max(m, p.row.n), 0);
+    const n = Math.max(scored, compared);
+    checks.push({
+      kind: 'fitness',
+      name: `${role} data`,
+      metric: null,
+      metricLabel: null,
+      judge: null,
+      value: n,
+      threshold: 1,
+      valueText: `${n} samples`,
+      thresholdText: '≥ 1',
+      pass: n >= 1,
+      detail: n >= 1 ? `${model}: ${scored} samples scored, ${compared} compared` : `no scores or comparisons for ${role} ${model} in the run`,
+      planning: null,
+    });
+  }
+  return checks;
+}
+
+function meanCheck(report: Report, s: GateSettings, ev: GateEvidence | undefined, metric: string, label: string): GateCheck | null {
+  const cm = report.leaderboard.find((r) => r.model === s.candidate)?.scores[metric]?.mean;
+  const bm = report.leaderboard.find((r) => r.model === s.baseline)?.scores[metric]?.mean;
+  if (typeof cm !== 'number' || typeof bm !== 'number') return null;
+  const diff = cm - bm;
+  // A tolerance of float noise, so a drop of exactly `margin` passes.
+  const pass = diff >= -s.margin - 1e-9;
+  const spread = ev?.paired[metric];
+  return {
+    kind: 'mean',
+    name: `mean ${label}`,
+    metric,
+    metricLabel: label,
+    judge: null,
+    value: diff,
+    threshold: -s.margin,
+    valueText: `Δ ${fmtSigned(diff, 2)} (${fmtScore(cm)} vs ${fmtScore(bm)})`,
+    thresholdText: `Δ ≥ ${fmtSigned(-s.margin, 2)}`,
+    pass,
+    detail: `${label} mean ${fmtScore(cm)} for ${s.candidate} vs ${fmtScore(bm)} for ${s.baseline}` + (pass ? '' : `: a drop of ${fmtScore(-diff)}, more than the margin ${s.margin}`),
+    planning: spread && spread.sd !== null && spread.n >= 2 ? pairedPlanning(spread.n, spread.sd, s.alpha, s.power) : null,
+  };
+}
+
+function pairwiseChecks(s: GateSettings, p: Oriented, label: string): GateCheck[] {
+  const { row } = p;
+  const where = `${label} (${row.judge})`;
+  const decisive = row.win + row.loss;
+  const significantLoss = row.pHolm < s.alpha && p.net < 0;
+  const checks: GateCheck[] = [
+    {
+      kind: 'pairwise',
+      name: `pairwise ${where}`,
+      metric: row.metric,
+      metricLabel: label,
+      judge: row.judge,
+      value: p.net,
+      threshold: s.alpha,
+      valueText: `net ${fmtSigned(p.net)} pp, p(Holm) ${fmtP(row.pHolm, row.log10pHolm)}`,
+      thresholdText: `not (p < ${s.alpha} and net < 0)`,
+      pass: !significantLoss,
+      detail: significantLoss
+        ? `${s.candidate} loses significantly to ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp, Holm-adjusted p ${fmtP(row.pHolm, row.log10pHolm)} < ${s.alpha}`
+        : `${s.candidate} vs ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp over ${row.n} samples`,
+      planning: signTestPlanning(decisive, s.alpha, s.power),
+    },
+  ];
+  if (s.nonInferiorityFloor !== null) {
+    const lower = p.ci?.[0] ?? null;
+    const pass = lower !== null && lower > s.nonInferiorityFloor;
+    checks.push({
+      kind: 'non-inferiority',
+      name: `non-inferiority ${where}`,
+      metric: row.metric,
+      metricLabel: label,
+      judge: row.judge,
+      value: lower,
+      threshold: s.nonInferiorityFloor,
+      valueText: lower === null ? 'no decisive comparison' : `Wilson low ${fmtShare(lower)}%`,
+      thresholdText: `> ${fmtShare(s.nonInferiorityFloor)}%`,
+      pass,
+      detail: pass
+        ? `the decisive win rate of ${s.candidate} is above ${fmtShare(s.nonInferiorityFloor)}% with 95% confidence`
+        : `non-inferiority not shown on ${where}: the lower 95% bound of the decisive win rate ${lower === null ? 'is undefined' : `is ${fmtShare(lower)}%`}, not above ${fmtShare(s.nonInferiorityFloor)}%`,
+      planning: null,
+    });
+  }
+  return checks;
+}
+
+export function decide(report: Report, settings: GateSettings, evidence?: GateEvidence): GateVerdict {
+  const pairs = orientedRows(report, settings.candidate, settings.baseline);
+  const checks = fitnessChecks(report, settings, evidence, pairs);
+  const label = (id: string) => report.metrics.find((m) => m.id === id)?.abbr ?? id;
+  const metricIds = [...report.metrics.map((m) => m.id), ...pairs.map((p) => p.row.metric)].filter((m, i, a) => a.indexOf(m) === i);
+  let compared = 0;
+  for (const metric of metricIds) {
+    const mean = meanCheck(report, settings, evidence, metric, label(metric));
+    if (mean) checks.push(mean);
+    const rows = pairs.filter((p) => p.row.metric === metric).flatMap((p) => pairwiseChecks(settings, p, label(metric)));
+    checks.push(...rows);
+    compared += (mean ? 1 : 0) + rows.length;
+  }
+  const dataPresent = checks.filter((c) => c.kind === 'fitness').every((c) => c.pass);
+  if (dataPresent && compared === 0) {
+    checks.push({
+      kind: 'fitness',
+      name: 'comparable data',
+      metric: null,
+      metricLabel: null,
+      judge: null,
+      value: 0,
+      threshold: 1,
+      valueText: '0 checks',
+      thresholdText: '≥ 1',
+      pass: false,
+      detail: `no metric was scored for both ${settings.candidate} and ${settings.baseline}, and they were never compared`,
+      planning: null,
+    });
+  }
+  const unfit = checks.some((c) => c.kind === 'fitness' && !c.pass);
+  const regression = checks.some((c) => c.kind !== 'fitness' && !c.pass);
+  const status: GateStatus = unfit ? 'unfit' : regression ? 'regression' : 'pass';
+  return {
+    status,
+    exitCode: status === 'unfit' ? 3 : status === 'regression' ? 1 : 0,
+    candidate: settings.candidate,
+    baseline: settings.baseline,
+    settings,
+    checks,
+  };
+}

@@ -1,0 +1,122 @@
+// Splitting an EBM-RL output into perception, think and answer. The released
+// EBM-RL code and data tag the visual section <vision>, the paper <perception>;
+// real outputs also leave tags unclosed at the end or drop the opening <answer>.
+// Malformed output is parsed as far as it goes and flagged, never dropped.
+import type { EbmSections, FormatCheck } from '../../core/records.js';
+import { removeHidden } from '../../judge/protocol/answer.js';
+
+type Section = keyof EbmSections;
+
+const TAGS: { section: Section; names: string[] }[] = [
+  { section: 'perception', names: ['perception', 'vision'] },
+  { section: 'think', names: ['think'] },
+  { section: 'answer', names: ['answer'] },
+];
+
+interface Found {
+  section: Section;
+  open: number; // index of "<tag>"
+  start: number; // index after "<tag>"
+  end: number; // index of "</tag>" or where the section stops
+  closed: boolean;
+}
+
+const ANY_TAG = /<\/?\s*(perception|vision|think|answer)\s*>/gi;
+
+function findSection(raw: string, section: Section, names: string[]): Found | null {
+  const open = new RegExp(`<\\s*(${names.join('|')})\\s*>`, 'i').exec(raw);
+  if (!open) return null;
+  const start = open.index + open[0].length;
+  const closeRe = new RegExp(`<\\/\\s*(${names.join('|')})\\s*>`, 'ig');
+  closeRe.lastIndex = start;
+  const close = closeRe.exec(raw);
+  if (close) return { section, open: open.index, start, end: close.index, closed: true };
+  // Unclosed: the section runs to the next opening tag of another section, or the end.
+  ANY_TAG.lastIndex = start;
+  let m: RegExpExecArray | null;
+  let end = raw.length;
+  while ((m = ANY_TAG.exec(raw))) {
+    if (!m[0].startsWith('</')) {
+      end = m.index;
+      break;
+    }
+  }
+  return { section, open: open.index, start, end, closed: false };
+}
+
+/** Strip wrapping quotes the models add around an answer ("…"). Only one pair:
+ * `"Hi," she said. "Run!"` also starts and ends with a quote but is not wrapped. */
+function unquote(s: string): string {
+  const t = s.trim();
+  if (t.length >= 2 && /^["“]/.test(t) && /["”]$/.test(t) && !/["“”]/.test(t.slice(1, -1))) return t.slice(1, -1).trim();
+  return t;
+}
+
+export interface EbmParse {
+  sections: EbmSections;
+  format: FormatCheck;
+  /** The text later stages judge: the answer section, tags stripped. */
+  answer: string;
+}
+
+export function parseEbmOutput(raw: string): EbmParse {
+  const flags: string[] = [];
+  const found: Found[] = [];
+  const sections: EbmSections = { perception: null, think: null, answer: null };
+  for (const { section, names } of TAGS) {
+    const f = findSection(raw, section, names);
+    if (!f) {
+      flags.push(`missing-${section}`);
+      continue;
+    }
+    if (!f.closed) flags.push(`unclosed-${section}`);
+    found.push(f);
+    const text = raw.slice(f.start, f.end).replace(ANY_TAG, '').trim();
+    sections[section] = section === 'answer' ? unquote(text) : text;
+    if (!sections[section]) flags.push(`empty-${section}`);
+  }
+  for (let i = 1; i < found.length; i++) {
+    if (found[i]!.open < found[i - 1]!.open) {
+      flags.push('out-of-order');
+      break;
+    }
+  }
+  // An output missing the opening <answer> often still ends with the answer
+  // after </think>: recover it, flagged, rather than judge nothing.
+  if (sections.answer === null) {
+    const think = found.find((f) => f.section === 'think');
+    const tail = think?.closed ? raw.slice(raw.indexOf('>', think.end) + 1) : null;
+    const recovered = tail ? unquote(tail.replace(ANY_TAG, '')) : '';
+    if (recovered) {
+      sections.answer = recovered;
+      flags.push('answer-recovered-after-think');
+    }
+  }
+  const unclosedAtEnd = (f: Found) => !f.closed && f.end === raw.length;
+  // A missing closing tag at the very end is tolerated (generation stopped); elsewhere it is not.
+  const fatal = flags.filter(
+    (fl) =>
+      !(fl.startsWith('unclosed-') && found.some((f) => `unclosed-${f.section}` === fl && unclosedAtEnd(f))),
+  );
+  return {
+    sections,
+    format: { valid: fatal.length === 0, flags },
+    answer: sections.answer ?? '',
+  };
+}
+
+/** Plain models: the whole output is the answer; stray EBM tags are still stripped. */
+export function parsePlainOutput(raw: string): EbmParse {
+  const flags: string[] = [];
+  let answer = raw.trim();
+  if (ANY_TAG.test(answer)) {
+    ANY_TAG.lastIndex = 0;
+    const ebm = parseEbmOutput(raw);
+    // Reasoning a plain model wrapped in tags is not its answer: drop hidden sections.
+    answer = ebm.answer || removeHidden(raw).trim();
+    flags.push('unexpected-tags');
+  }
+  ANY_TAG.lastIndex = 0;
+  if (!answer) flags.push('empty-answer');
+  return { sections: { perception: null, think: null, answer }, format: { valid: flags.length === 0, flags }, answer };
+}

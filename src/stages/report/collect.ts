@@ -1,0 +1,184 @@
+// Streaming pass over a run directory: each record is read once and folded
+// into per-cell accumulators, so memory grows with samples × models × metrics,
+// never with the number of judgments or rounds.
+import type { RunStore } from '../../store/run.js';
+import type { Comparison, Judgment } from '../../core/records.js';
+import { ScoreAccumulator } from '../../stats/index.js';
+import { comparisonKey } from '../../store/run.js';
+import type { Counts } from '../../core/report.js';
+
+const SEP = '\u0000';
+
+
+export interface ScoreCellData {
+  acc: ScoreAccumulator;
+  failures: number;
+  /** sampleId → answer length (for the length/score correlation). */
+  chars: Map<string, number>;
+}
+
+export interface PairCellData {
+  /** sampleId → [sum of credits over rounds, rounds] */
+  credits: Map<string, [number, number]>;
+  failures: number;
+  /** sampleId → [candidate chars, baseline chars] */
+  chars: Map<string, [number, number]>;
+}
+
+export interface PositionCell {
+  pairs: number;
+  consistent: number;
+  verdicts: number;
+  firstWins: number;
+}
+
+export interface Collected {
+  models: Set<string>;
+  metrics: Set<string>;
+  judges: Set<string>;
+  scores: Map<string, ScoreCellData>; // model␀metric
+  pairs: Map<string, PairCellData>; // candidate␀baseline␀metric␀judge
+  position: Map<string, PositionCell>; // judge␀metric
+  counts: Counts;
+  duplicates: number;
+  /** Accumulators remember each score (to be replayed exactly into another thread's; see partial.ts). */
+  keepScores?: boolean;
+}
+
+export const cellKey = (...parts: string[]) => parts.join(SEP);
+export const splitKey = (k: string) => k.split(SEP);
+
+export function emptyCounts(): Counts {
+  return {
+    responses: 0,
+    responseErrors: 0,
+    invalidFormat: 0,
+    judgments: 0,
+    judgmentFailures: 0,
+    parseFailures: 0,
+    judgeErrors: 0,
+    emptyAnswers: 0,
+    comparisons: 0,
+    comparisonFailures: 0,
+    selfIdFlags: 0,
+    calls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+  };
+}
+
+function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+}
+
+export function emptyCollected(opts: { keepScores?: boolean } = {}): Collected {
+  return {
+    ...(opts.keepScores ? { keepScores: true } : {}),
+    models: new Set(),
+    metrics: new Set(),
+    judges: new Set(),
+    scores: new Map(),
+    pairs: new Map(),
+    position: new Map(),
+    counts: emptyCounts(),
+    duplicates: 0,
+  };
+}
+
+export async function collect(store: RunStore): Promise<Collected> {
+  const c = emptyCollected();
+  await collectResponses(store, c);
+  // A log holds one record per key; a key seen twice means a damaged or
+  // hand-merged run, and counting it twice would bias every figure.
+  for await (const batch of store.judgmentBatches()) foldJudgments(c, batch);
+  await collectComparisons(store, c);
+  return c;
+}
+
+export async function collectResponses(store: RunStore, c: Collected): Promise<void> {
+  for await (const r of store.responses()) {
+    c.counts.responses++;
+    if (r.error) c.counts.responseErrors++;
+    else if (!r.format.valid) c.counts.invalidFormat++;
+    if (r.via === 'network') c.counts.calls++;
+    c.counts.promptTokens += r.usage?.prompt ?? 0;
+    c.counts.completionTokens += r.usage?.completion ?? 0;
+  }
+}
+
+export async function collectComparisons(store: RunStore, c: Collected): Promise<void> {
+  // Far fewer comparisons than judgments in either protocol: plain string keys do.
+  const seen = new Set<string>();
+  for await (const x of store.comparisons()) {
+    const k = comparisonKey(x);
+    if (seen.has(k)) {
+      c.duplicates++;
+      continue;
+    }
+    seen.add(k);
+    addComparison(c, x);
+  }
+}
+
+export function foldJudgments(c: Collected, batch: readonly Judgment[]): void {
+  for (const j of batch) if (!addJudgment(c, j)) c.duplicates++;
+}
+
+/** Folds one judgment in; false for a (sample, model, metric, judge, round) already seen. */
+function addJudgment(c: Collected, j: Judgment): boolean {
+  const cell = getOr(c.scores, cellKey(j.model, j.metric), () => ({ acc: new ScoreAccumulator({ keepScores: c.keepScores }), failures: 0, chars: new Map() }));
+  // The accumulator knows every (sample, judge, round) of its cell, failed ones included.
+  if (!cell.acc.add(j.sampleId, j.judge, j.round, j.score)) return false;
+  c.models.add(j.model);
+  c.metrics.add(j.metric);
+  c.judges.add(j.judge);
+  c.counts.judgments++;
+  c.counts.calls += j.mode === 'offline' ? 0 : j.attempts;
+  c.counts.promptTokens += j.usage?.prompt ?? 0;
+  c.counts.completionTokens += j.usage?.completion ?? 0;
+  if (j.selfId.length) c.counts.selfIdFlags++;
+  if (j.failure) {
+    cell.failures++;
+    c.counts.judgmentFailures++;
+    if (j.failure.kind === 'parse') c.counts.parseFailures++;
+    else if (j.failure.kind === 'error') c.counts.judgeErrors++;
+    else if (j.failure.kind === 'empty-answer') c.counts.emptyAnswers++;
+  }
+  if (j.score !== null) cell.chars.set(j.sampleId, j.answerChars);
+  return true;
+}
+
+function addComparison(c: Collected, x: Comparison): void {
+  c.metrics.add(x.metric);
+  c.judges.add(x.judge);
+  c.counts.comparisons++;
+  for (const o of x.orders) {
+    c.counts.calls += o.sent ? o.attempts : 0;
+    c.counts.promptTokens += o.usage?.prompt ?? 0;
+    c.counts.completionTokens += o.usage?.completion ?? 0;
+  }
+  const cell = getOr(c.pairs, cellKey(x.candidate, x.baseline, x.metric, x.judge), () => ({ credits: new Map(), failures: 0, chars: new Map() }));
+  if (x.credit === null) {
+    c.counts.comparisonFailures++;
+    cell.failures++;
+  } else {
+    const cr = getOr(cell.credits, x.sampleId, () => [0, 0] as [number, number]);
+    cr[0] += x.credit;
+    cr[1]++;
+    cell.chars.set(x.sampleId, [x.candidateChars, x.baselineChars]);
+  }
+  const pos = getOr(c.position, cellKey(x.judge, x.metric), () => ({ pairs: 0, consistent: 0, verdicts: 0, firstWins: 0 }));
+  for (const o of x.orders) {
+    if (o.verdict === null) continue;
+    pos.verdicts++;
+    if (o.verdict === 'A') pos.firstWins++;
+  }
+  const ab = x.orders.find((o) => o.order === 'AB');
+  const ba = x.orders.find((o) => o.order === 'BA');
+  if (ab?.outcome && ba?.outcome) {
+    pos.pairs++;
+    if (ab.outcome === ba.outcome) pos.consistent++;
+  }
+}

@@ -1,0 +1,137 @@
+// The report stage on several cores, for runs too large for one: judgment
+// logs are cut into byte ranges folded by worker threads and merged in range
+// order, and the bootstrap intervals are computed by the same workers. JSON
+// parsing and resampling are CPU-bound, so this is what scales a 4-million-
+// judgment run; small runs stay in one thread (no start-up cost).
+//
+// The result equals the one-thread pass: ranges hold whole lines, partials
+// merge in file order, and any duplicate record split across ranges sends the
+// whole collection back to the sequential pass, which resolves it exactly.
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Interval } from '../../stats/index.js';
+import { lineRanges } from '../../store/jsonl.js';
+import type { RunStore } from '../../store/run.js';
+import type { IntervalJob } from './aggregate.js';
+import { collect, collectComparisons, collectResponses, emptyCollected, type Collected } from './collect.js';
+import { mergePartial, type Partial } from './partial.js';
+import type { WorkerTask } from './worker.js';
+
+/** Below this much judgment data the sequential pass is faster than starting workers. */
+const PARALLEL_BYTES = 64 * 1024 * 1024;
+/** Work items of about this size keep both cores busy to the end. */
+const RANGE_BYTES = 64 * 1024 * 1024;
+const MAX_THREADS = 8;
+/** Below this many resampled draws in total, intervals are computed in-process. */
+const PARALLEL_DRAWS = 200_000_000;
+
+// Compiled next to this file; absent when running from TypeScript sources (tests), which then stay sequential.
+const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+type Distributive<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** A pool of worker threads taking tasks in order; results come back per task. */
+export class ReportPool {
+  private readonly workers: Worker[];
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly idle: Worker[] = [];
+  private readonly queue: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, () => {
+      // A larger young generation: folding allocates a parsed record per line,
+      // and the default one made the workers spend a tenth of their time collecting.
+      const w = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+      w.on('message', (m: { id: number; result?: unknown; error?: string }) => {
+        const p = this.pending.get(m.id)!;
+        this.pending.delete(m.id);
+        this.release(w);
+        if (m.error !== undefined) p.reject(new Error(`report worker: ${m.error}`));
+        else p.resolve(m.result);
+      });
+      // A crashed worker fails every task still waiting on it: never a hang.
+      w.on('error', (err) => this.failAll(err));
+      w.on('exit', (code) => code !== 0 && this.failAll(new Error(`report worker exited with code ${code}`)));
+      this.idle.push(w);
+      return w;
+    });
+  }
+
+  static available(): boolean {
+    return existsSync(WORKER);
+  }
+
+  run<T>(task: Distributive<WorkerTask>, transfer: ArrayBuffer[] = []): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = () => {
+        const w = this.idle.pop()!;
+        const id = ++this.seq;
+        this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        w.postMessage({ ...task, id }, transfer);
+      };
+      if (this.idle.length) start();
+      else this.queue.push(start);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private release(w: Worker): void {
+    this.idle.push(w);
+    this.queue.shift()?.();
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
+
+/** Threads for a report of this run: 1 means sequential. `ROLEJUDGE_REPORT_THREADS` overrides. */
+export function reportThreads(store: RunStore, env: NodeJS.ProcessEnv = process.env): number {
+  if (!ReportPool.available()) return 1;
+  const forced = env.ROLEJUDGE_REPORT_THREADS;
+  if (forced !== undefined && forced !== '') {
+    const n = Number(forced);
+    return Number.isInteger(n) && n >= 1 ? n : 1;
+  }
+  const bytes = store.listFiles(store.judgmentsDir).reduce((n, f) => n + statSync(f).size, 0);
+  // Past a few threads the main thread's merge, not parsing, sets the pace.
+  return bytes >= PARALLEL_BYTES ? Math.min(MAX_THREADS, Math.max(1, availableParallelism())) : 1;
+}
+
+/** collect(), with the judgment logs folded by the pool. */
+export async function collectParallel(store: RunStore, pool: ReportPool, rangeBytes = RANGE_BYTES): Promise<Collected> {
+  const tasks = store.listFiles(store.judgmentsDir).flatMap((file) => lineRanges(file, rangeBytes).map((range) => ({ file, range })));
+  const partials = tasks.map((t) => pool.run<Partial | null>({ kind: 'fold', ...t }));
+  // Awaited in order below; a later one failing first must not go unhandled meanwhile.
+  for (const p of partials) p.catch(() => undefined);
+  const c = emptyCollected();
+  await collectResponses(store, c);
+  let exact = true;
+  // Merged in range order as they arrive; each partial is dropped once merged.
+  for (const p of partials) {
+    const partial = await p;
+    if (exact && (!partial || !mergePartial(c, partial))) exact = false;
+  }
+  if (!exact) return collect(store);
+  await collectComparisons(store, c);
+  return c;
+}
+
+/** Bootstrap intervals by seed; in-process when the work is small. */
+export async function intervalsParallel(jobs: IntervalJob[], pool: ReportPool, minDraws = PARALLEL_DRAWS): Promise<Map<string, Interval | null> | undefined> {
+  const draws = jobs.reduce((n, j) => n + j.values.length * j.resamples, 0);
+  if (draws < minDraws) return undefined;
+  // Longest first, so the last job to finish is a short one.
+  const order = [...jobs].sort((a, b) => b.values.length - a.values.length);
+  const cis = await Promise.all(
+    order.map((j) => pool.run<Interval | null>({ kind: 'bootstrap', values: j.values, seed: j.seed, resamples: j.resamples }, [j.values.buffer as ArrayBuffer])),
+  );
+  return new Map(order.map((j, i) => [j.seed, cis[i]!]));
+}

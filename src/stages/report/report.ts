@@ -1,0 +1,80 @@
+// The report stage: stream the run directory, compute, write six files.
+import { basename, join } from 'node:path';
+import type { LoadedConfig } from '../../config/load.js';
+import { loadRubric } from '../../judge/rubrics/rubric.js';
+import { RunStore } from '../../store/run.js';
+import { VERSION } from '../../core/version.js';
+import { UnfitRunError } from '../../core/errors.js';
+import { buildReport, intervalJobs, type ReportMeta } from './aggregate.js';
+import { collect, type Collected } from './collect.js';
+import { collectParallel, intervalsParallel, ReportPool, reportThreads } from './parallel.js';
+import type { MetricInfo, Report } from '../../core/report.js';
+import { writeReport } from './writers/index.js';
+
+export interface ReportResult {
+  report: Report;
+  dir: string;
+  files: string[];
+  duplicates: number;
+}
+
+function metricInfoFrom(rubricsDir: string): (id: string) => MetricInfo {
+  return (id) => {
+    try {
+      const r = loadRubric(rubricsDir, id);
+      return { id, name: r.name, abbr: r.abbr, scale: r.scale };
+    } catch {
+      // A run may outlive its rubric files; the report still names the metric.
+      return { id, name: id, abbr: id, scale: { min: 0, max: 0 } };
+    }
+  };
+}
+
+export interface BuiltReport {
+  report: Report;
+  /** Where the report files go. */
+  dir: string;
+  duplicates: number;
+}
+
+/** Computes the report of a run without writing anything (what `gate` needs). */
+export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: string): Promise<BuiltReport> {
+  const { config } = loaded;
+  const runDir = runDirOverride ?? join(config.run.outputDir, config.run.id);
+  const store = new RunStore(runDir);
+  const manifest = store.readManifest();
+  if (!manifest) throw new UnfitRunError(`no run at ${runDir} (run.json missing): run generate/score/compare first`);
+  const info = metricInfoFrom(config.rubricsDir);
+  const meta: ReportMeta = {
+    rolejudgeVersion: VERSION,
+    runId: manifest.runId,
+    configHash: manifest.configHash,
+    generatedFrom: `${basename(config.run.outputDir)}/${basename(runDir)}`,
+    seed: manifest.seed,
+    combine: config.compare.combine,
+    modelOrder: config.models.map((m) => m.name),
+    metricInfo: info,
+    metricOrder: config.rubrics,
+    pairs: config.compare.candidates.flatMap((c) => config.compare.baselines.filter((b) => b !== c).map((b) => [c, b] as [string, string])),
+  };
+  // Large runs use every core (see parallel.ts); the figures are the same either way.
+  const threads = reportThreads(store);
+  const pool = threads > 1 ? new ReportPool(threads) : null;
+  let collected: Collected;
+  let report: Report;
+  try {
+    collected = pool ? await collectParallel(store, pool) : await collect(store);
+    const intervals = pool ? await intervalsParallel(intervalJobs(collected, meta), pool) : undefined;
+    report = buildReport(collected, meta, intervals);
+  } finally {
+    await pool?.close();
+  }
+  return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates };
+}
+
+/** Computes the report of a run and writes its six files. */
+export async function makeReport(loaded: LoadedConfig, runDirOverride?: string): Promise<ReportResult> {
+  const built = await buildRunReport(loaded, runDirOverride);
+  const files = await writeReport(built.report, built.dir);
+  return { ...built, files };
+}

@@ -1,0 +1,101 @@
+// report.md: GitHub-flavoured Markdown shaped like the papers' tables, ready
+// to paste into a pull-request comment. Model, judge and metric names come
+// from configs and datasets, so every cell is escaped: a `|` would split the
+// row, a newline would end the table, and `<script>` or `*` would be markup.
+import type { Report } from '../../../core/report.js';
+import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
+import { diagnosticsSections } from './diagnostics-md.js';
+
+/** Escape text for a GFM table cell (or any inline Markdown). */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\r\n|\r|\n/g, ' ')
+    // Only characters that are markup inside a table row; `#`, `+`, `-` and
+    // `1.` are markup only at the start of a line, which a cell never is.
+    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
+}
+
+function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  const rule = align.map((a) => (a === 'r' ? '---:' : '---'));
+  return [line(header), line(rule), ...rows.map(line)].join('\n');
+}
+
+const bold = (s: string, on: boolean): string => (on ? `**${s}**` : s);
+
+function scoresSection(report: Report): string {
+  const header = ['Model', ...report.metrics.map((m) => escapeMarkdown(m.abbr)), 'Avg', 'n'];
+  const align: ('l' | 'r')[] = ['l', ...report.metrics.map((): 'r' => 'r'), 'r', 'r'];
+  const rows = scoreView(report).map((r) => [
+    escapeMarkdown(r.model),
+    ...r.cells.map((c) => bold(c.text, c.best)),
+    bold(r.avg.text, r.avg.best),
+    String(r.n),
+  ]);
+  const legend = report.metrics
+    .map((m) => `${escapeMarkdown(m.abbr)} = ${escapeMarkdown(m.name)} (${fmtScale(m.scale)})`)
+    .join('; ');
+  return `## Scores\n\n${table(header, align, rows)}\n\nBest per column in **bold**. ${legend}.`;
+}
+
+function pairwiseSection(report: Report): string {
+  if (report.pairwise.length === 0) return '';
+  const header = ['Candidate vs Baseline', 'Metric', 'Judge', 'n', 'W/L/T (%)', 'Net', 'Decisive', 'p', 'p (Holm)'];
+  const rows = report.pairwise.map((row) => {
+    const v = pairwiseView(report, row);
+    return [
+      `${escapeMarkdown(v.candidate)} vs ${escapeMarkdown(v.baseline)}`,
+      escapeMarkdown(v.metric),
+      escapeMarkdown(v.judge),
+      String(v.n),
+      v.wlt,
+      v.net,
+      v.decisive,
+      v.p,
+      v.pHolm,
+    ];
+  });
+  return (
+    `## Pairwise\n\n${table(header, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'], rows)}\n\n` +
+    'Net = win% − loss%. Decisive = wins / (wins + losses), in %. ' +
+    'p: exact two-sided sign test on wins vs losses; p (Holm): Holm-adjusted over all rows of the same judge.'
+  );
+}
+
+function positionSection(report: Report): string {
+  if (report.positionBias.length === 0) return '';
+  const rows = report.positionBias.map((row) => {
+    const v = positionBiasView(report, row);
+    return [escapeMarkdown(v.judge), escapeMarkdown(v.metric), String(v.pairs), v.consistency, v.firstPositionWinRate];
+  });
+  const header = ['Judge', 'Metric', 'Pairs', 'Consistency (%)', 'First position wins (%)'];
+  return `## Position bias\n\n${table(header, ['l', 'l', 'r', 'r', 'r'], rows)}`;
+}
+
+function countsSection(report: Report): string {
+  const rows = countRows(report).map((c) => [c.label, c.text]);
+  return `## Counts\n\n${table(['', 'Count'], ['l', 'r'], rows)}`;
+}
+
+function conventionsSection(report: Report): string {
+  const items = conventionRows(report).map((c) => `- **${c.label}:** ${escapeMarkdown(c.text)}`);
+  return `## Conventions\n\n${items.join('\n')}`;
+}
+
+export function renderMarkdown(report: Report): string {
+  const head =
+    `# rolejudge report: ${escapeMarkdown(report.runId)}\n\n` +
+    `rolejudge ${escapeMarkdown(report.rolejudgeVersion)} · config ${escapeMarkdown(report.configHash)} · ` +
+    `judges: ${report.judges.map(escapeMarkdown).join(', ') || '–'} · ` +
+    `${report.models.length} models, ${report.metrics.length} metrics`;
+  const sections = [
+    head,
+    scoresSection(report),
+    pairwiseSection(report),
+    positionSection(report),
+    ...diagnosticsSections(report, escapeMarkdown, table),
+    countsSection(report),
+    conventionsSection(report),
+  ];
+  return `${sections.filter((s) => s !== '').join('\n\n')}\n`;
+}

@@ -1,0 +1,90 @@
+// The score stage: pointwise rubric judging, resumable (skips what is
+// recorded), bounded (a pool, not a promise per job) and budget-aware.
+import type { StageContext } from '../../pipeline/context.js';
+import type { Judgment, Sample } from '../../core/records.js';
+import { judgmentKey } from '../../store/run.js';
+import { runPool } from '../../core/pool.js';
+import { JudgmentSink, type StageSummary } from '../../pipeline/sink.js';
+import { BudgetStop } from '../../judge/ask.js';
+import type { JudgingPlan } from '../../pipeline/plan.js';
+import { pointJobIds, streamPointJobs, type JobId, type PointJob } from './jobs.js';
+import { allSamples, arraySource, isSampleSource, type SampleSource } from '../../pipeline/source.js';
+import { ResponseLookup } from '../../store/response-lookup.js';
+import { judgeOne, type ScoreSettings } from '../../judge/pointwise.js';
+import { listwiseScore } from './listwise.js';
+
+export type { StageSummary };
+
+const isRetryable = (j: Judgment) => j.failure !== undefined && (j.failure.kind === 'parse' || j.failure.kind === 'error');
+
+export async function score(
+  ctx: StageContext,
+  samples: Sample[] | SampleSource,
+  models: string[],
+  plan: JudgingPlan,
+  opts: { retryFailed?: boolean } = {},
+): Promise<StageSummary> {
+  const settings: ScoreSettings = { ...ctx.loaded.config.score, ...(opts.retryFailed ? { noCache: true } : {}) };
+  const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
+
+  // Keys already recorded, per judge file; with --retry-failed, the failed ones are redone.
+  const done = new Map<string, Set<string>>();
+  const redo = new Map<string, Set<string>>();
+  for (const judge of plan.judges) {
+    const file = ctx.store.judgmentsFile(judge.name);
+    done.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey));
+    if (opts.retryFailed) redo.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, isRetryable));
+  }
+  const wantedId = (j: JobId) => {
+    const keys = opts.retryFailed ? redo.get(j.judge) : done.get(j.judge);
+    // A fresh run (nothing recorded) wants every job: no key to build.
+    if (!keys?.size) return !opts.retryFailed;
+    const key = judgmentKey(j);
+    return opts.retryFailed ? keys.has(key) : !keys.has(key);
+  };
+  const wanted = (j: PointJob) =>
+    wantedId({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round });
+
+  const sink = new JudgmentSink(ctx, Boolean(opts.retryFailed), summary);
+  if (ctx.loaded.config.score.mode !== 'per-response') {
+    try {
+      const responses = await ctx.store.responseIndex();
+      await listwiseScore(ctx, await allSamples(samples), models, plan, responses, wanted, settings, sink);
+    } finally {
+      await sink.close();
+    }
+    return summary;
+  }
+
+  const source = isSampleSource(samples) ? samples : arraySource(samples);
+  let total = 0;
+  for (const id of pointJobIds(source.ids, models, plan)) {
+    summary.planned++;
+    if (wantedId(id)) total++;
+  }
+  summary.skipped = summary.planned - total;
+  if (!total) return summary;
+  // Responses are located up front and read as their samples come up: the
+  // stage holds neither the split nor the responses (flat memory at any size).
+  const responses = await ResponseLookup.open(ctx.store.listFiles(ctx.store.responsesDir));
+  sink.start('score', total);
+  try {
+    await runPool(
+      streamPointJobs(source.samples(), models, plan, responses, wantedId),
+      ctx.inflight,
+      async (job) => {
+        try {
+          sink.emit(await judgeOne(ctx, job, settings));
+        } catch (err) {
+          if (err instanceof BudgetStop) summary.stoppedByBudget = true;
+          else throw err;
+        }
+      },
+      () => summary.stoppedByBudget,
+    );
+  } finally {
+    await sink.close();
+    await responses.close();
+  }
+  return summary;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { judgeableAnswer } from '../../../src/judge/protocol/answer.js';
+
+const TAG = /<\s*\/?\s*(?:perception|vision|think|thinking|reasoning|answer)\b/i;
+
+const ebm = {
+  kind: 'ebm' as const,
+  raw: '<perception>Dark forest, spiders.</perception><think>She should warn him.</think><answer>Ron, wands up!</answer>',
+  answer: 'Ron, wands up!',
+  sections: { perception: 'Dark forest, spiders.', think: 'She should warn him.', answer: 'Ron, wands up!' },
+};
+
+describe('judgeableAnswer', () => {
+  it('returns the answer section only for ebm responses', () => {
+    expect(judgeableAnswer(ebm)).toBe('Ron, wands up!');
+  });
+
+  it('optionally prefixes the untagged perception', () => {
+    const text = judgeableAnswer(ebm, { includePerception: true });
+    expect(text).toContain('Dark forest, spiders.');
+    expect(text).toContain('Ron, wands up!');
+    expect(text).not.toContain('She should warn him');
+    expect(text).not.toMatch(TAG);
+  });
+
+  it('falls back to the raw perception when sections are absent', () => {
+    const text = judgeableAnswer({ kind: 'ebm', raw: ebm.raw, answer: 'Ron, wands up!' }, { includePerception: true });
+    expect(text).toContain('Dark forest, spiders.');
+  });
+
+  it('never leaks tags, even from messy answers', () => {
+    const messy = [
+      '<answer>Ron, run!</answer>',
+      '<think>plan</think>Ron, run!',
+      'Ron, run!</answer>',
+      '<perception>forest</perception> Ron, run! <vision>x</vision>',
+      'Ron, run! <think>this was cut off mid-thought',
+      '< answer >Ron, run!< /answer >',
+    ];
+    for (const answer of messy) {
+      for (const kind of ['ebm', 'plain'] as const) {
+        const text = judgeableAnswer({ kind, raw: answer, answer });
+        expect(text).not.toMatch(TAG);
+        expect(text).toBe('Ron, run!');
+      }
+    }
+  });
+
+  it('strips hidden sections out of the sections.answer too', () => {
+    const r = { ...ebm, sections: { ...ebm.sections, answer: '<think>x</think>\n\n\n\nRon!' } };
+    expect(judgeableAnswer(r)).toBe('Ron!');
+  });
+});

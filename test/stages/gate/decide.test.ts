@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../../src/stages/gate/decide.js';
+import type { GateEvidence } from '../../../src/stages/gate/evidence.js';
+import { pairedMde, signTestMde } from '../../../src/stats/index.js';
+import { counts, lbRow, pwRow, report, settings } from './report-fixture.js';
+
+const evidence = (over: Partial<GateEvidence> = {}): GateEvidence => ({
+  records: 120,
+  judgeFailures: 0,
+  paired: { veg: { n: 20, sd: 1.2 }, spc: { n: 20, sd: 0.8 } },
+  ...over,
+});
+
+const failed = (v: ReturnType<typeof decide>) => v.checks.filter((c) => !c.pass).map((c) => c.name);
+
+describe('decide', () => {
+  it('passes when the candidate is at least as good everywhere', () => {
+    const r = report([lbRow('new', { veg: 6.1, spc: 5.0 }), lbRow('old', { veg: 6.0, spc: 5.1 })], [pwRow('new', 'old', 'veg', 12, 8, 0)]);
+    const v = decide(r, settings({ margin: 0.2 }), evidence());
+    expect(v.status).toBe('pass');
+    expect(v.exitCode).toBe(0);
+    expect(failed(v)).toEqual([]);
+    // SPC dropped by 0.1, inside the 0.2 margin: checked and passed.
+    const spc = v.checks.find((c) => c.kind === 'mean' && c.metric === 'spc')!;
+    expect(spc.value).toBeCloseTo(-0.1, 12);
+    expect(spc.pass).toBe(true);
+  });
+
+  it('fails a mean that drops by more than the margin', () => {
+    const r = report([lbRow('new', { veg: 6.0, spc: 4.6 }), lbRow('old', { veg: 6.0, spc: 5.0 })], []);
+    const v = decide(r, settings({ margin: 0.3 }), evidence());
+    expect(v.status).toBe('regression');
+    expect(v.exitCode).toBe(1);
+    expect(failed(v)).toEqual(['mean SPC']);
+    // A wider margin absorbs the same drop.
+    expect(decide(r, settings({ margin: 0.5 }), evidence()).status).toBe('pass');
+  });
+
+  it('fails a significant pairwise loss, and only a significant one', () => {
+    const lb = [lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })];
+    const loss = decide(report(lb, [pwRow('new', 'old', 'veg', 3, 17, 0, 0.004)]), settings(), evidence());
+    expect(loss.status).toBe('regression');
+    expect(failed(loss)).toEqual(['pairwise VEG (judge-a)']);
+    expect(loss.checks.find((c) => c.kind === 'pairwise')!.value).toBeCloseTo(-70, 9);
+    // Same losses but Holm pushes p above alpha: not significant, passes.
+    expect(decide(report(lb, [pwRow('new', 'old', 'veg', 3, 17, 0, 0.08)]), settings(), evidence()).status).toBe('pass');
+    // A significant win is no regression.
+    expect(decide(report(lb, [pwRow('new', 'old', 'veg', 17, 3, 0, 0.004)]), settings(), evidence()).status).toBe('pass');
+  });
+
+  it('reads a row compared the other way round from the candidate side', () => {
+    const lb = [lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })];
+    // old beat new 17–3: for candidate "new" that is a significant loss.
+    const v = decide(report(lb, [pwRow('old', 'new', 'veg', 17, 3, 0, 0.004)]), settings(), evidence());
+    expect(v.status).toBe('regression');
+    const c = v.checks.find((x) => x.kind === 'pairwise')!;
+    expect(c.value).toBeCloseTo(-70, 9);
+  });
+
+  it('applies the non-inferiority floor to the Wilson lower bound', () => {
+    const lb = [lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })];
+    const row = pwRow('new', 'old', 'veg', 11, 9, 0);
+    const low = row.decisiveCi95![0];
+    const below = decide(report(lb, [row]), settings({ nonInferiorityFloor: low + 0.01 }), evidence());
+    expect(below.status).toBe('regression');
+    expect(failed(below)).toEqual(['non-inferiority VEG (judge-a)']);
+    expect(below.checks.find((c) => c.kind === 'non-inferiority')!.value).toBe(low);
+    expect(decide(report(lb, [row]), settings({ nonInferiorityFloor: low - 0.01 }), evidence()).status).toBe('pass');
+    // Mirrored row: the candidate's lower bound is 1 − the baseline's upper bound.
+    const rev = pwRow('old', 'new', 'veg', 9, 11, 0);
+    const m = decide(report(lb, [rev]), settings({ nonInferiorityFloor: 0 }), evidence());
+    expect(m.checks.find((c) => c.kind === 'non-inferiority')!.value).toBeCloseTo(1 - rev.decisiveCi95![1], 12);
+  });
+
+  it('declares the run unfit when judge failures exceed the allowed share', () => {
+    const r = report([lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })], []);
+    const v = decide(r, settings({ maxFailureShare: 0.05 }), evidence({ records: 100, judgeFailures: 6 }));
+    expect(v.status).toBe('unfit');
+    expect(v.exitCode).toBe(3);
+    expect(failed(v)).toEqual(['judge failures']);
+    expect(v.checks[0]!.value).toBeCloseTo(0.06, 12);
+    expect(decide(r, settings({ maxFailureShare: 0.05 }), evidence({ records: 100, judgeFailures: 5 })).status).toBe('pass');
+  });
+
+  it('without evidence, counts every comparison failure against the judge', () => {
+    const r = report([lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })], [], counts({ judgments: 80, comparisons: 20, parseFailures: 2, judgeErrors: 1, comparisonFailures: 3 }));
+    const v = decide(r, settings({ maxFailureShare: 0.05 }));
+    expect(v.checks[0]!.value).toBeCloseTo(6 / 100, 12);
+    expect(v.status).toBe('unfit');
+  });
+
+  it('declares the run unfit when a model has no data, or nothing is comparable', () => {
+    const noBase = decide(report([lbRow('new', { veg: 6, spc: 5 })], []), settings(), evidence());
+    expect(noBase.exitCode).toBe(3);
+    expect(failed(noBase)).toEqual(['baseline data']);
+    const disjoint = decide(report([lbRow('new', { veg: 6 }), lbRow('old', { spc: 5 })], []), settings(), evidence());
+    expect(disjoint.exitCode).toBe(3);
+    expect(failed(disjoint)).toEqual(['comparable data']);
+    const empty = decide(report([], [], counts({ judgments: 0, comparisons: 0 })), settings());
+    expect(empty.exitCode).toBe(3);
+  });
+
+  it('an unfit run wins over a regression', () => {
+    const r = report([lbRow('new', { veg: 2, spc: 2 }), lbRow('old', { veg: 6, spc: 5 })], []);
+    expect(decide(r, settings(), evidence({ records: 10, judgeFailures: 5 })).exitCode).toBe(3);
+  });
+
+  it('gives the planning figures of the stats functions', () => {
+    const r = report([lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })], [pwRow('new', 'old', 'veg', 12, 8, 5)]);
+    const v = decide(r, settings({ alpha: 0.05, power: 0.8 }), evidence());
+    const sign = v.checks.find((c) => c.kind === 'pairwise')!.planning!;
+    expect(sign.kind).toBe('sign-test');
+    expect(sign.kind === 'sign-test' && sign.winRate).toBe(signTestMde(20, 0.05, 0.8)!.p1);
+    expect(sign.text).toContain('with 20 decisive comparisons');
+    const mean = v.checks.find((c) => c.kind === 'mean' && c.metric === 'veg')!.planning!;
+    expect(mean.kind === 'paired-mean' && mean.mde).toBe(pairedMde(1.2, 20, 0.05, 0.8));
+  });
+});

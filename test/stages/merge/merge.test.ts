@@ -1,0 +1,137 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/core/errors.js';
+import { mergeRuns } from '../../../src/stages/merge/merge.js';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'rolejudge-merge-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+interface ShardSpec {
+  runId?: string;
+  hash?: string;
+  shard?: string;
+  config?: Record<string, unknown>;
+  samples: string[];
+}
+
+const CONFIG = { run: { id: 'r', seed: 1 }, judges: ['j'], rubrics: ['veg'] };
+
+/** A tiny run directory: two models, one judge, one metric, one pair per sample. */
+function shard(name: string, spec: ShardSpec): string {
+  const dir = join(root, name);
+  const runId = spec.runId ?? 'r';
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ runId, configHash: spec.hash ?? 'h1', rolejudgeVersion: '0', createdAt: 'x', seed: 1, ...(spec.shard ? { shard: spec.shard } : {}) }));
+  const config = spec.config ?? CONFIG;
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, run: { ...(config.run as object), id: runId } }));
+  const log = (kind: string, file: string, recs: object[]) => {
+    mkdirSync(join(dir, kind), { recursive: true });
+    writeFileSync(join(dir, kind, file), recs.map((r) => JSON.stringify(r) + '\n').join(''));
+  };
+  for (const model of ['a', 'b']) log('responses', `${model}.jsonl`, spec.samples.map((s) => ({ type: 'response', sampleId: s, model })));
+  log('judgments', 'j.jsonl', spec.samples.flatMap((s) => ['a', 'b'].map((model) => ({ type: 'judgment', sampleId: s, model, metric: 'veg', judge: 'j', round: 0, score: 1 }))));
+  log('comparisons', 'j.jsonl', spec.samples.map((s) => ({ type: 'comparison', sampleId: s, candidate: 'a', baseline: 'b', metric: 'veg', judge: 'j', round: 0 })));
+  return dir;
+}
+
+const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+const ids = (file: string) => lines(file).map((l) => (JSON.parse(l) as { sampleId: string }).sampleId);
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(UsageError);
+  return (err as Error).message;
+}
+
+describe('mergeRuns', () => {
+  it('concatenates each log per file name, in input order, and drops the shard field', async () => {
+    const a = shard('s1', { shard: '1/2', samples: ['x1', 'x2'] });
+    const b = shard('s2', { shard: '2/2', samples: ['x3'] });
+    const out = join(root, 'merged');
+    const r = await mergeRuns({ inputs: [a, b], out });
+    expect(r.records).toEqual({ responses: 6, judgments: 6, comparisons: 3 });
+    expect(r.warnings).toEqual([]);
+    expect(ids(join(out, 'responses', 'a.jsonl'))).toEqual(['x1', 'x2', 'x3']);
+    expect(ids(join(out, 'comparisons', 'j.jsonl'))).toEqual(['x1', 'x2', 'x3']);
+    // Lines are copied byte for byte.
+    expect(lines(join(out, 'judgments', 'j.jsonl'))).toEqual([...lines(join(a, 'judgments', 'j.jsonl')), ...lines(join(b, 'judgments', 'j.jsonl'))]);
+    const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(manifest).toEqual({ runId: 'r', configHash: 'h1', rolejudgeVersion: '0', createdAt: 'x', seed: 1 });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toEqual(CONFIG);
+    // No temporary folder is left next to the output.
+    expect(readdirSync(root).sort()).toEqual(['merged', 's1', 's2']);
+  });
+
+  it('refuses overlapping shards, naming the record and both inputs, and writes nothing', async () => {
+    const a = shard('s1', { samples: ['x1', 'x2'] });
+    const b = shard('s2', { samples: ['x2', 'x3'] });
+    const out = join(root, 'merged');
+    const msg = await refusal(mergeRuns({ inputs: [a, b], out }));
+    expect(msg).toMatch(/overlap/);
+    expect(msg).toContain('x2 / a');
+    expect(msg).toContain(a);
+    expect(msg).toContain(b);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(root).sort()).toEqual(['s1', 's2']);
+  });
+
+  it('refuses inputs of different configs', async () => {
+    const a = shard('s1', { samples: ['x1'] });
+    const b = shard('s2', { hash: 'h2', config: { ...CONFIG, rubrics: ['spc'] }, samples: ['x2'] });
+    expect(await refusal(mergeRuns({ inputs: [a, b], out: join(root, 'm') }))).toMatch(/another config.*h2 vs h1/);
+  });
+
+  it('accepts shards whose configs differ only in run id (--run-id), with a note', async () => {
+    const a = shard('s1', { runId: 'r1', hash: 'h1', shard: '1/2', samples: ['x1'] });
+    const b = shard('s2', { runId: 'r2', hash: 'h2', shard: '2/2', samples: ['x2'] });
+    const out = join(root, 'joined');
+    const r = await mergeRuns({ inputs: [a, b], out });
+    // Ids disagree: the merged run is named after its folder, in run.json and config.json alike.
+    expect(r.runId).toBe('joined');
+    expect(r.warnings.join('\n')).toMatch(/differ only in run id/);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).runId).toBe('joined');
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).run.id).toBe('joined');
+    const named = await mergeRuns({ inputs: [a, b], out: join(root, 'named'), runId: 'final' });
+    expect(named.runId).toBe('final');
+  });
+
+  it('refuses a non-empty output directory but fills an empty one', async () => {
+    const a = shard('s1', { samples: ['x1'] });
+    const full = join(root, 'full');
+    mkdirSync(full);
+    writeFileSync(join(full, 'keep.txt'), 'mine');
+    expect(await refusal(mergeRuns({ inputs: [a], out: full }))).toMatch(/not empty/);
+    expect(readFileSync(join(full, 'keep.txt'), 'utf8')).toBe('mine');
+    // An input is never empty, so it can never be the output.
+    expect(await refusal(mergeRuns({ inputs: [a], out: a }))).toMatch(/not empty/);
+    const empty = join(root, 'empty');
+    mkdirSync(empty);
+    await mergeRuns({ inputs: [a], out: empty });
+    expect(ids(join(empty, 'responses', 'b.jsonl'))).toEqual(['x1']);
+  });
+
+  it('refuses a directory without run.json and the same input twice', async () => {
+    mkdirSync(join(root, 'junk'));
+    expect(await refusal(mergeRuns({ inputs: [join(root, 'junk')], out: join(root, 'm') }))).toMatch(/not a run directory/);
+    const a = shard('s1', { samples: ['x1'] });
+    expect(await refusal(mergeRuns({ inputs: [a, a], out: join(root, 'm') }))).toMatch(/given twice/);
+  });
+
+  it('drops a torn last line and warns about missing shards', async () => {
+    const a = shard('s1', { shard: '1/3', samples: ['x1'] });
+    const b = shard('s2', { shard: '3/3', samples: ['x2'] });
+    writeFileSync(join(b, 'responses', 'a.jsonl'), readFileSync(join(b, 'responses', 'a.jsonl'), 'utf8') + '{"type":"respo');
+    const r = await mergeRuns({ inputs: [a, b], out: join(root, 'm') });
+    expect(r.tornLines).toBe(1);
+    expect(r.records.responses).toBe(4);
+    expect(r.warnings.join('\n')).toMatch(/shard 2\/3 not among the inputs/);
+  });
+});

@@ -1,0 +1,149 @@
+// report.html in a real headless Chromium: it must render offline, show the
+// figures of report.json, draw its charts, and keep planted markup inert.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fmtInt, fmtP, fmtScore, fmtShare, fmtSigned } from '../../../src/core/format.js';
+import type { Report } from '../../../src/core/report.js';
+import { writeReport } from '../../../src/stages/report/writers/index.js';
+import { HOSTILE_NAMES, sampleReport } from './fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`skipping report.html browser tests: ${CHROMIUM} not found (apt-get install -y chromium)`);
+
+describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let fileUrl: string;
+  let json: Report;
+  const requests: string[] = [];
+  const consoleErrors: string[] = [];
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rolejudge-html-'));
+    await writeReport(sampleReport(HOSTILE_NAMES), dir);
+    json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+    fileUrl = pathToFileURL(join(dir, 'report.html')).href;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(fileUrl, { waitUntil: 'load' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('loads nothing but the file itself and logs no error', () => {
+    expect(requests).toEqual([fileUrl]);
+    expect(requests.every((u) => u.startsWith('file://'))).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('keeps planted <script> and onerror markup inert and shows it as text', async () => {
+    expect(dialogs).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.locator('script').count()).toBe(0);
+    expect(await page.locator('img').count()).toBe(0);
+    const names = await page.$$eval('#leaderboard td.name', (tds) => tds.map((td) => td.textContent));
+    expect(names).toEqual(json.leaderboard.map((r) => r.model));
+  });
+
+  it('shows the leaderboard figures of report.json, best per column in bold', async () => {
+    const cells = await page.$$eval('#leaderboard td[data-metric]', (tds) =>
+      tds.map((td) => ({
+        model: td.getAttribute('data-model'),
+        metric: td.getAttribute('data-metric'),
+        text: td.textContent?.trim(),
+        best: td.classList.contains('best'),
+        weight: getComputedStyle(td).fontWeight,
+      })),
+    );
+    expect(cells).toHaveLength(json.leaderboard.length * (json.metrics.length + 1));
+    for (const row of json.leaderboard) {
+      for (const m of json.metrics) {
+        const c = cells.find((x) => x.model === row.model && x.metric === m.id);
+        expect(c?.text).toBe(fmtScore(row.scores[m.id]?.mean));
+      }
+      expect(cells.find((x) => x.model === row.model && x.metric === 'avg')?.text).toBe(fmtScore(row.avg));
+    }
+    // The best VEG mean in the JSON is the one (and only one) bold VEG cell.
+    const vegMeans = json.leaderboard.map((r) => r.scores.veg?.mean ?? -Infinity);
+    const bestModel = json.leaderboard[vegMeans.indexOf(Math.max(...vegMeans))]?.model;
+    const boldVeg = cells.filter((c) => c.metric === 'veg' && c.best);
+    expect(boldVeg.map((c) => c.model)).toEqual([bestModel]);
+    expect(Number(boldVeg[0]?.weight)).toBeGreaterThanOrEqual(700);
+  });
+
+  it('shows the pairwise, position-bias and count figures of report.json', async () => {
+    for (const [i, r] of json.pairwise.entries()) {
+      const field = (f: string) => page.locator(`#pairwise-table tr[data-row="${i}"] td[data-field="${f}"]`).textContent();
+      expect(await field('net')).toBe(fmtSigned(r.net));
+      expect(await field('decisive')).toBe(fmtShare(r.decisive));
+      expect(await field('p')).toBe(fmtP(r.p, r.log10p));
+      expect(await field('pHolm')).toBe(fmtP(r.pHolm, r.log10pHolm));
+      expect(await field('n')).toBe(String(r.n));
+    }
+    expect(await page.locator('#pairwise-table tr[data-row="1"] td[data-field="p"]').textContent()).toMatch(/e-60\d$/);
+    const pb = json.positionBias[0]!;
+    expect(await page.locator('#position-bias-table tr[data-row="0"] td[data-field="consistency"]').textContent()).toBe(
+      fmtShare(pb.consistency),
+    );
+    expect(await page.locator('td[data-count="promptTokens"]').textContent()).toBe(fmtInt(json.counts.promptTokens));
+    expect(await page.locator('td[data-count="calls"]').textContent()).toBe(fmtInt(json.counts.calls));
+  });
+
+  it('draws every chart with visible bars and error bars', async () => {
+    const charts = page.locator('svg.chart');
+    expect(await charts.count()).toBe(json.metrics.length + 1);
+    for (let i = 0; i < (await charts.count()); i++) {
+      const box = await charts.nth(i).boundingBox();
+      expect(box?.width).toBeGreaterThan(0);
+      expect(box?.height).toBeGreaterThan(0);
+    }
+    const veg = page.locator('svg.chart[data-metric="veg"]');
+    expect(await veg.locator('g.ci line').count()).toBe(3 * json.leaderboard.length);
+    // Bar lengths follow the means: the widest bar belongs to the best model.
+    const bars = veg.locator('rect.bar');
+    expect(await bars.count()).toBe(json.leaderboard.length);
+    const widths: number[] = [];
+    for (let i = 0; i < json.leaderboard.length; i++) {
+      const box = await bars.nth(i).boundingBox();
+      expect(box?.height).toBeGreaterThan(0);
+      widths.push(box?.width ?? 0);
+    }
+    const means = json.leaderboard.map((r) => r.scores.veg?.mean ?? 0);
+    expect(widths.indexOf(Math.max(...widths))).toBe(means.indexOf(Math.max(...means)));
+    expect(widths.every((w) => w > 0)).toBe(true);
+    const segs = page.locator('svg[data-chart="pairwise"] rect.seg');
+    expect(await segs.count()).toBeGreaterThan(0);
+    const win0 = await page.locator('svg[data-chart="pairwise"] rect.seg-win[data-row="0"]').boundingBox();
+    const loss0 = await page.locator('svg[data-chart="pairwise"] rect.seg-loss[data-row="0"]').boundingBox();
+    const r0 = json.pairwise[0]!;
+    expect((win0?.width ?? 0) / (loss0?.width ?? 1)).toBeCloseTo(r0.winPct / r0.lossPct, 1);
+  });
+
+  it('saves a full-page screenshot', async () => {
+    mkdirSync('test-artifacts', { recursive: true });
+    const png = await page.screenshot({ path: 'test-artifacts/report.png', fullPage: true });
+    // PNG signature, and a page taller than one screen (tables + charts).
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(20)).toBeGreaterThan(900);
+  });
+});
