@@ -19,3 +19,6 @@ export * from './bias.js';
 export * from './bradley-terry.js';
 export * from './power.js';
 export * from './alpha-moments.js';
+export * from './t-quantile.js';
+export * from './sequential.js';
+export * from './sequential-family.js';
