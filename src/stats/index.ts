@@ -22,3 +22,5 @@ export * from './alpha-moments.js';
 export * from './t-quantile.js';
 export * from './sequential.js';
 export * from './sequential-family.js';
+export * from './cluster.js';
+export * from './cluster-tests.js';
