@@ -24,3 +24,4 @@ export * from './sequential.js';
 export * from './sequential-family.js';
 export * from './cluster.js';
 export * from './cluster-tests.js';
+export * from './ppi.js';
