@@ -25,3 +25,4 @@ export * from './sequential-family.js';
 export * from './cluster.js';
 export * from './cluster-tests.js';
 export * from './ppi.js';
+export * from './position.js';
