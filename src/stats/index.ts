@@ -26,3 +26,4 @@ export * from './cluster.js';
 export * from './cluster-tests.js';
 export * from './ppi.js';
 export * from './position.js';
+export * from './davidson.js';
