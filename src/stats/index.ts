@@ -27,3 +27,4 @@ export * from './cluster-tests.js';
 export * from './ppi.js';
 export * from './position.js';
 export * from './davidson.js';
+export * from './icc.js';

@@ -13,7 +13,7 @@
 import { logGamma } from './special.js';
 
 /** One comparison's outcome for the candidate: +1 win, −1 loss, 0 tie. */
-export type Verdict = 1 | -1 | 0;
+export type SignOutcome = 1 | -1 | 0;
 
 /** Default Beta(a, a) concentration: a = 1 is the uniform prior on the win rate. */
 export const DEFAULT_MIXTURE_PRIOR = 1;
@@ -75,7 +75,7 @@ export interface SequentialSignTestResult {
 }
 
 /** Validate one outcome; anything but +1, −1, 0 is a caller bug. */
-function verdictAt(outcomes: ArrayLike<number>, i: number): Verdict {
+function verdictAt(outcomes: ArrayLike<number>, i: number): SignOutcome {
   const v = outcomes[i];
   if (v !== 1 && v !== -1 && v !== 0) throw new RangeError(`sequential sign test: outcome ${i} must be +1, -1 or 0, got ${String(v)}`);
   return v;
