@@ -79,7 +79,11 @@ function stronglyConnected(k: number, pairs: readonly PairCounts[]): boolean {
     const seen = new Set([0]);
     const stack = [0];
     while (stack.length) {
-      for (const j of edges(stack.pop() as number)) if (!seen.has(j)) (seen.add(j), stack.push(j));
+      for (const j of edges(stack.pop() as number)) {
+        if (seen.has(j)) continue;
+        seen.add(j);
+        stack.push(j);
+      }
     }
     return seen.size;
   };
@@ -205,8 +209,10 @@ export function davidson(
     let losses = 0;
     let t = 0;
     for (const p of pairs) {
-      if (p.i === i) (wins += p.wi, losses += p.wj, t += p.t);
-      else if (p.j === i) (wins += p.wj, losses += p.wi, t += p.t);
+      if (p.i !== i && p.j !== i) continue;
+      wins += p.i === i ? p.wi : p.wj;
+      losses += p.i === i ? p.wj : p.wi;
+      t += p.t;
     }
     return { wins, losses, ties: t };
   };
@@ -234,7 +240,9 @@ export function davidson(
  * Outcome probabilities between two fitted systems.
  *
  * @example
- * // Equal strengths and ν = 1: each side wins 1/3, tie 1/3.
+ * // With π_x/π_y = 2 and ν = 0.4714 (the davidson example): D ∝ 2 + 1 + 0.4714·√2 = 11/3,
+ * // so x wins 6/11, y wins 3/11, tie 2/11 — the observed shares.
+ * davidsonProbabilities(fit, 'x', 'y'); // { aWins: 0.545, bWins: 0.273, tie: 0.182 }
  */
 export function davidsonProbabilities(fit: DavidsonFit, a: string, b: string): { aWins: number; bWins: number; tie: number } {
   const sa = fit.systems.find((s) => s.name === a);
