@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairedMde, pairedRequiredN, signTestCriticalWins, signTestMde, signTestPower } from '../../src/stats/power.js';
+import { pairedMde, pairedMdeT, pairedRequiredN, signTestCriticalWins, signTestMde, signTestPower } from '../../src/stats/power.js';
 
 function choose(n: number, k: number): number {
   let c = 1;
@@ -68,5 +68,38 @@ describe('paired mean difference planning', () => {
     expect(pairedMde(1, 32)).toBeLessThanOrEqual(0.5);
     expect(pairedMde(1, 31)).toBeGreaterThan(0.5);
     expect(() => pairedRequiredN(1, 0)).toThrow(RangeError);
+  });
+});
+
+describe('t-based minimum detectable difference', () => {
+  // The pair: at n = 60 the normal approximation says 6.31 and the t
+  // version 6.42. The sd that gives exactly 6.31 under the normal formula is
+  // 6.31·√60 / (z_0.975 + z_0.8) = 17.446212063489952; the t version is then
+  // (t_0.975,59 + t_0.8,59)·sd/√60 with SciPy's t.ppf values 2.000995378088267
+  // and 0.8477559493813871, i.e. 6.416232053237755.
+  const sd = (6.31 * Math.sqrt(60)) / (1.959963984540054 + 0.8416212335729143);
+
+  it('reproduces 6.31 (normal) against 6.42 (t) at n = 60', () => {
+    expect(sd).toBeCloseTo(17.446212063489952, 10);
+    expect(pairedMde(sd, 60)).toBeCloseTo(6.31, 10);
+    expect(pairedMdeT(sd, 60) as number).toBeCloseTo(6.416232053237755, 9);
+    expect((pairedMdeT(sd, 60) as number).toFixed(2)).toBe('6.42');
+  });
+
+  it('matches a small-n hand computation and approaches the normal value for large n', () => {
+    // n = 5, sd = 1: (t_0.975,4 + t_0.8,4)/√5 = (2.7764451051977934 + 0.9409645772351816)/√5.
+    expect(pairedMdeT(1, 5) as number).toBeCloseTo((2.7764451051977934 + 0.9409645772351816) / Math.sqrt(5), 9);
+    const big = pairedMdeT(1, 100000) as number;
+    expect(big / pairedMde(1, 100000)).toBeCloseTo(1, 4);
+    expect(big).toBeGreaterThan(pairedMde(1, 100000));
+  });
+
+  it('is not estimable when sd = 0 or n < 2', () => {
+    expect(pairedMdeT(0, 60)).toBeNull();
+    expect(pairedMdeT(3, 1)).toBeNull();
+    expect(pairedMdeT(3, 0)).toBeNull();
+    expect(() => pairedMdeT(-1, 10)).toThrow(RangeError);
+    expect(() => pairedMdeT(Number.NaN, 10)).toThrow(RangeError);
+    expect(() => pairedMdeT(1, 10, 0.05, 1)).toThrow(RangeError);
   });
 });
