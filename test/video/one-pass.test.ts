@@ -50,8 +50,11 @@ describe.skipIf(!hasFfmpeg)('one pass against one ffmpeg run per frame', () => {
     clip = makeClip(path.join(root, 'twelve.mp4'), 12, '64x48', 10);
   });
 
-  async function both(file: string, times: number[], enc: EncodeOptions): Promise<{ old: Buffer[]; one: Buffer[] }> {
-    return { old: await extractFrames(file, times, enc), one: await extractFramesOnePass(file, times, enc) };
+  /** Both paths; `calls` counts the one-pass side's ffmpeg runs (1 unless it fell back to the per-frame path). */
+  async function both(file: string, times: number[], enc: EncodeOptions): Promise<{ old: Buffer[]; one: Buffer[]; calls: number }> {
+    const c = counting();
+    const old = await extractFrames(file, times, enc);
+    return { old, one: await extractFramesOnePass(file, times, { ...enc, runner: c.runner }), calls: c.calls.length };
   }
 
   it('gives the same JPEG bytes for a uniform plan, scaled, from a single ffmpeg run', async () => {
@@ -71,11 +74,19 @@ describe.skipIf(!hasFfmpeg)('one pass against one ffmpeg run per frame', () => {
   });
 
   it('gives the same PNG bytes for off-grid, unsorted and repeated timestamps', async () => {
-    const times = [7.77, 0.3003, 11.9, 0.3, 3.05, 7.77, 0];
-    const { old, one } = await both(clip, times, { format: 'png' });
+    const times = [7.77, 0.3003, 11.9, 3.05, 7.77, 0];
+    const { old, one, calls } = await both(clip, times, { format: 'png' });
+    expect(calls).toBe(1);
     expect(one.map(sha16)).toEqual(old.map(sha16));
-    expect(sha16(one[0]!)).toBe(sha16(one[5]!));
-    expect(sha16(one[1]!)).toBe(sha16(one[3]!)); // 0.3003 and 0.3 are the same frame, as with -ss
+    expect(sha16(one[0]!)).toBe(sha16(one[4]!));
+  });
+
+  it('falls back to one run per frame when two timestamps fall on the same frame', async () => {
+    // 0.3003 and 0.3 are both frame 3 (as with -ss): fewer frames kept than thresholds.
+    const { old, one, calls } = await both(clip, [0.3003, 0.3, 5], { format: 'jpeg' });
+    expect(calls).toBe(1 + 3);
+    expect(one.map(sha16)).toEqual(old.map(sha16));
+    expect(sha16(one[0]!)).toBe(sha16(one[1]!));
   });
 
   it('gives the same frames on the every-frame tier of a short clip', async () => {
@@ -83,7 +94,8 @@ describe.skipIf(!hasFfmpeg)('one pass against one ffmpeg run per frame', () => {
     const info = await probe(short);
     const plan = planFrames({ kind: 'adaptive', cap: 128 }, info.duration, info.fps);
     expect(plan.tier).toBe('every-frame');
-    const { old, one } = await both(short, plan.times, { format: 'jpeg', quality: 5 });
+    const { old, one, calls } = await both(short, plan.times, { format: 'jpeg', quality: 5 });
+    expect(calls).toBe(1);
     expect(one).toHaveLength(30);
     expect(one.map(sha16)).toEqual(old.map(sha16));
   });
@@ -94,7 +106,8 @@ describe.skipIf(!hasFfmpeg)('one pass against one ffmpeg run per frame', () => {
     const diffs = await frameDifferences(long);
     const plan = planFrames({ kind: 'adaptive', cap: 6 }, info.duration, info.fps, diffs);
     expect(plan.tier).toBe('key-frames');
-    const { old, one } = await both(long, plan.times, { format: 'jpeg' });
+    const { old, one, calls } = await both(long, plan.times, { format: 'jpeg' });
+    expect(calls).toBe(1);
     expect(one.map(sha16)).toEqual(old.map(sha16));
   });
 
@@ -103,8 +116,9 @@ describe.skipIf(!hasFfmpeg)('one pass against one ffmpeg run per frame', () => {
     const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=20:size=96x64:rate=25',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '3', '-g', '250', '-pix_fmt', 'yuv420p', h264]);
     expect(r.status).toBe(0);
-    const times = [0, 1.23, 4.56, 9.99, 10, 15.5, 19.96];
-    const { old, one } = await both(h264, times, { format: 'jpeg', longSide: 64 });
+    const times = [0, 1.23, 4.56, 9.9, 10, 15.5, 19.96];
+    const { old, one, calls } = await both(h264, times, { format: 'jpeg', longSide: 64 });
+    expect(calls).toBe(1);
     expect(one.map(sha16)).toEqual(old.map(sha16));
   });
 
