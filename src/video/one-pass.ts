@@ -82,12 +82,17 @@ export async function extractFramesOnePass(clip: string, timestamps: readonly nu
     // The graph goes in a script file: with thousands of thresholds it would outgrow one argument.
     const script = path.join(scratch, 'select.txt');
     await writeFile(script, filters.join(','));
-    const args = [
+    // Passthrough: one image per kept frame, no frames duplicated to fill the gaps.
+    const args = (passthrough: string[]): string[] => [
       '-v', 'error', '-nostdin', '-i', clip, '-an', '-sn', '-filter_script:v', script,
-      // Passthrough: one image per kept frame, no frames duplicated to fill the gaps.
-      '-fps_mode', 'passthrough', ...imageCodecArgs(opts), '-f', 'image2', path.join(scratch, `%06d.${ext}`),
+      ...passthrough, ...imageCodecArgs(opts), '-f', 'image2', path.join(scratch, `%06d.${ext}`),
     ];
-    const res = await run(bin, args, opts, `extracting ${timestamps.length} frames from ${clip}`);
+    const what = `extracting ${timestamps.length} frames from ${clip}`;
+    // -fps_mode arrived in ffmpeg 5.1; the 4.x of older distributions only knows -vsync.
+    const res = await run(bin, args(['-fps_mode', 'passthrough']), opts, what).catch((e: Error) => {
+      if (!/fps_mode/.test(e.message)) throw e;
+      return run(bin, args(['-vsync', 'passthrough']), opts, what);
+    });
     const times = keptTimes(res.stdout.toString('utf8'));
     const names = (await readdir(scratch)).filter((n) => n.endsWith(`.${ext}`)).sort();
     if (names.length !== times.length) {

@@ -122,6 +122,21 @@ describe.skipIf(!hasFfmpeg)('one pass against one ffmpeg run per frame', () => {
     expect(one.map(sha16)).toEqual(old.map(sha16));
   });
 
+  it('uses -vsync on an ffmpeg older than 5.1, which has no -fps_mode', async () => {
+    const tried: string[] = [];
+    // What ffmpeg 4.x says to an option it does not know, and the same run otherwise.
+    const old4: Runner = async (bin, args) => {
+      const mode = args.includes('-fps_mode') ? 'fps_mode' : args.includes('-vsync') ? 'vsync' : 'other';
+      tried.push(mode);
+      if (mode === 'fps_mode') return { code: 1, stdout: Buffer.alloc(0), stderr: "Unrecognized option 'fps_mode'.\nError splitting the argument list: Option not found" };
+      return spawnRunner(bin, args);
+    };
+    const times = [0, 2.5, 7];
+    const one = await extractFramesOnePass(clip, times, { format: 'jpeg', runner: old4 });
+    expect(tried).toEqual(['fps_mode', 'vsync']);
+    expect(one.map(sha16)).toEqual((await extractFrames(clip, times, { format: 'jpeg' })).map(sha16));
+  });
+
   it('names a timestamp past the last frame, as the per-frame path does', async () => {
     await expect(extractFramesOnePass(clip, [1, 30], { format: 'jpeg' })).rejects.toThrow(/no frame at 30s/);
   });
