@@ -26,12 +26,16 @@ export const ROUNDS = 3;
 const hex = (s) => createHash('sha256').update(s).digest('hex');
 const sampleId = (i) => `s${String(i).padStart(6, '0')}`;
 
-/** Deterministic 0..1 noise, so every run of the bench writes the same records. */
-function noise(a, b, c) {
+/**
+ * Deterministic noise in [0, 1), so every run of the bench writes the same
+ * records. Each xor is followed by `>>> 0`: JavaScript's `^` yields a signed
+ * 32-bit value, and a negative one here would put the result in [-0.5, 0).
+ */
+export function noise(a, b, c) {
   let x = (Math.imul(a, 2654435761) ^ Math.imul(b + 1, 40503) ^ Math.imul(c + 7, 2246822519)) >>> 0;
-  x ^= x >>> 15;
+  x = (x ^ (x >>> 15)) >>> 0;
   x = Math.imul(x, 2246822507) >>> 0;
-  x ^= x >>> 13;
+  x = (x ^ (x >>> 13)) >>> 0;
   return x / 4294967296;
 }
 

@@ -36,7 +36,7 @@ export const spawnRunner: Runner = (bin, args) =>
     );
   });
 
-async function run(bin: string, args: string[], opts: ToolOptions, what: string): Promise<RunResult> {
+export async function run(bin: string, args: string[], opts: ToolOptions, what: string): Promise<RunResult> {
   const res = await (opts.runner ?? spawnRunner)(bin, args);
   if (res.code !== 0) {
     throw new Error(`${what} failed (${bin} exited with ${res.code}): ${res.stderr.trim().slice(-2000)}`);
@@ -128,22 +128,27 @@ export interface EncodeOptions {
 
 export const DEFAULT_JPEG_QUALITY = 3;
 
-function encodeArgs(o: EncodeOptions): string[] {
-  const args: string[] = [];
-  if (o.longSide !== undefined) {
-    if (!Number.isInteger(o.longSide) || o.longSide < 1) throw new RangeError(`longSide must be a positive integer, got ${o.longSide}`);
-    const L = o.longSide;
-    // Fit inside an L×L box keeping the aspect ratio; min() stops upscaling.
-    args.push('-vf', `scale=w='min(iw,${L})':h='min(ih,${L})':force_original_aspect_ratio=decrease`);
-  }
+/** The downscale filter for a long side, or null for full size; shared by every extraction path so they scale alike. */
+export function scaleFilter(longSide: number | undefined): string | null {
+  if (longSide === undefined) return null;
+  if (!Number.isInteger(longSide) || longSide < 1) throw new RangeError(`longSide must be a positive integer, got ${longSide}`);
+  // Fit inside an L×L box keeping the aspect ratio; min() stops upscaling.
+  return `scale=w='min(iw,${longSide})':h='min(ih,${longSide})':force_original_aspect_ratio=decrease`;
+}
+
+/** Encoder arguments for the image format (no output target). */
+export function imageCodecArgs(o: EncodeOptions): string[] {
   if (o.format === 'jpeg') {
     const q = o.quality ?? DEFAULT_JPEG_QUALITY;
     if (!Number.isInteger(q) || q < 2 || q > 31) throw new RangeError(`JPEG quality must be an integer 2..31 (ffmpeg -q:v), got ${q}`);
-    args.push('-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', String(q), '-');
-  } else {
-    args.push('-f', 'image2pipe', '-c:v', 'png', '-');
+    return ['-c:v', 'mjpeg', '-q:v', String(q)];
   }
-  return args;
+  return ['-c:v', 'png'];
+}
+
+function encodeArgs(o: EncodeOptions): string[] {
+  const scale = scaleFilter(o.longSide);
+  return [...(scale === null ? [] : ['-vf', scale]), '-f', 'image2pipe', ...imageCodecArgs(o), '-'];
 }
 
 /**

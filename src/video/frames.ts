@@ -7,12 +7,12 @@ import type { FrameEntry, FrameManifest, VideoRef } from '../core/records.js';
 import { cacheKey, readCache, sha256, writeCache, type CachedFrame } from './cache.js';
 import {
   encodeImage,
-  extractFrames,
   ffmpegAvailable,
   frameDifferences,
   probe,
   type ToolOptions,
 } from './ffmpeg.js';
+import { extractFramesOnePass } from './one-pass.js';
 import { dataUrl, imageMime } from './parts.js';
 import { resolveInside } from './paths.js';
 import { needsDiffs, parsePolicy, planFrames, policyId, subsampleUniform, type SamplingPolicy } from './sampler.js';
@@ -90,7 +90,8 @@ async function clipFrames(video: VideoRef & { path: string }, p: SamplingPolicy,
     const info = await probe(clip, opts);
     const diffs = needsDiffs(p, info.duration) ? await frameDifferences(clip, opts) : undefined;
     const plan = planFrames(p, info.duration, info.fps, diffs);
-    const bytes = await extractFrames(clip, plan.times, { ...opts, format });
+    // Every sampled frame from one decode of the clip, not one ffmpeg run per frame.
+    const bytes = await extractFramesOnePass(clip, plan.times, { ...opts, format });
     return bytes.map((b, i) => ({ t: plan.times[i] ?? null, bytes: b }));
   });
 }

@@ -95,7 +95,7 @@ describe.skipIf(!hasFfmpeg)('frames from clips', () => {
     const opts: FrameOptions = { cacheDir, datasetRoot: root, longSide: 32, format: 'jpeg', runner: first.runner };
     const a = await getFrames({ path: clip12 }, 'adaptive', opts);
     expect(a.cached).toBe(false);
-    expect(first.calls).toEqual(['ffprobe', 'ffmpeg', 'ffmpeg', 'ffmpeg']);
+    expect(first.calls).toEqual(['ffprobe', 'ffmpeg']); // probe, then all three frames in one pass
     expect(a.manifest.policy).toBe('adaptive:cap=128:32:jpeg');
     expect(a.manifest.frames.map((f) => f.t)).toEqual([0, 5, 10]);
     a.dataUrls.forEach((u, i) => {
@@ -140,7 +140,7 @@ describe.skipIf(!hasFfmpeg)('frames from clips', () => {
     const c = counting();
     const set = await getFrames({ path: long }, 'adaptive:cap=2', { cacheDir: path.join(root, 'cache-d'), datasetRoot: root, runner: c.runner });
     expect(set.manifest.frames.map((f) => f.t)).toEqual([0, 300]);
-    expect(c.calls).toEqual(['ffprobe', 'ffmpeg', 'ffmpeg', 'ffmpeg']); // probe, differences, two frames
+    expect(c.calls).toEqual(['ffprobe', 'ffmpeg', 'ffmpeg']); // probe, differences, both frames in one pass
   });
 
   it('re-extracts when a cached file has been deleted', async () => {
