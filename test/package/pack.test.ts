@@ -24,7 +24,7 @@ const project = join(root, 'project');
 
 function sh(cmd: string, args: string[], cwd: string, timeout = 240_000): SpawnSyncReturns<string> {
   // No API key may reach the installed CLI; NO_COLOR keeps output plain.
-  const env = { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' };
   delete env.OPENAI_API_KEY;
   return spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout });
 }
