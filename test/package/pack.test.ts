@@ -1,6 +1,6 @@
-// The package as a user gets it: `npm pack` (which builds dist/ in prepack),
-// installed into a fresh project that has nothing of rolejudge's repository,
-// then `npx rolejudge demo` from that project. Slow (npm twice, tsc twice), so
+// The package as a user gets it: `npm pack` of a clean copy of the checkout
+// (prepack builds dist/), installed into a fresh project that has nothing of
+// rolejudge's repository, then `npx rolejudge demo` from that project. Slow (npm twice, tsc twice), so
 // it lives under test/package/, which a quick unit run leaves out.
 //
 // The install tries the npm cache only (--offline) first; the repository's
@@ -8,9 +8,9 @@
 // metadata for lockfile installs, so a fresh project may need to ask the
 // registry for it (--prefer-offline). Which one was used is printed.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 
@@ -19,7 +19,10 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
 const root = mkdtempSync(join(tmpdir(), 'rolejudge-pack-'));
+const source = join(root, 'source');
 const packDir = join(root, 'pack');
+// Build output, local runs and caches: what a fresh clone does not have.
+const LEFT_OUT = new Set(['.git', 'node_modules', 'dist', 'runs', 'reports', 'test-artifacts', '.rolejudge-cache']);
 const project = join(root, 'project');
 
 function sh(cmd: string, args: string[], cwd: string, timeout = 240_000): SpawnSyncReturns<string> {
@@ -36,7 +39,15 @@ let packFiles: string[] = [];
 
 beforeAll(() => {
   mkdirSync(packDir);
-  const pack = sh(NPM, ['pack', '--json', '--pack-destination', packDir], REPO_ROOT);
+  // Pack a copy of the checkout without dist/: prepack must build it from the
+  // sources, and the checkout's own dist/, which other test files run from,
+  // is never rewritten under them.
+  cpSync(REPO_ROOT, source, {
+    recursive: true,
+    filter: (from) => !LEFT_OUT.has(relative(REPO_ROOT, from).split(sep)[0]!),
+  });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(source, 'node_modules'));
+  const pack = sh(NPM, ['pack', '--json', '--pack-destination', packDir], source);
   if (pack.status !== 0) throw new Error(`npm pack failed:\n${shown(pack)}`);
   // --json prints the manifest after the lifecycle scripts' output; take the array at the end.
   const json = pack.stdout.slice(pack.stdout.lastIndexOf('\n[') + 1);
