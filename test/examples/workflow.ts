@@ -43,6 +43,8 @@ export interface Workspace {
   read(path: string): string;
   /** A fresh runner: remove these folders of eval/ (artifacts stay). */
   reset(dirs: string[]): void;
+  /** A new workflow run: no artifacts yet. */
+  clearArtifacts(): void;
   remove(): void;
 }
 
@@ -86,6 +88,10 @@ export function makeWorkspace(exampleEval: string): Workspace {
     reset: (dirs) => {
       for (const d of dirs) rmSync(join(top, 'eval', d), { recursive: true, force: true });
     },
+    clearArtifacts: () => {
+      rmSync(artifacts, { recursive: true, force: true });
+      mkdirSync(artifacts);
+    },
     remove: () => rmSync(root, { recursive: true, force: true }),
     artifacts,
   };
@@ -109,24 +115,31 @@ function expand(text: string, vars: Record<string, string>): string {
   return out;
 }
 
-function shouldRun(cond: string | undefined, failed: boolean): boolean {
+// GitHub's rule: a condition without a status function means success() && it.
+function shouldRun(cond: string | undefined, failed: boolean, vars: Record<string, string>): boolean {
   if (cond === undefined) return !failed;
   const c = cond.replace(/^\$\{\{\s*|\s*\}\}$/g, '').trim();
   if (c === 'always()' || c === '!cancelled()') return true;
+  const cmp = /^([\w.-]+) (==|!=) '([^']*)'$/.exec(c);
+  if (cmp) {
+    const value = vars[cmp[1]!];
+    if (value === undefined) throw new Error(`workflow runner: no value for ${cmp[1]}`);
+    return !failed && (cmp[2] === '==') === (value === cmp[3]);
+  }
   throw new Error(`workflow runner: unsupported condition "${cond}"`);
 }
 
 /** actions/upload-artifact: the paths' least common ancestor becomes the artifact's root. */
-function upload(ws: Workspace, name: string, paths: string[]): string {
+function upload(ws: Workspace, name: string, paths: string[], ifNone: string): { code: number; output: string } {
   const present = paths.filter((p) => existsSync(join(ws.top, p)));
-  if (present.length === 0) return `no files for ${name}`;
+  if (present.length === 0) return { code: ifNone === 'error' ? 1 : 0, output: `no files for ${name} (if-no-files-found: ${ifNone})` };
   const parts = present.map((p) => p.split('/'));
   const common: string[] = [];
   for (let i = 0; parts.every((p) => i < p.length && p[i] === parts[0]![i]); i++) common.push(parts[0]![i]!);
   const only = present.length === 1 && statSync(join(ws.top, present[0]!)).isDirectory();
   const root = only ? present[0]! : common.join('/');
   for (const p of present) cpSync(join(ws.top, p), join(ws.artifacts, name, relative(root, p)), { recursive: true });
-  return `uploaded ${present.join(', ')} as ${name}`;
+  return { code: 0, output: `uploaded ${present.join(', ')} as ${name}` };
 }
 
 /** actions/download-artifact with a pattern: each artifact into <path>/<name>/. */
@@ -144,7 +157,7 @@ export function runJob(ws: Workspace, w: Workflow, job: string, vars: Record<str
   for (const step of jobSteps(w, job)) {
     const name = expand(step.name ?? step.run ?? step.uses ?? '?', vars);
     const skip = (output: string) => results.push({ name, code: null, output, rolejudge: false });
-    if (!shouldRun(step.if, failed)) {
+    if (!shouldRun(step.if, failed, vars)) {
       skip('skipped: an earlier step failed');
       continue;
     }
@@ -154,16 +167,18 @@ export function runJob(ws: Workspace, w: Workflow, job: string, vars: Record<str
       const args = (): Record<string, string> =>
         Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v), vars)]));
       let output: string;
+      let code = 0;
       if (action === 'actions/upload-artifact') {
         const a = args();
-        output = upload(ws, a.name!, a.path!.split('\n').map((p) => p.trim()).filter(Boolean));
+        ({ code, output } = upload(ws, a.name!, a.path!.split('\n').map((p) => p.trim()).filter(Boolean), a['if-no-files-found'] ?? 'warn'));
       } else if (action === 'actions/download-artifact') {
         const a = args();
         output = download(ws, a.pattern!, a.path!);
       }
       else if (['actions/checkout', 'actions/setup-node', 'actions/cache'].includes(action!)) output = 'runner set-up: not needed here';
       else throw new Error(`workflow runner: unknown action ${step.uses}`);
-      results.push({ name, code: 0, output, rolejudge: false });
+      results.push({ name, code, output, rolejudge: false });
+      if (code !== 0 && !step['continue-on-error']) failed = true;
       continue;
     }
     const script = expand(step.run ?? '', vars);

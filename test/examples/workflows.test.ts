@@ -6,7 +6,7 @@
 // - every `rolejudge` command line in them runs, in order, through the real
 //   CLI in a workspace laid out like the user's repository (workflow.ts).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -107,6 +107,7 @@ describe('examples/ci command lines, run by the real CLI', () => {
 
   it('gate.yml: run, gate, upload', () => {
     const log = runJob(ws, gate, 'gate');
+    ws.reset(['runs', 'reports']);
     const rj = log.filter((s) => s.rolejudge);
     expect(rj.map((s) => s.name)).toEqual(['Evaluate (generate, score, compare, report)', 'Gate']);
     expect(rj[0]!.code, rj[0]!.output).toBe(0);
@@ -118,22 +119,40 @@ describe('examples/ci command lines, run by the real CLI', () => {
     );
   });
 
+  // Runs the four shards (shard `broken` with the candidate's outputs missing,
+  // so its run fails), then the merge job on what they uploaded.
+  function runShards(broken?: number) {
+    const shardLogs = [1, 2, 3, 4].map((shard) => {
+      const outputs = join(ws.top, 'eval', 'outputs', 'candidate.jsonl');
+      const aside = `${outputs}.aside`;
+      if (shard === broken) renameSync(outputs, aside);
+      try {
+        return runJob(ws, shards, 'shard', { 'matrix.shard': String(shard) });
+      } finally {
+        if (shard === broken) renameSync(aside, outputs);
+      }
+    });
+    const result = shardLogs.every((log) => log.every((s) => s.code === null || s.code === 0)) ? 'success' : 'failure';
+    ws.reset(['runs', 'reports']);
+    const merge = runJob(ws, shards, 'merge', { 'needs.shard.result': result });
+    return { shardLogs, result, merge: Object.fromEntries(merge.map((s) => [s.name, s])) };
+  }
+
   it('shards.yml: four shards upload, the merge job merges, reports and gates once', () => {
-    for (const shard of [1, 2, 3, 4]) {
-      const log = runJob(ws, shards, 'shard', { 'matrix.shard': String(shard) });
+    const { shardLogs, result, merge } = runShards();
+    shardLogs.forEach((log, i) => {
       const step = log.find((s) => s.rolejudge)!;
       expect(step.code, step.output).toBe(0);
       expect(step.output).not.toMatch(/== gate ==/);
-      expect(ws.artifactFiles(`shard-${shard}`)).toContain('run.json');
+      expect(ws.artifactFiles(`shard-${i + 1}`)).toContain('run.json');
+    });
+    expect(result).toBe('success');
+    for (const name of ['Merge the shards', 'Report on the merged run']) {
+      expect(merge[name]?.code, `${name}: ${merge[name]?.output}`).toBe(0);
     }
-    ws.reset(['runs', 'reports']);
-    const log = runJob(ws, shards, 'merge');
-    const byName = Object.fromEntries(log.map((s) => [s.name, s]));
-    for (const name of ['Merge the shards', 'Report on the whole split', 'Check that all 4 shards were merged']) {
-      expect(byName[name]?.code, `${name}: ${byName[name]?.output}`).toBe(0);
-    }
-    expect(byName['Merge the shards']!.output).toMatch(/merged 4 runs/);
-    const g = byName['Gate once, on the merged run']!;
+    expect(merge['Merge the shards']!.output).toMatch(/merged 4 runs/);
+    expect(merge['Refuse to gate a partial split']!.code).toBeNull();
+    const g = merge['Gate once, on the merged run']!;
     expect([0, 1], g.output).toContain(g.code);
     expect(ws.artifactFiles('rolejudge-merged')).toEqual(
       expect.arrayContaining(['runs/pr-eval/run.json', 'reports/pr-eval/report.json', 'reports/gate.xml']),
@@ -141,5 +160,19 @@ describe('examples/ci command lines, run by the real CLI', () => {
     // The merged run covers the whole split: as many responses as the unsharded run.
     const merged = JSON.parse(ws.read('eval/reports/pr-eval/report.json')) as { counts: { responses: number } };
     expect(merged.counts.responses).toBe(24);
+  });
+
+  it('shards.yml: a failing shard still uploads, the merge job still runs, and the partial split is not gated', () => {
+    ws.clearArtifacts();
+    const { shardLogs, result, merge } = runShards(3);
+    const broken = shardLogs[2]!;
+    expect(broken.find((s) => s.rolejudge)!.code).not.toBe(0);
+    // Its upload step ran after the failure (if: always()).
+    expect(broken.find((s) => s.name === "Upload this shard's run")!.code).not.toBeNull();
+    expect(result).toBe('failure');
+    expect(merge['Merge the shards']!.code).not.toBeNull();
+    expect(merge['Refuse to gate a partial split']!.code).toBe(1);
+    expect(merge['Gate once, on the merged run']!.code).toBeNull();
+    expect(merge['Upload the merged run and reports']!.code).toBe(0);
   });
 });
