@@ -108,7 +108,8 @@ describe('LaTeX', () => {
     expect(escapeLatex('a_b & 50% $x #1 {y} ~ ^ \\')).toBe(
       'a\\_b \\& 50\\% \\$x \\#1 \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}',
     );
-    expect(tex).toContain('Ours\\_v2 \\& co & \\textbf{7.46} & 6.20 & \\textbf{3.12} & 5.59 & 120 \\\\');
+    // Names may break after "_" (\allowbreak) so a long model id wraps instead of overflowing.
+    expect(tex).toContain('\\hspace{0pt}Ours\\_\\allowbreak{}v2 \\& co & \\textbf{7.46} & 6.20 & \\textbf{3.12} & 5.59 & 120 \\\\');
   });
 
   it('is a booktabs table whose rows have one cell per column', () => {
@@ -117,7 +118,7 @@ describe('LaTeX', () => {
     expect(rows).toHaveLength(3);
     for (const row of rows) expect(row.match(/(?<!\\)&/g)).toHaveLength(5);
     expect(tex.indexOf('\\toprule')).toBeLessThan(tex.indexOf('\\midrule'));
-    expect(tex).toContain('\\begin{tabular}{lrrrrr}');
+    expect(tex).toContain('\\begin{tabularx}{\\linewidth}{@{}>{\\raggedright\\arraybackslash}Xrrrrr@{}}');
     expect(tex).toContain('$4.96\\times10^{-10}$');
     expect(tex).toContain('$5.01\\times10^{-603}$');
   });
