@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanReference, ebmRlToSample, readEbmRl } from '../../src/dataset/ebm-rl.js';
@@ -7,11 +7,9 @@ import { DatasetError } from '../../src/dataset/errors.js';
 import { parseProfiles } from '../../src/dataset/profiles.js';
 import { collect, errorOf, tempDir } from './tmp.js';
 
-const SHARED = '/work/shared/formats';
+const SHARED = fileURLToPath(new URL('../fixtures/ebm-rl', import.meta.url));
 const realTest = path.join(SHARED, 'ebm-rl-test.sample.json');
 const realProfiles = path.join(SHARED, 'ebm-rl-profiles.sample.json');
-const haveReal = existsSync(realTest) && existsSync(realProfiles);
-if (!haveReal) console.warn(`skipping real EBM-RL format tests: ${SHARED} is absent`);
 
 const at = { file: 'test.json', line: 2 };
 const record = {
@@ -104,7 +102,7 @@ describe('ebm-rl records', () => {
   });
 });
 
-describe.skipIf(!haveReal)('real EBM-RL test.json sample', () => {
+describe('real EBM-RL test.json sample', () => {
   it('loads both records with joined profiles and the Lord-of-the-Ring spelling resolved', async () => {
     const warnings: DatasetWarning[] = [];
     const samples = await collect(readEbmRl(realTest, { profiles: realProfiles, root: '/datasets/RP-EBM-Dataset', warnings }));

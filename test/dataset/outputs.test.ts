@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadOutputs, readOutputs, toRecordedOutput } from '../../src/dataset/outputs.js';
 import { collect, errorOf, tempDir } from './tmp.js';
 
-const REAL = '/work/shared/formats/ebm-rl-outputs.sample.jsonl';
-const haveReal = existsSync(REAL);
-if (!haveReal) console.warn(`skipping real outputs test: ${REAL} is absent`);
+const REAL = fileURLToPath(new URL('../fixtures/ebm-rl/ebm-rl-outputs.sample.jsonl', import.meta.url));
 
 const at = { file: 'o.jsonl', line: 4 };
 
@@ -46,7 +44,7 @@ describe('recorded outputs', () => {
   });
 });
 
-describe.skipIf(!haveReal)('real EBM-RL outputs sample (concatenated pretty-printed JSON)', () => {
+describe('real EBM-RL outputs sample (concatenated pretty-printed JSON)', () => {
   it('reads both records with raw output and the empty prediction', async () => {
     const report = await loadOutputs(REAL, ['1', '41']);
     expect([...report.outputs.keys()]).toEqual(['1', '41']);

@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../../src/dataset/errors.js';
 import { joinPersonas, renderProfile } from '../../src/dataset/persona.js';
 import { findFilm, loadProfiles, normalizeName, parseProfiles } from '../../src/dataset/profiles.js';
 
-const REAL = '/work/shared/formats/ebm-rl-profiles.sample.json';
-const haveReal = existsSync(REAL);
-if (!haveReal) console.warn(`skipping real profiles test: ${REAL} is absent`);
+const REAL = fileURLToPath(new URL('../fixtures/ebm-rl/ebm-rl-profiles.sample.json', import.meta.url));
 
 const fan = { personality: 'A curious fan.', motivation: 'To connect.' };
 const db = parseProfiles(
@@ -100,7 +98,7 @@ describe('profiles file validation', () => {
   });
 });
 
-describe.skipIf(!haveReal)('real EBM-RL profiles sample', () => {
+describe('real EBM-RL profiles sample', () => {
   it('loads films, user_fan and aliases', async () => {
     const real = await loadProfiles(REAL);
     expect(findFilm(real, 'LOTR')).toBe('The Lord of the Ring');

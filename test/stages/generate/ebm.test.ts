@@ -1,13 +1,11 @@
+import { fileURLToPath } from 'node:url';
 // EBM-RL output parsing: well-formed outputs, the tag variants of the released
 // code (<vision>), and the malformations seen in real outputs.
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readOutputs, type RecordedOutput } from '../../../src/dataset/outputs.js';
 import { parseEbmOutput, parsePlainOutput } from '../../../src/stages/generate/ebm.js';
 
-const REAL = '/work/shared/formats/ebm-rl-outputs.sample.jsonl';
-const haveReal = existsSync(REAL);
-if (!haveReal) console.warn(`skipping real EBM-RL output tests: ${REAL} is absent`);
+const REAL = fileURLToPath(new URL('../../fixtures/ebm-rl/ebm-rl-outputs.sample.jsonl', import.meta.url));
 
 describe('parseEbmOutput: well-formed', () => {
   it('splits perception, think and answer', () => {
@@ -149,7 +147,7 @@ describe('parsePlainOutput', () => {
   });
 });
 
-describe.skipIf(!haveReal)('real EBM-RL outputs', () => {
+describe('real EBM-RL outputs', () => {
   async function records(): Promise<RecordedOutput[]> {
     const out: RecordedOutput[] = [];
     for await (const r of readOutputs(REAL)) out.push(r);
