@@ -30,19 +30,49 @@ export function parseConfigText(text: string, file: string): unknown {
   }
 }
 
-export function validateConfig(raw: unknown, file: string): Config {
+export function validateConfig(raw: unknown, file: string, text?: string): Config {
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.length ? issue.path.join('.') : '(root)';
-    throw ConfigError.field(file, field, describeIssue(issue));
+    const issues = parsed.error.issues;
+    const where = (path: PropertyKey[]) => (path.length ? path.map(String).join('.') : '(root)');
+    const first = issues[0]!;
+    const line = text !== undefined && !file.endsWith('.json') ? yamlLine(text, first.path) : undefined;
+    const err = ConfigError.field(file, where(first.path), describeIssue(first), line);
+    if (issues.length === 1) throw err;
+    // Every problem at once, so a user fixes the file in one go.
+    const rest = issues.slice(1).map((i) => `field "${where(i.path)}": expected ${describeIssue(i)}`);
+    throw new ConfigError(file, `${err.message.slice(err.message.indexOf(': ') + 2)}; and ${rest.length} more: ${rest.join('; ')}`, {
+      field: err.field!,
+      expected: err.expected!,
+      ...(line ? { line } : {}),
+    });
   }
   return parsed.data;
 }
 
+/** The line (1-based) of the YAML node at `path`, or of its nearest ancestor that exists. */
+function yamlLine(text: string, path: PropertyKey[]): number | undefined {
+  try {
+    const counter = new YAML.LineCounter();
+    const doc = YAML.parseDocument(text, { lineCounter: counter });
+    for (let n = path.length; n >= 1; n--) {
+      const node = doc.getIn(path.slice(0, n) as Array<string | number>, true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) return counter.linePos(node.range[0]).line;
+    }
+  } catch {
+    // A line number is a courtesy; the field name is the answer.
+  }
+  return undefined;
+}
+
+/** A zod issue phrased to follow "expected": "a number, found string", "one of …". */
 function describeIssue(issue: { code: string; message: string; keys?: string[] }): string {
   if (issue.code === 'unrecognized_keys' && issue.keys) return `no unknown keys (found ${issue.keys.join(', ')})`;
-  return issue.message.replace(/^Invalid input: /, '');
+  return issue.message
+    .replace(/^Invalid (input|option): /, '')
+    .replace(/^expected /, '')
+    .replace(/^(\w+), received undefined$/, 'a value of type $1, but the field is missing')
+    .replace(/, received (\S+)$/, ', found $1');
 }
 
 export function loadConfig(file: string, overrides: { runId?: string } = {}): LoadedConfig {
@@ -57,7 +87,7 @@ export function loadConfig(file: string, overrides: { runId?: string } = {}): Lo
   if (overrides.runId && raw && typeof raw === 'object') {
     raw.run = { ...(raw.run as object), id: overrides.runId };
   }
-  const config = validateConfig(raw, file);
+  const config = validateConfig(raw, file, text);
   const baseDir = dirname(abs);
   const resolved = resolvePaths(config, baseDir);
   checkModelNames(resolved, file);

@@ -260,3 +260,25 @@ describe('shipped configs', () => {
     expect(hash).toMatch(/^[0-9a-f]{16}$/);
   });
 });
+
+describe('readable config errors', () => {
+  it('say what was found and what was expected, in plain words, with the line', () => {
+    const cfg = base();
+    (cfg.models as Array<Record<string, unknown>>)[0]!.kind = 'plian';
+    const e = errorOf(() => loadConfig(writeConfig(YAML.stringify(cfg))));
+    expect(e.message).not.toMatch(/expected (expected|Invalid)/);
+    expect(e.message).toMatch(/one of "plain"\|"ebm"/);
+    expect(e.line).toBeGreaterThan(1);
+    expect(e.message).toMatch(new RegExp(`rolejudge\\.yaml:${e.line}: field "models\\.0\\.kind"`));
+  });
+
+  it('list every problem of the file at once', () => {
+    const cfg = base();
+    delete cfg.dataset;
+    (cfg.run as Record<string, unknown>).seed = 'seven';
+    const e = errorOf(() => loadConfig(writeConfig(YAML.stringify(cfg))));
+    expect(e.message).toMatch(/dataset/);
+    expect(e.message).toMatch(/run\.seed/);
+    expect(e.message).toMatch(/the field is missing/);
+  });
+});
