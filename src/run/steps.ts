@@ -23,7 +23,7 @@ export function printDryRun(ctx: StageContext, what: string): void {
 
 export async function generateStep(s: Session): Promise<number> {
   const { ctx, models, argv } = s;
-  const samples = await splitSamples(s.split);
+  const samples = s.split;
   // --dry-run spends nothing: every request is built as the real run would
   // build it, then counted (cache hits apart) instead of sent.
   if (ctx.dryRun) {

@@ -4,7 +4,8 @@
 import type { ModelConfig } from '../../config/schema.js';
 import type { ResponseRecord, Sample } from '../../core/records.js';
 import { responseKey } from '../../store/run.js';
-import { rewriteJsonl } from '../../store/jsonl.js';
+import { rewriteJsonl, type JsonlWriter } from '../../store/jsonl.js';
+import { arraySource, isSampleSource, type SampleSource } from '../../pipeline/source.js';
 import { runPool } from '../../core/pool.js';
 import { Progress } from '../../core/progress.js';
 import { buildMessages } from './prompt.js';
@@ -44,78 +45,105 @@ export function toRecord(
   };
 }
 
-export async function generate(ctx: StageContext, samples: Sample[], models: ModelConfig[]): Promise<GenerateSummary[]> {
-  const out: GenerateSummary[] = [];
-  for (const model of models) out.push(await generateModel(ctx, samples, model));
-  return out;
+/**
+ * Every model answers every selected sample it has not answered yet. The split
+ * is streamed once for all live models together, so the first request goes
+ * out as soon as the first sample is read (not after a second full read), and
+ * memory stays flat. Models with an `outputs:` file need only the ids.
+ */
+export async function generate(ctx: StageContext, source: Sample[] | SampleSource, models: ModelConfig[]): Promise<GenerateSummary[]> {
+  const split = isSampleSource(source) ? source : arraySource(source);
+  const recording = !ctx.dryRun && !ctx.collect;
+  const plans = new Map<string, { model: ModelConfig; todo: Set<string>; summary: GenerateSummary }>();
+  for (const model of models) {
+    const file = ctx.store.responsesFile(model.name);
+    // Records that failed (network errors) are dropped before resuming so the
+    // retry replaces them instead of adding a second record for the key.
+    const failed = await ctx.store.doneKeys<ResponseRecord>(file, responseKey, (r) => Boolean(r.error) && r.via !== 'file');
+    if (failed.size && recording) await rewriteJsonl<ResponseRecord>(file, (r) => (failed.has(responseKey(r)) ? null : r));
+    const done = await ctx.store.doneKeys<ResponseRecord>(file, responseKey, (r) => !failed.has(responseKey(r)));
+    const todo = new Set(split.ids.filter((id) => !done.has(responseKey({ sampleId: id, model: model.name }))));
+    plans.set(model.name, {
+      model,
+      todo,
+      summary: { model: model.name, total: split.ids.length, skipped: split.ids.length - todo.size, written: 0, errors: 0, missing: [], stoppedByBudget: false },
+    });
+  }
+  const writers = new Map<string, JsonlWriter>();
+  const writerOf = (name: string) => {
+    let w = writers.get(name);
+    if (!w) writers.set(name, (w = ctx.store.writer(ctx.store.responsesFile(name))));
+    return w;
+  };
+  try {
+    for (const { model, todo, summary } of plans.values()) {
+      // Outputs files cost nothing; in a dry run or batch collection they wait for the real pass.
+      if (model.outputs && recording && todo.size) await fromOutputs(ctx, model, split.ids.filter((id) => todo.has(id)), summary, writerOf(model.name));
+    }
+    const live = [...plans.values()].filter((p) => !p.model.outputs && p.todo.size);
+    if (live.length) await generateLive(ctx, split, live, recording ? writerOf : null);
+  } finally {
+    for (const w of writers.values()) await w.close();
+  }
+  return [...plans.values()].map((p) => p.summary);
 }
 
-async function generateModel(ctx: StageContext, samples: Sample[], model: ModelConfig): Promise<GenerateSummary> {
-  const file = ctx.store.responsesFile(model.name);
-  // Records that failed (network errors) are dropped before resuming so the
-  // retry replaces them instead of adding a second record for the key.
-  const recording = !ctx.dryRun && !ctx.collect;
-  const failed = await ctx.store.doneKeys<ResponseRecord>(file, responseKey, (r) => Boolean(r.error) && r.via !== 'file');
-  if (failed.size && recording) await rewriteJsonl<ResponseRecord>(file, (r) => (failed.has(responseKey(r)) ? null : r));
-  const done = await ctx.store.doneKeys<ResponseRecord>(file, responseKey, (r) => !failed.has(responseKey(r)));
-  const todo = samples.filter((s) => !done.has(responseKey({ sampleId: s.id, model: model.name })));
-  const summary: GenerateSummary = {
-    model: model.name,
-    total: samples.length,
-    skipped: samples.length - todo.length,
-    written: 0,
-    errors: 0,
-    missing: [],
-    stoppedByBudget: false,
-  };
-  if (!todo.length) return summary;
-  // Outputs files cost nothing; in a dry run or batch collection they wait for the real pass.
-  if (model.outputs && !recording) return summary;
-  const writer = recording ? ctx.store.writer(file) : null;
-  const progress = new Progress({ label: `generate ${model.name}`, total: todo.length, quiet: ctx.quiet });
+async function fromOutputs(ctx: StageContext, model: ModelConfig, ids: string[], summary: GenerateSummary, writer: JsonlWriter): Promise<void> {
+  const progress = new Progress({ label: `generate ${model.name}`, total: ids.length, quiet: ctx.quiet });
   try {
-    if (model.outputs) {
-      const outputs = await readOutputsMap(model.outputs);
-      for (const s of todo) {
-        const raw = outputs.get(s.id);
-        if (raw === undefined) summary.missing.push(s.id);
-        const rec = toRecord(model, s.id, raw ?? '', {
-          usage: null,
-          latencyMs: null,
-          requestHash: null,
-          frames: null,
-          via: 'file',
-          ...(raw === undefined ? { error: `id ${s.id} missing from outputs file ${model.outputs}` } : {}),
-        });
-        writer!.append(rec);
-        summary.written++;
-        if (rec.error) summary.errors++;
-        progress.tick({ error: Boolean(rec.error) });
-      }
-    } else {
-      await runPool(
-        todo,
-        ctx.inflight,
-        async (s) => {
-          const rec = await generateOne(ctx, model, s);
-          if (rec === 'budget') {
-            summary.stoppedByBudget = true;
-            return;
-          }
-          if (rec === 'skip') return;
-          writer?.append(rec);
-          summary.written++;
-          if (rec.error) summary.errors++;
-          progress.tick({ error: Boolean(rec.error), cached: rec.via === 'cache', tokens: rec.usage?.total ?? 0 });
-        },
-        () => summary.stoppedByBudget,
-      );
+    const outputs = await readOutputsMap(model.outputs!);
+    for (const id of ids) {
+      const raw = outputs.get(id);
+      if (raw === undefined) summary.missing.push(id);
+      const rec = toRecord(model, id, raw ?? '', {
+        usage: null,
+        latencyMs: null,
+        requestHash: null,
+        frames: null,
+        via: 'file',
+        ...(raw === undefined ? { error: `id ${id} missing from outputs file ${model.outputs}` } : {}),
+      });
+      writer.append(rec);
+      summary.written++;
+      if (rec.error) summary.errors++;
+      progress.tick({ error: Boolean(rec.error) });
     }
   } finally {
-    await writer?.close();
     progress.finish();
   }
-  return summary;
+}
+
+type LivePlan = { model: ModelConfig; todo: Set<string>; summary: GenerateSummary };
+
+async function generateLive(ctx: StageContext, split: SampleSource, live: LivePlan[], writerOf: ((name: string) => JsonlWriter) | null): Promise<void> {
+  const total = live.reduce((n, p) => n + p.todo.size, 0);
+  const progress = new Progress({ label: live.length === 1 ? `generate ${live[0]!.model.name}` : 'generate', total, quiet: ctx.quiet });
+  let stopped = false;
+  async function* jobs(): AsyncGenerator<{ plan: LivePlan; sample: Sample }> {
+    for await (const sample of split.samples()) for (const plan of live) if (plan.todo.has(sample.id)) yield { plan, sample };
+  }
+  try {
+    await runPool(
+      jobs(),
+      ctx.inflight,
+      async ({ plan, sample }) => {
+        const rec = await generateOne(ctx, plan.model, sample);
+        if (rec === 'budget') {
+          stopped = true;
+          for (const p of live) p.summary.stoppedByBudget = true;
+          return;
+        }
+        if (rec === 'skip') return;
+        writerOf?.(plan.model.name).append(rec);
+        plan.summary.written++;
+        if (rec.error) plan.summary.errors++;
+        progress.tick({ error: Boolean(rec.error), cached: rec.via === 'cache', tokens: rec.usage?.total ?? 0 });
+      },
+      () => stopped,
+    );
+  } finally {
+    progress.finish();
+  }
 }
 
 async function generateOne(ctx: StageContext, model: ModelConfig, s: Sample): Promise<ResponseRecord | 'budget' | 'skip'> {
