@@ -51,6 +51,10 @@ export interface AlphaResult {
  * difference) or nominal metric. Units with fewer than two ratings carry no
  * pairing information and are dropped, as Krippendorff prescribes; missing
  * cells are allowed anywhere. 1 = perfect agreement, 0 = chance level.
+ * Two raters who always swap 1 and 2: D_o = 1, D_e = 2/3, so α = 1 − 3/2:
+ * @example krippendorffAlpha([[1, 1], [2, 2], [3, 3]]).alpha // 1
+ * @example krippendorffAlpha([[1, 2], [2, 1]]).alpha // ≈ -0.500
+ * @example krippendorffAlpha([[1, 1], [2, 2], [1, null]], 'nominal').units // 2
  */
 export function krippendorffAlpha(matrix: RatingMatrix, metric: AlphaMetric = 'interval'): AlphaResult {
   const pooled: number[] = [];
@@ -90,6 +94,10 @@ export interface IccResult {
  * dropped (the ANOVA needs a complete design). ICC(2,1) is the one to report
  * for "would another judge give the same score": it penalises a judge that is
  * systematically harsher. Null values when n < 2, k < 2 or zero variance.
+ * The second judge is always one point harsher: perfectly consistent (ICC(3,1) = 1)
+ * but not in absolute agreement (ICC(2,1) = 2 / (2 + 2·1.5/3) = 2/3):
+ * @example icc([[1, 2], [2, 3], [3, 4]]).icc31 // 1
+ * @example icc([[1, 2], [2, 3], [3, 4]]).icc21 // ≈ 0.6667
  */
 export function icc(matrix: RatingMatrix): IccResult {
   const k = matrix.reduce((mx, r) => Math.max(mx, r.length), 0);

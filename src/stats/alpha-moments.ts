@@ -8,6 +8,12 @@ export interface Moments {
   sumSq: number;
 }
 
+/**
+ * Interval alpha from per-unit (n, Σv, Σv²); units with n < 2 are skipped.
+ * The moments of [[1, 2], [2, 1]] give krippendorffAlpha's −0.5:
+ * @example alphaFromMoments([{ n: 2, sum: 3, sumSq: 5 }, { n: 2, sum: 3, sumSq: 5 }]).alpha // ≈ -0.500
+ * @example alphaFromMoments([{ n: 2, sum: 2, sumSq: 2 }, { n: 2, sum: 6, sumSq: 18 }, { n: 1, sum: 9, sumSq: 81 }]).units // 2
+ */
 export function alphaFromMoments(units: Iterable<Moments>): { alpha: number | null; n: number; units: number } {
   let n = 0;
   let count = 0;

@@ -14,7 +14,11 @@ export interface LengthScoreCorrelation {
   spearman: number | null;
 }
 
-/** Correlation of answer length with score over judgments with a valid score. */
+/**
+ * Correlation of answer length with score over judgments with a valid score.
+ * @example lengthScoreCorrelation([{ answerChars: 10, score: 1 }, { answerChars: 20, score: 3 }, { answerChars: 30, score: null }]).n // 2
+ * @example lengthScoreCorrelation([{ answerChars: 10, score: 1 }, { answerChars: 20, score: 3 }, { answerChars: 30, score: 4 }]).spearman // 1
+ */
 export function lengthScoreCorrelation(
   items: Iterable<{ answerChars: number; score: number | null }>,
 ): LengthScoreCorrelation {
@@ -64,6 +68,10 @@ export interface LengthControlledResult {
  * enter as y = 0.5 with ties: 'half'. Failures (null outcome) are skipped.
  * When every length difference is identical the length effect cannot be
  * separated: lcWinRate is then the raw rate if that difference is 0, else null.
+ * At equal length 1 win, 1 loss; 20 characters longer 3 wins, 1 loss: the raw rate
+ * is 4/6, the rate at equal length (the two-group fit's intercept) is 1/2:
+ * @example lengthControlledWinRate([{ outcome: 'win', candidateChars: 5, baselineChars: 5 }, { outcome: 'tie', candidateChars: 9, baselineChars: 5 }]).n // 1
+ * @example lengthControlledWinRate([...['win', 'loss'].map((outcome) => ({ outcome, candidateChars: 100, baselineChars: 100 })), ...['win', 'win', 'win', 'loss'].map((outcome) => ({ outcome, candidateChars: 120, baselineChars: 100 }))]).lcWinRate // ≈ 0.5000
  */
 export function lengthControlledWinRate(
   items: Iterable<LengthControlledItem>,
@@ -139,6 +147,9 @@ function candidateOutcome(o: Ordered): Outcome | null {
 /**
  * Position-bias diagnostics from comparisons judged in both orders
  * ("AB": candidate shown first; "BA": candidate shown second).
+ * The judge picks whatever is shown first, so the candidate wins in AB and loses in BA:
+ * @example positionBias([{ orders: [{ order: 'AB', verdict: 'A' }, { order: 'BA', verdict: 'A' }] }]).consistencyRate // 0
+ * @example positionBias([{ orders: [{ order: 'AB', verdict: 'A' }, { order: 'BA', verdict: 'A' }] }]).firstWins // 2
  */
 export function positionBias(comparisons: Iterable<{ orders: readonly Ordered[] }>): PositionBiasResult {
   let pairs = 0;

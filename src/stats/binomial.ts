@@ -5,7 +5,11 @@ import { logChoose, logSumExp } from './special.js';
 
 const LN10 = Math.LN10;
 
-/** ln P(X = k) for X ~ Bin(n, p). */
+/**
+ * ln P(X = k) for X ~ Bin(n, p).
+ * C(4, 2)/16 = 6/16:
+ * @example Math.exp(logBinomPmf(2, 4, 0.5)) // ≈ 0.3750
+ */
 export function logBinomPmf(k: number, n: number, p: number): number {
   if (!Number.isInteger(k) || k < 0 || k > n) return Number.NEGATIVE_INFINITY;
   if (p === 0) return k === 0 ? 0 : Number.NEGATIVE_INFINITY;
@@ -21,6 +25,8 @@ function checkN(n: number): void {
  * ln P(lo <= X <= hi) by direct summation of the pmf terms in log space.
  * Summing the terms themselves (never 1 - other tail) keeps full relative
  * precision for tiny tails. O(hi - lo).
+ * P(1 <= X <= 2) for Bin(3, ½) = 3/8 + 3/8:
+ * @example Math.exp(logBinomRange(1, 2, 3, 0.5)) // ≈ 0.7500
  */
 export function logBinomRange(lo: number, hi: number, n: number, p: number): number {
   checkN(n);
@@ -32,12 +38,18 @@ export function logBinomRange(lo: number, hi: number, n: number, p: number): num
   return logSumExp(terms);
 }
 
-/** ln P(X <= k). */
+/**
+ * ln P(X <= k).
+ * @example Math.exp(logBinomCdf(0, 3, 0.5)) // ≈ 0.1250
+ */
 export function logBinomCdf(k: number, n: number, p: number): number {
   return logBinomRange(0, k, n, p);
 }
 
-/** ln P(X >= k). */
+/**
+ * ln P(X >= k).
+ * @example Math.exp(logBinomSf(3, 3, 0.5)) // ≈ 0.1250
+ */
 export function logBinomSf(k: number, n: number, p: number): number {
   return logBinomRange(k, n, n, p);
 }
@@ -50,7 +62,11 @@ export interface PValue {
   log10p: number;
 }
 
-/** Build a PValue from ln p, capping at 1. */
+/**
+ * Build a PValue from ln p, capping at 1.
+ * @example pValueFromLn(Math.log(0.01)).log10p // ≈ -2.0000
+ * @example pValueFromLn(1).p // 1
+ */
 export function pValueFromLn(lnP: number): PValue {
   const ln = Math.min(0, lnP);
   return { p: Math.exp(ln), log10p: ln / LN10 };
@@ -69,6 +85,10 @@ export interface SignTest extends PValue {
  * p = min(1, 2·min(P(X <= w), P(X >= w))) with X ~ Bin(w + l, 1/2).
  * Convention: w == l (including 0 == 0) gives p = 1, which the formula
  * yields anyway because both tails are >= 1/2; so does |w − l| = 1.
+ * 3–0: both all-win and all-loss patterns of 3 count, 2/8; 10–0: 2/1024:
+ * @example signTest(3, 0).p // ≈ 0.2500
+ * @example signTest(10, 0).p // ≈ 0.001953
+ * @example signTest(2, 1).p // 1
  */
 export function signTest(wins: number, losses: number): SignTest {
   if (!Number.isInteger(wins) || !Number.isInteger(losses) || wins < 0 || losses < 0) {

@@ -30,6 +30,8 @@ function resolve(opts: BootstrapOptions): Required<BootstrapOptions> {
  * receives a fresh array of n items drawn with replacement. Returns the
  * interval and the bootstrap replicates (e.g. for rank intervals).
  * Returns null for an empty input.
+ * @example bootstrap([4, 4, 4], (xs) => Math.max(...xs)).ci // [4, 4]
+ * @example bootstrap([1, 2, 3], (xs) => xs.length, { resamples: 10 }).replicates.length // 10
  */
 export function bootstrap<T>(
   items: readonly T[],
@@ -53,6 +55,10 @@ export function bootstrap<T>(
  * Percentile bootstrap interval of the mean. Specialised (no per-resample
  * allocation) because reports call it once per model × metric.
  * Returns null for an empty input.
+ * Resampled means of [0, 1] are 0, ½, 1 with chances ¼, ½, ¼, so the 2.5 % and
+ * 97.5 % points are 0 and 1:
+ * @example bootstrapMeanCi([0, 1]) // [0, 1]
+ * @example bootstrapMeanCi([]) // null
  */
 export function bootstrapMeanCi(values: ArrayLike<number>, opts: BootstrapOptions = {}): Interval | null {
   const { resamples, seed, level } = resolve(opts);

@@ -77,7 +77,12 @@ function stronglyConnected(win: number[][]): boolean {
   return k <= 1 || (reach(true) === k && reach(false) === k);
 }
 
-/** Fit Bradley–Terry strengths. */
+/**
+ * Fit Bradley–Terry strengths.
+ * x beat y 2 times in 3: strengths 2 : 1, scaled to geometric mean 1, give √2 and 1/√2:
+ * @example bradleyTerry([{ a: 'x', b: 'y', score: 1 }, { a: 'x', b: 'y', score: 1 }, { a: 'x', b: 'y', score: 0 }], { prior: 0 }).systems[0].strength // ≈ 1.4142
+ * @example bradleyTerry([{ a: 'y', b: 'x', score: 0 }]).systems.map((s) => s.name) // ['x', 'y']
+ */
 export function bradleyTerry(comparisons: readonly BtComparison[], opts: BtOptions = {}): BtFit {
   const names = systemsOf(comparisons, opts.systems);
   const k = names.length;
@@ -175,6 +180,7 @@ export interface BtBootstrapFit {
  * Bradley–Terry fit with seeded bootstrap intervals: comparisons are
  * resampled with replacement and refitted. prior must be > 0 here because a
  * resample can easily leave a system without a win.
+ * @example bradleyTerryBootstrap([{ a: 'x', b: 'y', score: 1 }, { a: 'x', b: 'y', score: 0.5 }], { resamples: 20 }).systems[0].wins // 1.5
  */
 export function bradleyTerryBootstrap(
   comparisons: readonly BtComparison[],

@@ -8,6 +8,9 @@ export type Interval = [number, number];
  * Wilson score interval for a binomial proportion (no continuity correction,
  * as in Newcombe 1998 method 3). Preferred over the Wald interval because it
  * stays inside [0, 1] and behaves at 0/n and n/n. Returns null when n = 0.
+ * At 0/n the upper bound is z²/(n + z²) = 3.8415/13.8415:
+ * @example wilsonInterval(0, 10)[1] // ≈ 0.2775
+ * @example wilsonInterval(0, 0) // null
  */
 export function wilsonInterval(successes: number, n: number, level = 0.95): Interval | null {
   if (!Number.isFinite(successes) || !Number.isFinite(n) || successes < 0 || successes > n) {
@@ -29,6 +32,8 @@ export function wilsonInterval(successes: number, n: number, level = 0.95): Inte
  * Quantile of already-sorted values by linear interpolation between order
  * statistics (Hyndman–Fan type 7, the R and NumPy default), so percentile
  * bootstrap intervals match what an analyst gets elsewhere.
+ * @example quantileSorted([1, 2, 3, 4], 0.5) // 2.5
+ * @example quantileSorted([10, 20], 0.25) // 12.5
  */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
@@ -45,7 +50,10 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return a + (h - lo) * (b - a);
 }
 
-/** Central percentile interval of a sample (sorts a copy). */
+/**
+ * Central percentile interval of a sample (sorts a copy).
+ * @example percentileInterval([3, 1, 2], 0.5) // [1.5, 2.5]
+ */
 export function percentileInterval(values: ArrayLike<number>, level = 0.95): Interval {
   if (!(level > 0 && level < 1)) throw new RangeError(`percentileInterval: level must be in (0, 1), got ${level}`);
   const sorted = Float64Array.from(values).sort();

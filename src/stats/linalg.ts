@@ -4,6 +4,8 @@
 /**
  * Solve A x = b by Gaussian elimination with partial pivoting.
  * Returns null when A is singular to working precision.
+ * @example solve([[2, 0], [0, 4]], [2, 8]) // [1, 2]
+ * @example solve([[1, 2], [2, 4]], [1, 2]) // null
  */
 export function solve(a: readonly (readonly number[])[], b: readonly number[]): number[] | null {
   const n = b.length;
@@ -35,7 +37,10 @@ export function solve(a: readonly (readonly number[])[], b: readonly number[]): 
   return x;
 }
 
-/** Inverse of a square matrix, column by column; null when singular. */
+/**
+ * Inverse of a square matrix, column by column; null when singular.
+ * @example invert([[2, 0], [0, 4]]) // [[0.5, 0], [0, 0.25]]
+ */
 export function invert(a: readonly (readonly number[])[]): number[][] | null {
   const n = a.length;
   const cols: number[][] = [];

@@ -46,6 +46,10 @@ function logLik(rows: number[][], y: readonly number[], w: readonly number[], be
  * Fit P(y = 1) = σ(b0 + Σ b_j x_j). `covariates` has one row per
  * observation (no intercept column). y may be fractional in [0, 1] (e.g. 0.5
  * for a tie counted as half), which gives the quasi-likelihood fit.
+ * Intercept only, 3 of 4: logit(3/4) = ln 3. One 0/1 covariate, 1 of 2 at 0 and 3 of 4
+ * at 1: slope = logit(3/4) − logit(1/2) = ln 3:
+ * @example fitLogistic([[], [], [], []], [1, 1, 1, 0]).coef[0] // ≈ 1.0986
+ * @example fitLogistic([[0], [0], [1], [1], [1], [1]], [1, 0, 1, 1, 1, 0]).coef[1] // ≈ 1.0986
  */
 export function fitLogistic(
   covariates: readonly (readonly number[])[],

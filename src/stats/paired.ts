@@ -17,6 +17,9 @@ export interface TTestResult {
  * When every difference is equal (sd = 0) the statistic is ±Infinity with
  * p = 0 for a non-zero mean and undefined for a zero mean, returned as
  * t = 0, p = 1 — there is no evidence of a difference.
+ * Mean 2, sd 1: t = 2√3; for df = 2 the two-sided p is 1 − t/√(t² + 2):
+ * @example pairedTTest([1, 2, 3]).t // ≈ 3.4641
+ * @example pairedTTest([1, 2, 3]).p // ≈ 0.0742
  */
 export function pairedTTest(diffs: readonly number[]): TTestResult | null {
   const n = diffs.length;
@@ -49,6 +52,7 @@ export interface PairedComparison {
  * ScoreAccumulator.perSample()) over the samples present in both.
  * Differences are a − b. Resampling the per-sample differences is the paired
  * bootstrap: each draw keeps a sample's two scores together.
+ * @example pairedComparison(new Map([['s1', 4], ['s2', 5]]), new Map([['s1', 3], ['s3', 1]])).meanDiff // 1
  */
 export function pairedComparison(
   a: ReadonlyMap<string, number>,
@@ -68,7 +72,10 @@ export function pairedComparison(
   };
 }
 
-/** Per-sample differences a − b over the samples with a finite score on both sides, by sample id. */
+/**
+ * Per-sample differences a − b over the samples with a finite score on both sides, by sample id.
+ * @example pairedDiffs(new Map([['s2', 5], ['s1', 4]]), new Map([['s1', 3], ['s2', 1]])) // [1, 4]
+ */
 export function pairedDiffs(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number[] {
   const diffs: number[] = [];
   // Sorted ids make the bootstrap independent of map insertion order.

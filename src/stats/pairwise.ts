@@ -38,6 +38,8 @@ function checkCount(name: string, v: number): void {
  * Summary of win/loss/tie counts with the exact two-sided sign test on wins
  * vs losses (ties excluded) and a Wilson interval for the decisive rate.
  * With n = 0 every rate is null and p = 1.
+ * @example pairwiseSummary({ win: 3, loss: 0, tie: 1 }).p // ≈ 0.2500
+ * @example pairwiseSummary({ win: 3, loss: 0, tie: 1 }).net // 75
  */
 export function pairwiseSummary(counts: PairwiseCounts): PairwiseSummary {
   const { win, loss, tie } = counts;
@@ -67,7 +69,10 @@ export function pairwiseSummary(counts: PairwiseCounts): PairwiseSummary {
   };
 }
 
-/** Count outcomes ('win' | 'loss' | 'tie'); null outcomes (failures) are skipped. */
+/**
+ * Count outcomes ('win' | 'loss' | 'tie'); null outcomes (failures) are skipped.
+ * @example countOutcomes(['win', 'tie', null, 'win']) // { win: 2, loss: 0, tie: 1 }
+ */
 export function countOutcomes(outcomes: Iterable<'win' | 'loss' | 'tie' | null | undefined>): PairwiseCounts {
   const c: PairwiseCounts = { win: 0, loss: 0, tie: 0 };
   for (const o of outcomes) if (o) c[o] += 1;
@@ -91,6 +96,8 @@ export interface CreditSummary extends PairwiseSummary {
  * above 1/2, a loss below, a tie at exactly 1/2 — i.e. a sign test of the
  * per-sample credit against the no-preference value. Null credits (failed
  * samples) are skipped.
+ * @example creditSummary([1, 0.75, 0.5, null]).meanCredit // 0.75
+ * @example creditSummary([1, 0.75, 0.5, null]).wins // 2
  */
 export function creditSummary(
   credits: ReadonlyArray<number | null | undefined>,

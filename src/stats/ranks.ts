@@ -3,6 +3,7 @@
 /**
  * 1-based ranks with ties given the average of the ranks they span
  * ("fractional" ranking): [10, 20, 20, 30] -> [1, 2.5, 2.5, 4].
+ * @example averageRanks([10, 20, 20, 30]) // [1, 2.5, 2.5, 4]
  */
 export function averageRanks(values: readonly number[]): number[] {
   const n = values.length;
@@ -20,7 +21,10 @@ export function averageRanks(values: readonly number[]): number[] {
   return ranks;
 }
 
-/** Sizes of the tie groups (groups of size >= 2) among the values. */
+/**
+ * Sizes of the tie groups (groups of size >= 2) among the values.
+ * @example tieGroupSizes([1, 2, 2, 3, 3, 3]) // [2, 3]
+ */
 export function tieGroupSizes(values: readonly number[]): number[] {
   const counts = new Map<number, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);

@@ -16,6 +16,8 @@ export interface Rng {
 /**
  * Hash a string to 32 bits (FNV-1a followed by a murmur3 finalizer, because
  * plain FNV leaves nearby strings like "s1"/"s2" correlated in the low bits).
+ * @example hashString('s1') === hashString('s2') // false
+ * @example Number.isInteger(hashString('s1')) && hashString('s1') >= 0 && hashString('s1') < 2 ** 32 // true
  */
 export function hashString(s: string): number {
   let h = 0x811c9dc5;
@@ -35,6 +37,8 @@ export function hashString(s: string): number {
  * Map a seed to a 32-bit state. Integers in [0, 2^32) are used as they are;
  * every other seed (strings, negatives, fractions, big numbers) is hashed
  * from its String() form, so 7 and "7" give different streams.
+ * @example seedToUint32(7) // 7
+ * @example seedToUint32('7') === seedToUint32(7) // false
  */
 export function seedToUint32(seed: Seed): number {
   if (typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32) {
@@ -46,6 +50,8 @@ export function seedToUint32(seed: Seed): number {
 /**
  * mulberry32: 32-bit state, period 2^32, passes gjrand/PractRand far enough
  * for bootstrap resampling, and is a dozen lines with no dependencies.
+ * @example createRng(1).next() === createRng(1).next() // true
+ * @example createRng('any seed').int(1) // 0
  */
 export function createRng(seed: Seed): Rng {
   let a = seedToUint32(seed);
@@ -70,6 +76,7 @@ export function createRng(seed: Seed): Rng {
 /**
  * A seed for an independent sub-stream (e.g. one per model in a report), so
  * adding a model does not shift the random numbers every other model sees.
+ * @example deriveSeed(1, 'model-a') === deriveSeed(1, 'model-b') // false
  */
 export function deriveSeed(seed: Seed, label: string): number {
   return hashString(`${seedToUint32(seed)}/${label}`);

@@ -45,6 +45,9 @@ const MASK_ROUNDS = 31;
  * count and the rounds seen per (sample, judge) are kept, never the
  * individual judgments. A (sample, judge, round) added twice — a damaged or
  * hand-merged run — is refused, so it never counts twice.
+ * s1: j1's rounds 4 and 2 average 3, then judges 3 and 5 average 4; a round added twice is refused:
+ * @example (() => { const acc = new ScoreAccumulator(); acc.add('s1', 'j1', 0, 4); acc.add('s1', 'j1', 1, 2); acc.add('s1', 'j2', 0, 5); return acc.perSample().get('s1'); })() // 4
+ * @example (() => { const acc = new ScoreAccumulator(); acc.add('s1', 'j1', 0, 4); return acc.add('s1', 'j1', 0, 4); })() // false
  */
 export class ScoreAccumulator {
   // sampleId -> judge -> [sum, count, sumSq, rounds seen]
@@ -191,10 +194,17 @@ export class ScoreAccumulator {
 /** `ci`: the interval already computed (e.g. in a worker thread) from the same values and options. */
 export type SummaryOptions = BootstrapOptions & { ci?: Interval | null };
 
-/** The values a summary's bootstrap resamples: the finite per-sample scores. */
+/**
+ * The values a summary's bootstrap resamples: the finite per-sample scores.
+ * @example summaryValues([1, NaN, 3, Infinity]) // [1, 3]
+ */
 export const summaryValues = (values: readonly number[]): number[] => values.filter((v) => Number.isFinite(v));
 
-/** Summary of per-sample scores (already averaged over judges and rounds). */
+/**
+ * Summary of per-sample scores (already averaged over judges and rounds).
+ * @example summarizeSampleScores([1, 2, 3]).mean // 2
+ * @example summarizeSampleScores([1, 2, 3]).sd // 1
+ */
 export function summarizeSampleScores(values: readonly number[], opts: SummaryOptions = {}): ScoreSummary {
   const resamples = opts.resamples ?? 2000;
   if (resamples < MIN_SCORE_RESAMPLES) {
@@ -211,7 +221,10 @@ export function summarizeSampleScores(values: readonly number[], opts: SummaryOp
   };
 }
 
-/** Convenience: aggregate an iterable of score records in one call. */
+/**
+ * Convenience: aggregate an iterable of score records in one call.
+ * @example aggregateScores([{ sampleId: 's1', judge: 'j', round: 0, score: 4 }, { sampleId: 's2', judge: 'j', round: 0, score: null }]).n // 1
+ */
 export function aggregateScores(records: Iterable<ScoreRecord>, opts: BootstrapOptions = {}): ScoreSummary {
   const acc = new ScoreAccumulator();
   for (const r of records) acc.addRecord(r);
@@ -222,6 +235,8 @@ export function aggregateScores(records: Iterable<ScoreRecord>, opts: BootstrapO
  * The "Avg" column: mean of metric means. Null when the list is empty or any
  * metric has no mean — an average over a silently smaller set of metrics
  * would not be comparable with the other rows.
+ * @example avgOfMeans([3, 4]) // 3.5
+ * @example avgOfMeans([3, null]) // null
  */
 export function avgOfMeans(means: ReadonlyArray<number | null>): number | null {
   if (means.length === 0) return null;

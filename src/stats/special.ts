@@ -7,6 +7,7 @@ const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 /**
  * ln Γ(x) for x > 0. Shifts x up to >= 15 with the recurrence, then uses the
  * Stirling series (error < 1e-16 relative there); Infinity for x <= 0.
+ * @example Math.exp(logGamma(5)) // ≈ 24.000
  */
 export function logGamma(x: number): number {
   if (!(x > 0)) return Number.POSITIVE_INFINITY;
@@ -27,14 +28,22 @@ export function logGamma(x: number): number {
   return shift === 0 ? lg : lg - Math.log(prod);
 }
 
-/** ln C(n, k) for integers 0 <= k <= n; -Infinity outside that range. */
+/**
+ * ln C(n, k) for integers 0 <= k <= n; -Infinity outside that range.
+ * @example Math.exp(logChoose(5, 2)) // ≈ 10.000
+ */
 export function logChoose(n: number, k: number): number {
   if (k < 0 || k > n) return Number.NEGATIVE_INFINITY;
   if (k === 0 || k === n) return 0;
   return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
 }
 
-/** ln Σ exp(v): stable for values far below -745 where exp() underflows. */
+/**
+ * ln Σ exp(v): stable for values far below -745 where exp() underflows.
+ * ln(1 + 3) = ln 4; and −1000 + ln 2, where exp(−1000) alone would underflow to 0:
+ * @example logSumExp([Math.log(1), Math.log(3)]) // ≈ 1.3863
+ * @example logSumExp([-1000, -1000]) // ≈ -999.3069
+ */
 export function logSumExp(values: readonly number[]): number {
   let max = Number.NEGATIVE_INFINITY;
   for (const v of values) if (v > max) max = v;
@@ -81,7 +90,12 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
   return h;
 }
 
-/** Regularized incomplete beta I_x(a, b) for a, b > 0 and x in [0, 1]. */
+/**
+ * Regularized incomplete beta I_x(a, b) for a, b > 0 and x in [0, 1].
+ * I_x(1, 1) = x and I_x(2, 1) = x²:
+ * @example regularizedBeta(0.3, 1, 1) // ≈ 0.3000
+ * @example regularizedBeta(0.5, 2, 1) // ≈ 0.2500
+ */
 export function regularizedBeta(x: number, a: number, b: number): number {
   if (!(a > 0) || !(b > 0)) throw new RangeError('regularizedBeta: a and b must be > 0');
   if (Number.isNaN(x)) return Number.NaN;
@@ -99,6 +113,8 @@ export function regularizedBeta(x: number, a: number, b: number): number {
 /**
  * Regularized upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a), for a > 0,
  * x >= 0. Series for P when x < a + 1, continued fraction for Q otherwise.
+ * Q(1, x) = e^−x:
+ * @example regularizedGammaQ(1, 1) // ≈ 0.3679
  */
 export function regularizedGammaQ(a: number, x: number): number {
   if (!(a > 0)) throw new RangeError('regularizedGammaQ: a must be > 0');

@@ -23,6 +23,11 @@ export const WILCOXON_EXACT_MAX_N = 50;
  * approximation with tie-corrected variance and a 0.5 continuity correction.
  * p = min(1, 2·min(P(W+ <= w), P(W+ >= w))). With no non-zero difference,
  * p = 1.
+ * All of 1, 2, 3 positive: W+ = 6, reached by 1 of the 8 sign patterns, p = 2/8;
+ * with −2 the positive ranks are 1 and 3:
+ * @example wilcoxonSignedRank([1, 2, 3]).p // 0.25
+ * @example wilcoxonSignedRank([1, -2, 3]).wPlus // 4
+ * @example wilcoxonSignedRank([0, 0]).p // 1
  */
 export function wilcoxonSignedRank(diffs: readonly number[]): WilcoxonResult {
   const d = diffs.filter((x) => {
