@@ -5,6 +5,7 @@ import type { ProviderUsage } from './types.js';
 import { classify, ProviderError, redact } from './errors.js';
 import { postChat } from './chat-http.js';
 import type { HeaderSource } from './retry.js';
+import { isWireFetch } from './wire-fetch.js';
 
 /**
  * How a chat completion travels. `sdk` (the default) is the openai client's
@@ -70,16 +71,19 @@ export async function attemptOnce(
 ): Promise<AttemptOutcome> {
   const start = performance.now();
   // Both deadlines cover the whole exchange, so a server that stalls while
-  // sending the body times out too (the SDK's own timeout stops at the headers).
-  const deadline = transport === 'sdk' ? new AbortController() : null;
+  // sending the body times out too. The SDK's own timeout stops when its
+  // fetch resolves, which for wireFetch is after the body: no second
+  // AbortController and timer per call are needed then.
+  const sdk = transport === 'sdk';
+  const deadline = sdk && !isWireFetch((client as unknown as { fetch: unknown }).fetch) ? new AbortController() : null;
   const timer = deadline ? setTimeout(() => deadline.abort(), timeoutMs) : null;
   try {
     let data: unknown;
-    if (deadline) {
+    if (sdk) {
       const call = client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, {
         timeout: Math.ceil(timeoutMs),
         maxRetries: 0,
-        signal: deadline.signal,
+        ...(deadline ? { signal: deadline.signal } : {}),
       });
       if (onHeaders) {
         const { data: d, response } = await call.withResponse();

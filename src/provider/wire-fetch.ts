@@ -111,6 +111,13 @@ function plainHeaders(h: RequestInit['headers']): Record<string, string> {
   return out;
 }
 
+const wireFetches = new WeakSet<object>();
+
+/** Whether `f` came from wireFetch (its promise settles only after the whole body). */
+export function isWireFetch(f: unknown): boolean {
+  return typeof f === 'function' && wireFetches.has(f);
+}
+
 /**
  * A fetch for one SDK client. `fallback` serves every request that is not a
  * chat completion with a string body.
@@ -194,5 +201,6 @@ export function wireFetch(fallback: FetchLike = globalThis.fetch): FetchLike & {
       req.end(body);
     });
   };
+  wireFetches.add(f);
   return Object.assign(f, { agents: [agents['http:'], agents['https:']] });
 }

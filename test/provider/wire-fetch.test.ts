@@ -45,6 +45,25 @@ describe('wireFetch under the openai SDK', () => {
   });
 });
 
+describe('the default transport\'s deadline', () => {
+  it('times out a server that stalls in the middle of the body', async () => {
+    server.addRoute({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      handle: ({ res }) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"id": "chatcmpl-slow", ');
+      },
+    });
+    const ep: Endpoint = { name: 'fake', baseUrl: server.url, model: 'm' };
+    const p = new Provider({ cacheDir: null, timeoutMs: 150, maxRetries: 0 });
+    const started = performance.now();
+    const err = await p.chat({ endpoint: ep, messages: [{ role: 'user', content: 'x' }], params: {}, key: 'k' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'timeout' });
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
 describe('WireHeaders', () => {
   it('reads names case-insensitively and joins repeated values', () => {
     const h = new WireHeaders({ 'x-ratelimit-remaining-requests': '59', 'set-cookie': ['a=1', 'b=2'] });
