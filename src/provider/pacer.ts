@@ -157,7 +157,8 @@ export class Pacer {
       if (b.windows.length > WINDOW_SAMPLES) b.windows.shift();
       b.windowMs = median(b.windows);
     }
-    if (r.remaining < b.level) b.level = r.remaining;
+    // Servers round the remainder down: the true one lies in [remaining, remaining + 1).
+    if (r.remaining + 1 < b.level) b.level = r.remaining + 1;
     return b;
   }
 
