@@ -5,9 +5,16 @@
 // no records) does the same number of calls as the reference. Run
 // `npm run build` first: the bench measures the built CLI.
 //
+// The provider layer alone (bench/lib/provider-loop.mjs: Provider.chat in a
+// loop, same request as the bare loop) is measured beside both, and the
+// rate-limit bench (bench/rate-limit-bench.mjs) runs last. Every target is
+// printed as a ratio against the bare loop of the same run, met or not.
+//
 //   node bench/score-bench.mjs [--latency 50] [--keep] [--cli path/to/bin/rolejudge.js] [--transports sdk,node-http]
+//                              [--no-rate] [--promptfoo path/to/promptfoo]
 //
 // --cli measures another build (e.g. an older checkout) with the same bench.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,9 +33,10 @@ const THROUGHPUT = [
 // Memory against split size: 2,000 and 20,000 samples, with rounds chosen so
 // both runs make the same 40,000 calls (a longer run alone lets V8's heap
 // grow further, which would blur what the split size does).
+// 50,000 calls each: the issue's memory target (≤ 150 MB peak at 50,000 calls, flat in split size).
 const MEMORY = [
-  { samples: 2_000, rounds: 10 },
-  { samples: 20_000, rounds: 1 },
+  { samples: 2_500, rounds: 10 },
+  { samples: 25_000, rounds: 1 },
 ];
 const MEMORY_CONCURRENCY = 64;
 // The default transport (the openai SDK's create()) and the opt-in node:http
@@ -72,6 +80,18 @@ async function scoreRun(name, n, concurrency, { cacheDir = null, rounds = 1, tra
     throw new Error(`${name}: expected ${2 * n * rounds} judgments without failures, got ${written} (${failed} failed)\n${r.stderr}`);
   }
   return { ...r, calls: s.calls, windowMs: s.windowMs, bodyBytes: s.calls ? s.bytesIn / s.calls : 0, judgments: written };
+}
+
+/** The Provider alone in a loop, same request bytes as the bare loop. */
+async function providerRun(calls, concurrency, bodyBytes, transport) {
+  await server.reset();
+  const r = await runNode([join(ROOT, 'bench', 'lib', 'provider-loop.mjs')], {
+    env: { LOOP_PORT: String(server.port), LOOP_CALLS: String(calls), LOOP_CONCURRENCY: String(concurrency), LOOP_TRANSPORT: transport, LOOP_BODY_CHARS: String(Math.max(100, Math.round(bodyBytes - 90))) },
+  });
+  const s = await server.stats();
+  const out = JSON.parse(r.stdout);
+  if (out.errors || s.calls !== calls) throw new Error(`provider loop: ${out.errors} errors, ${s.calls}/${calls} calls`);
+  return { ...r, calls: s.calls, windowMs: s.windowMs };
 }
 
 async function bareRun(calls, concurrency, bodyBytes) {
@@ -124,6 +144,11 @@ try {
     const bare = await bareRun(runs[0][1].calls, concurrency, runs[0][1].bodyBytes);
     rows.push(row(`c=${concurrency}`, 'bare loop', bare, concurrency, bare));
     for (const [transport, rj] of runs) rows.push(row(`c=${concurrency}`, `rolejudge, ${transport}`, rj, concurrency, bare));
+    for (const transport of TRANSPORTS) {
+      if (transport === 'default') continue;
+      log(`concurrency ${concurrency}: provider loop (${transport}), ${bare.calls} calls…`);
+      rows.push(row(`c=${concurrency}`, `provider only, ${transport}`, await providerRun(bare.calls, concurrency, runs[0][1].bodyBytes, transport), concurrency, bare));
+    }
   }
 
   log(`cache: first run and rerun at concurrency ${CACHE_CONCURRENCY}…`);
@@ -165,4 +190,40 @@ const lines = [
 lines.push(`load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}.`);
 const cached = rows.find((r) => r.client === `rolejudge, ${TRANSPORTS[0]}, cached rerun`);
 if (cached) lines.push(`cached rerun: ${cached.judgments} judgments, ${cached.calls} calls, ${(100 * cached.rerunShare).toFixed(1)}% of the first run's wall time.`);
+lines.push('', ...targetLines(rows));
 process.stdout.write(`${lines.join('\n')}\n`);
+
+// Issue 16's provider targets, each a ratio to the bare loop of this run.
+function targetLines(all) {
+  const get = (setting, client) => all.find((r) => r.setting === setting && r.client === client);
+  const cpu = (r) => r?.callingCpuMsPerCall ?? r?.cpuMsPerCall ?? null;
+  const out = ['| target (default transport) | client | figure | met? |', '|---|---|---:|---|'];
+  const add = (target, client, value, ok, digits = 3) => out.push(`| ${target} | ${client} | ${f(value, digits)} | ${value === null || value === undefined ? '—' : ok ? 'met' : 'not met'} |`);
+  const dflt = TRANSPORTS[0];
+  for (const [c, goal] of [[64, 0.95], [256, 0.85]]) {
+    for (const who of [`rolejudge, ${dflt}`, `provider only, ${dflt}`]) {
+      const r = get(`c=${c}`, who);
+      add(`throughput ÷ bare loop at c=${c} ≥ ${goal}`, who, r?.vsBare, (r?.vsBare ?? 0) >= goal);
+    }
+  }
+  for (const c of [64, 256]) {
+    const bare = cpu(get(`c=${c}`, 'bare loop'));
+    for (const who of [`rolejudge, ${dflt}`, `provider only, ${dflt}`]) {
+      const v = cpu(get(`c=${c}`, who));
+      const ratio = v !== null && bare ? v / bare : null;
+      add(`calling CPU per call ÷ bare loop's at c=${c} ≤ 2`, who, ratio, ratio !== null && ratio <= 2, 2);
+    }
+  }
+  for (const r of all.filter((x) => x.setting.startsWith('split '))) {
+    add(`peak RSS ≤ 150 MB at ${r.calls.toLocaleString('en')} calls (${r.setting})`, r.client, r.peakMb, r.peakMb <= 150, 0);
+  }
+  return out;
+}
+
+// The rate-limit figures last: they need their own server and (maybe) a promptfoo install.
+if (!process.argv.includes('--no-rate')) {
+  const pf = flag('promptfoo', null);
+  const rate = spawnSync(process.execPath, [join(ROOT, 'bench', 'rate-limit-bench.mjs'), ...(pf ? ['--promptfoo', pf] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(`\n${rate.stdout}`);
+  if (rate.status !== 0) process.exitCode = 1;
+}

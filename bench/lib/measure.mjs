@@ -13,8 +13,9 @@ let seq = 0;
  * Run `node <args>` with the rusage hook preloaded. Resolves with the wall
  * time seen from outside, the child's own CPU and peak RSS, and its output.
  * `timeoutMs` bounds every run: a hung child is killed, never waited on forever.
+ * `allowFailure` measures a child that exits non-zero (the exit code is in `code`).
  */
-export function runNode(args, { env = {}, cwd, timeoutMs = 600_000 } = {}) {
+export function runNode(args, { env = {}, cwd, timeoutMs = 600_000, allowFailure = false } = {}) {
   const rusageFile = join(tmpdir(), `rolejudge-bench-rusage-${process.pid}-${++seq}.json`);
   return new Promise((resolve, reject) => {
     const start = performance.now();
@@ -39,7 +40,8 @@ export function runNode(args, { env = {}, cwd, timeoutMs = 600_000 } = {}) {
       } catch {
         // killed before its exit handler ran
       }
-      if (code !== 0 || !usage) {
+      // allowFailure: a tool that exits non-zero for its own reasons (e.g. failed evals) still gets measured.
+      if ((code !== 0 && !allowFailure) || !usage) {
         reject(new Error(`node ${args.join(' ')} exited with ${signal ?? code}\n${stderr.slice(-2000)}`));
         return;
       }
@@ -54,6 +56,7 @@ export function runNode(args, { env = {}, cwd, timeoutMs = 600_000 } = {}) {
         callingCpuMs: usage.firstRequestCpuMs === null || usage.lastResponseCpuMs === null ? null : usage.lastResponseCpuMs - usage.firstRequestCpuMs,
         stdout,
         stderr,
+        code,
       });
     });
   });

@@ -91,7 +91,12 @@ function readBody(res: http.IncomingMessage, body: Buffer): unknown {
  * bounds the whole exchange, body included (a server that stalls mid-body
  * times out like one that never answers).
  */
-export function postChat(client: OpenAI, body: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+export function postChat(
+  client: OpenAI,
+  body: Record<string, unknown>,
+  timeoutMs: number,
+  onHeaders?: (headers: Headers) => void,
+): Promise<unknown> {
   const t = transportFor(client);
   // Written as a string: the socket encodes it, no intermediate Buffer per call.
   const payload = JSON.stringify(body);
@@ -120,6 +125,8 @@ export function postChat(client: OpenAI, body: Record<string, unknown>, timeoutM
         });
         res.on('end', () => {
           if (!res.complete) return;
+          // Rate-limit headers feed the pacer, on errors too (APIError carries them there).
+          if (onHeaders && res.statusCode !== undefined && res.statusCode < 300) onHeaders(headersOf(res));
           const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
           const encoding = (res.headers['content-encoding'] ?? '').trim().toLowerCase();
           const settle = (buf: Buffer) => {

@@ -2,6 +2,7 @@
 // so making one per call would defeat keep-alive at thousands of calls.
 import OpenAI from 'openai';
 import { apiKeyOf, normalizeBaseUrl } from './endpoint.js';
+import { wireFetch } from './wire-fetch.js';
 import type { Endpoint } from './types.js';
 
 // Local servers (vLLM, Ollama) want no key, but the SDK refuses an empty one.
@@ -29,6 +30,9 @@ export class ClientPool {
         // and hide attempts from stats and budgets.
         maxRetries: 0,
         timeout: Math.ceil(this.timeoutMs),
+        // Chat completions over node:http instead of global fetch (see wire-fetch.ts);
+        // the Files and Batch APIs still use global fetch.
+        fetch: wireFetch() as unknown as typeof fetch,
       });
       entry = { client, secret };
       this.clients.set(id, entry);

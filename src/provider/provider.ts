@@ -9,6 +9,9 @@ import { modelKey, validateEndpoint } from './endpoint.js';
 import { classify, ProviderError } from './errors.js';
 import { requestHash } from './hash.js';
 import { Limiter } from './limiter.js';
+import { Pacer, type PaceTicket } from './pacer.js';
+import { promptChars } from './rate-headers.js';
+import type { HeaderSource } from './retry.js';
 import {
   adaptationFor,
   applyAdaptation,
@@ -28,6 +31,7 @@ export class Provider {
   private readonly backoff: BackoffConfig;
   private readonly rand: () => number;
   private readonly limiter: Limiter;
+  private readonly pacer: Pacer | null;
   private readonly clients: ClientPool;
   private readonly adaptations = new Map<string, Adaptation>();
   private readonly inflight = new Map<string, Promise<ChatResult>>();
@@ -39,6 +43,7 @@ export class Provider {
     retries: 0,
     errors: 0,
     promptTokens: 0,
+    cachedPromptTokens: 0,
     completionTokens: 0,
     latencyMsTotal: 0,
   };
@@ -55,6 +60,7 @@ export class Provider {
     };
     this.rand = options.seed === undefined ? Math.random : seededRandom(options.seed);
     this.limiter = new Limiter(concurrency);
+    this.pacer = options.pacing === false ? null : new Pacer();
     this.clients = new ClientPool(options.env ?? process.env, this.opts.timeoutMs);
   }
 
@@ -170,6 +176,9 @@ export class Provider {
     const timeoutMs = ep.timeoutMs ?? this.opts.timeoutMs;
     const rf = responseFormatOf(req);
     const base = staticParams(ep, req.params);
+    // Rate limits are per key and model: requests under one key share a budget.
+    const paceKey = `${modelKey(ep)}\u0000${ep.apiKeyEnv ?? ''}`;
+    const promptEstimate = this.pacer ? promptChars(req.messages) / 4 : 0;
     let attempts = 0;
     let retries = 0;
     for (;;) {
@@ -183,9 +192,19 @@ export class Provider {
       try {
         out = await this.limiter.run(ep, async () => {
           this.reserveBudget();
+          const pacer = this.pacer;
+          if (!pacer) {
+            this.counters.calls++;
+            started = performance.now();
+            return attemptOnce(client, body, timeoutMs, secret, this.opts.transport);
+          }
+          const allowance = Number(params.max_completion_tokens ?? params.max_tokens ?? 0) || 0;
+          const ticket = await pacer.admit(paceKey, promptEstimate, allowance);
           this.counters.calls++;
           started = performance.now();
-          return attemptOnce(client, body, timeoutMs, secret, this.opts.transport);
+          return pacedAttempt(pacer, ticket, promptEstimate, (onHeaders) =>
+            attemptOnce(client, body, timeoutMs, secret, this.opts.transport, onHeaders),
+          );
         });
       } catch (raw) {
         const err = classify(raw, secret);
@@ -220,6 +239,7 @@ export class Provider {
       this.counters.latencyMsTotal += out.latencyMs;
       if (out.usage) {
         this.counters.promptTokens += out.usage.prompt;
+        if (out.usage.cached !== undefined) this.counters.cachedPromptTokens += out.usage.cached;
         this.counters.completionTokens += out.usage.completion;
       }
       this.report(req, hash, { attempt: attempts, ok: true, latencyMs: out.latencyMs, usage: out.usage });
@@ -259,6 +279,30 @@ export class Provider {
       ...(a.err?.status !== undefined ? { status: a.err.status } : {}),
       ...(a.err ? { errorKind: a.err.kind } : {}),
     });
+  }
+}
+
+/** One attempt under the pacer: whatever happens, the pacer hears how it ended. */
+async function pacedAttempt(
+  pacer: Pacer,
+  ticket: PaceTicket,
+  promptEstimate: number,
+  attempt: (onHeaders: (h: HeaderSource) => void) => Promise<AttemptOutcome>,
+): Promise<AttemptOutcome> {
+  let headers: HeaderSource | null = null;
+  try {
+    const out = await attempt((h) => (headers = h));
+    pacer.settle(ticket, { ok: true, headers, ...(out.usage ? { promptTokens: out.usage.prompt, promptEstimate } : {}) });
+    return out;
+  } catch (err) {
+    const e = err instanceof ProviderError ? err : null;
+    pacer.settle(ticket, {
+      ok: false,
+      headers,
+      ...(e?.status !== undefined ? { status: e.status } : {}),
+      ...(e?.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+    });
+    throw err;
   }
 }
 

@@ -2,6 +2,12 @@
 // because they describe wire traffic, not records written to a run directory.
 import type { SentParams, Usage } from '../core/records.js';
 
+/** Token usage of one reply; `cached` is usage.prompt_tokens_details.cached_tokens when the server reports it. */
+export interface ProviderUsage extends Usage {
+  /** Prompt tokens served from the provider's prefix cache (part of `prompt`). */
+  cached?: number;
+}
+
 /** One OpenAI-compatible model server and the model to ask there. */
 export interface Endpoint {
   /** Human name used in logs, stats and per-endpoint limits ("judge-gpt5"). */
@@ -55,7 +61,7 @@ export interface ChatRequest {
 
 export interface ChatResult {
   content: string;
-  usage: Usage | null;
+  usage: ProviderUsage | null;
   /** Network attempt start to body parsed; 0 when served from cache. */
   latencyMs: number;
   cached: boolean;
@@ -83,7 +89,7 @@ export interface CallInfo {
   latencyMs: number;
   status?: number;
   errorKind?: string;
-  usage?: Usage | null;
+  usage?: ProviderUsage | null;
 }
 
 export interface ProviderOptions {
@@ -103,6 +109,11 @@ export interface ProviderOptions {
   /** Full jitter on backoff (default true). */
   jitter?: boolean;
   budget?: Budget;
+  /**
+   * Pace each endpoint by the rate-limit headers and 429s it sends (default
+   * true); `concurrency` is then only a ceiling. See pacer.ts.
+   */
+  pacing?: boolean;
   /** How chat completions travel (default `sdk`: the openai client's create()). */
   transport?: 'sdk' | 'node-http';
   env?: Record<string, string | undefined>;
@@ -117,6 +128,8 @@ export interface ProviderStats {
   /** chat() calls that ended in an error. */
   errors: number;
   promptTokens: number;
+  /** Prompt tokens the servers reported as served from their prefix cache (part of promptTokens). */
+  cachedPromptTokens: number;
   completionTokens: number;
   latencyMsTotal: number;
 }

@@ -27,7 +27,7 @@ export type FakeFault =
 
 export interface FakeContent {
   content: string | null;
-  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens?: number };
+  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
   finishReason?: string;
 }
 
