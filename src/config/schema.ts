@@ -90,12 +90,15 @@ export const GateSchema = z
 
 export const ProviderSchema = z
   .object({
-    concurrency: z.number().int().min(1).default(16),
+    /** A ceiling: the pacer finds each endpoint's rate limit from its headers and 429s and stays under it. */
+    concurrency: z.number().int().min(1).default(64),
+    /** Pace requests and tokens per endpoint from x-ratelimit-* headers and 429s. */
+    pacing: z.boolean().default(true),
     timeoutMs: z.number().int().min(1).default(120_000),
     maxRetries: z.number().int().min(0).default(5),
     cacheDir: z.string().default('.rolejudge-cache'),
     cache: z.boolean().default(true),
-    /** `sdk`: the openai client's create(); `node-http`: the same request on node:http, for fast local servers. */
+    /** `sdk`: the openai client over a lean node:http fetch (default); `node-http`: the same request without the SDK's request building. */
     transport: z.enum(['sdk', 'node-http']).default('sdk'),
   })
   .strict();

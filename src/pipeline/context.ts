@@ -64,6 +64,7 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     timeoutMs: config.provider.timeoutMs,
     maxRetries: config.provider.maxRetries,
     transport: config.provider.transport,
+    pacing: config.provider.pacing,
     budget: { maxCalls: opts.maxCalls, maxTokens: opts.maxTokens },
   });
   return {
