@@ -73,8 +73,8 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
   if (wants('score')) {
     pointwise = await guard(() => planJudging(loaded, survey, { mode: 'pointwise', ...judging }));
     if (config.score.mode !== 'per-response') {
-      const id = config.score.mode === 'multi-metric' ? config.score.multiMetricRubric : config.score.listwiseRubric;
-      await guard(() => loadListwiseRubric(config.rubricsDir, id));
+      const ids = config.score.mode === 'multi-metric' ? [config.score.multiMetricRubric] : (config.score.listwiseRubrics ?? [config.score.listwiseRubric]);
+      for (const id of ids) await guard(() => loadListwiseRubric(config.rubricsDir, id));
     }
   }
   let pairwise: JudgingPlan | null = null;

@@ -8,7 +8,7 @@ import { rewriteJsonl } from '../../store/jsonl.js';
 import { runPool } from '../../core/pool.js';
 import { Progress } from '../../core/progress.js';
 import { buildMessages } from './prompt.js';
-import { parseEbmOutput, parsePlainOutput } from './ebm.js';
+import { formatPass, parseByKind } from './ebm.js';
 import { sceneFor } from './scene.js';
 import { readOutputsMap } from './outputs.js';
 import type { StageContext } from '../../pipeline/context.js';
@@ -30,7 +30,7 @@ export function toRecord(
   raw: string,
   extra: Pick<ResponseRecord, 'usage' | 'latencyMs' | 'requestHash' | 'frames' | 'via'> & { error?: string },
 ): ResponseRecord {
-  const parsed = model.kind === 'ebm' ? parseEbmOutput(raw) : parsePlainOutput(raw);
+  const parsed = parseByKind(model.kind, raw);
   return {
     type: 'response',
     sampleId,
@@ -38,8 +38,9 @@ export function toRecord(
     kind: model.kind,
     raw,
     answer: parsed.answer,
-    ...(model.kind === 'ebm' ? { sections: parsed.sections } : {}),
+    ...(model.kind !== 'plain' ? { sections: parsed.sections } : {}),
     format: parsed.format,
+    formatPass: formatPass(raw),
     ...extra,
   };
 }
