@@ -41,10 +41,9 @@ export const ModelSchema = z
     prompt: z.string().optional(),
     /**
      * How an outputs file is matched to the split: by id after checking the
-     * sample fields it embeds (default), by content (session + dialogue), or
-     * by taking the outputs' embedded samples as the split's.
+     * sample fields it embeds (default `id`), or by content (session + dialogue).
      */
-    join: z.enum(['id', 'content', 'embedded']).optional(),
+    join: z.enum(['id', 'content']).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {

@@ -76,7 +76,7 @@ async function generateModel(ctx: StageContext, samples: Sample[], model: ModelC
   const progress = new Progress({ label: `generate ${model.name}`, total: todo.length, quiet: ctx.quiet });
   try {
     if (model.outputs) {
-      const outputs = await readOutputsMap(model.outputs);
+      const outputs = await readOutputsMap(model.outputs, undefined, model.join === 'content' ? samples : undefined);
       for (const s of todo) {
         const raw = outputs.get(s.id);
         if (raw === undefined) summary.missing.push(s.id);
