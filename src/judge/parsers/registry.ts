@@ -42,7 +42,7 @@ const modelBlocks: ListwiseGrammar = {
   retry: (missing) => {
     const labels = [...new Set(missing.map((c) => c.label))];
     const list = labels.map((l) => `[[Model ${l}]]`).join(', ');
-    return `Your reply had no complete block for ${list}. Give only ${labels.length === 1 ? 'that block' : 'those blocks'} now, each in the required form: the [[Model X]] line, then Subscores:, Score: (0-100) and Reason: lines.`;
+    return `Your reply had no complete block for ${list}. Give only ${labels.length === 1 ? 'that block' : 'those blocks'} now, each in the required form: its heading line, then Subscores:, Score: (0-100) and Reason: lines.`;
   },
 };
 
