@@ -257,4 +257,62 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
     expect(server.requests.length - before).toBe(0);
     expect(filesUnder(ws.runs)).toEqual([]);
   }, 60_000);
+
+  it('examples/ebm-rl-six-metric.yaml: one metric per call, frames only for VTR, a still-missing model drops the sample into drops.jsonl', async () => {
+    const ws = workspace('ebm-six');
+    const samples = testRecords();
+    const first = String(samples[0].problem_id);
+    server.setHandler((body: any) => {
+      const prompt = promptParts(body).prompt;
+      const key = /on one metric, .* \(([A-Z]+)\)/.exec(prompt)![1]!;
+      const blocks = shown(prompt);
+      const isFirst = blocks[0]!.answer.includes(`-${first} `);
+      // Utterance fluency on the first sample: the baseline's block never comes.
+      const skip = (b: { answer: string }) => key === 'UF' && isFirst && b.answer.startsWith('BASE');
+      const score = (b: { answer: string }) => (b.answer.startsWith('CAND') ? 80 : 60) + (isFirst ? 1 : 0);
+      return blocks.filter((b) => !skip(b)).map((b) => `[[Model ${b.label}]]\nScore: ${score(b)}\nReason: scripted.`).join('\n\n');
+    });
+    const before = server.requests.length;
+    const media = join(ws.dir, 'media');
+    for (const p of new Set(samples.map((s) => s.video_path))) {
+      mkdirSync(dirname(join(media, p)), { recursive: true });
+      makeClip(join(media, p), 3, '640x360', 10);
+    }
+    const split = join(ws.dir, 'test.json');
+    writeFileSync(split, JSON.stringify(samples));
+    const outs = writeOutputs(ws, samples);
+    const { config } = preparePreset('ebm-rl-six-metric', ws, server.url);
+    config.dataset = { ...config.dataset, path: split, profiles: join(FIX, 'ebm-rl-profiles.sample.json'), root: media };
+    config.models = [
+      { name: 'qwen2.5-vl-7b', kind: 'plain', outputs: outs.base },
+      { name: 'ebm-rl-7b', kind: 'ebm', outputs: outs.cand },
+    ];
+    const code = await runAll({ config: ws.config('six', config), quiet: true });
+    expect(code).toBe(0);
+    const requests = server.requests.slice(before);
+    // 2 samples × 6 metrics, plus 3 re-asks for the dropped one.
+    expect(requests).toHaveLength(2 * 6 + 3);
+    for (const r of requests) {
+      expect(r.body.temperature).toBe(0);
+      expect(r.body.max_tokens ?? r.body.max_completion_tokens).toBe(4096);
+      const vtr = /\(VTR\)/.test(promptParts(r.body).prompt);
+      expect(imageParts(r.body)).toHaveLength(vtr ? 8 : 0);
+    }
+    const runDir = ws.runDir('ebm-rl-six-metric');
+    const drops = readJsonl(join(runDir, 'drops.jsonl'));
+    expect(drops).toEqual([expect.objectContaining({ type: 'drop', sampleId: first, metric: 'six-utterance-fluency', rubric: 'six-utterance-fluency-list' })]);
+    const judgments = readJsonl(join(runDir, 'judgments', 'gpt-4o-six-metric.jsonl'));
+    expect(judgments).toHaveLength(2 * 2 * 6);
+    const dropped = judgments.filter((j) => j.failure);
+    // The whole sample leaves that metric: both models, not only the missing one.
+    expect(dropped.map((j) => [j.sampleId, j.metric, j.model, j.score, j.failure.kind]).sort()).toEqual([
+      [first, 'six-utterance-fluency', 'ebm-rl-7b', null, 'dropped'],
+      [first, 'six-utterance-fluency', 'qwen2.5-vl-7b', null, 'dropped'],
+    ]);
+    const report = JSON.parse(readFileSync(filesUnder(ws.reports).find((f) => f.endsWith('report.json'))!, 'utf8'));
+    const cand = report.leaderboard.find((r: any) => r.model === 'ebm-rl-7b').scores;
+    expect(cand['six-utterance-fluency'].mean).toBe(80);
+    expect(cand['six-human-likeness'].mean).toBe(80.5);
+  }, 120_000);
 });
+
