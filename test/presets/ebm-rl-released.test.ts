@@ -206,6 +206,8 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
     const row = (m: string) => report.leaderboard.find((r: any) => r.model === m).scores;
     expect(row('ebm-rl-7b')['ebm-rl-veg'].mean).toBeCloseTo(74.25, 10);
     expect(row('qwen2.5-vl-7b')['ebm-rl-spc'].mean).toBeCloseTo(61.75, 10);
+    // format_pass per model in the report: every EBM output closes its <answer>, no plain one has one.
+    expect(report.formats.map((f: any) => [f.model, f.responses, f.formatPass])).toEqual([['ebm-rl-7b', 4, 4], ['qwen2.5-vl-7b', 4, 0]]);
     const md = readFileSync(reportJson.replace(/report\.json$/, 'report.md'), 'utf8');
     for (const printed of ['74.25', '44.00', '70.25', '61.75', '74.75', '30.25']) expect(md).toContain(printed);
   }, 120_000);
