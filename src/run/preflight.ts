@@ -133,7 +133,11 @@ async function checkOutputs(m: ModelConfig, split: Split | null, warn: (msg: str
     else unknown.push(id);
   }
   if (report.outputs.size && !shared) {
-    throw new ConfigError(file, `none of its ${report.outputs.size} output ids is a sample of the split ${split.options.path} (e.g. ${sample(unknown)}); model "${m.name}"`, { field: 'models.outputs' });
+    throw new ConfigError(
+      file,
+      `none of its ${report.outputs.size} output ids is a sample of the split ${split.options.path} (e.g. ${sample(unknown)}), and none of the ${split.ids.length} selected samples has an output (e.g. ${sample(split.ids)}); model "${m.name}"`,
+      { field: 'models.outputs' },
+    );
   }
   if (unknown.length) warn(`${file}: ${unknown.length} of ${report.outputs.size} output ids are not in the split (${sample(unknown)}); model "${m.name}"`);
   const missing = split.ids.filter((id) => !report.outputs.has(id));

@@ -316,5 +316,44 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
     expect(cand['six-utterance-fluency'].mean).toBe(80);
     expect(cand['six-human-likeness'].mean).toBe(80.5);
   }, 120_000);
+
+  it('the two released files share no problem id: refused, with the ids and counts of both sides', async () => {
+    const ws = workspace('ebm-noshare');
+    server.setHandler(() => 'should not be called');
+    const released = join(FIX, 'ebm-rl-outputs.sample.jsonl');
+    const file = presetConfig(ws, server.url, testRecords(), (c) => {
+      c.models[1].outputs = released;
+    });
+    const before = server.requests.length;
+    const error = await runAll({ config: file, quiet: true }).then(() => null, (err: unknown) => err as Error);
+    expect(exitCodeFor(error)).toBe(2);
+    const outIds = outputRecords().map((r) => JSON.stringify(String(r.problem_id)));
+    const splitIds = testRecords().map((r) => JSON.stringify(String(r.problem_id)));
+    expect(error!.message).toContain(`none of its 2 output ids is a sample of the split`);
+    expect(error!.message).toContain(`(e.g. ${outIds.join(', ')})`);
+    expect(error!.message).toContain(`none of the 2 selected samples has an output (e.g. ${splitIds.join(', ')})`);
+    expect(server.requests.length - before).toBe(0);
+  }, 60_000);
+
+  it('models.join: content pairs each released output with the sample it answered, whatever its id', async () => {
+    const ws = workspace('ebm-content');
+    server.setHandler(() => 'should not be called');
+    const outs = outputRecords();
+    // The split holds the outputs' own samples under other ids (another ordering), plus one they do not answer.
+    const samples = [
+      ...outs.map(({ raw_output: _r, model_prediction: _p, ...s }, i) => ({ ...s, problem_id: 100 + i })),
+      testRecords()[0],
+    ];
+    const released = join(FIX, 'ebm-rl-outputs.sample.jsonl');
+    const file = presetConfig(ws, server.url, samples, (c) => {
+      c.models[1] = { name: 'ebm-rl-7b', kind: 'ebm', outputs: released, join: 'content' };
+    });
+    expect(await withSession({ config: file, quiet: true }, ['generate'], generateStep)).toBe(0);
+    const responses = readJsonl(join(ws.runDir('ebm-rl'), 'responses', 'ebm-rl-7b.jsonl'));
+    const byId = new Map(responses.map((r) => [r.sampleId, r]));
+    expect(byId.get('100')!.raw).toBe(outs[0].raw_output);
+    expect(byId.get('101')!.raw).toBe(outs[1].raw_output);
+    expect(byId.get(String(testRecords()[0].problem_id))!.error).toMatch(/missing from outputs file/);
+  }, 60_000);
 });
 
