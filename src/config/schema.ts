@@ -22,7 +22,7 @@ export const DatasetSchema = z
 export const ModelSchema = z
   .object({
     name,
-    kind: z.enum(['plain', 'ebm']).default('plain'),
+    kind: z.enum(['plain', 'ebm', 'answer-tag', 'cot']).default('plain'),
     baseUrl: z.string().url().optional(),
     model: z.string().min(1).optional(),
     apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').optional(),
@@ -39,6 +39,11 @@ export const ModelSchema = z
     outputs: z.string().optional(),
     /** Handlebars prompt template (default: judges' built-in role-play prompt). */
     prompt: z.string().optional(),
+    /**
+     * How an outputs file is matched to the split: by id after checking the
+     * sample fields it embeds (default `id`), or by content (session + dialogue).
+     */
+    join: z.enum(['id', 'content']).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -59,6 +64,10 @@ export const ScoreSchema = z
     /** Reproduce EBM-RL's convention: empty answers and unparsed replies count as 0. */
     zeroOnFailure: z.boolean().default(false),
     maxParseRetries: z.number().int().min(0).max(10).default(2),
+    /** One listwise call per rubric file, in order (EBM-RL: one metric per call); overrides listwiseRubric. */
+    listwiseRubrics: z.array(z.string()).optional(),
+    /** Which text of a response is judged: rolejudge's rule, or EBM-RL's released one. */
+    answerExtraction: z.enum(['rolejudge', 'ebm-rl']).optional(),
   })
   .strict();
 

@@ -51,7 +51,8 @@ export interface Sample {
   origin?: Origin;
 }
 
-export type ModelKind = 'plain' | 'ebm';
+/** plain: all text; answer-tag: <answer> only; cot: <think> + <answer>; ebm: perception/vision + think + answer. */
+export type ModelKind = 'plain' | 'ebm' | 'answer-tag' | 'cot';
 export type VideoMode = 'video_url' | 'frames' | 'caption' | 'none';
 
 export interface Usage {
@@ -109,9 +110,12 @@ export interface ResponseRecord {
   error?: string;
   /** "network", "cache" or "file" (pre-recorded outputs). */
   via: 'network' | 'cache' | 'file';
+  /** EBM-RL's strict check: a closed <answer>…</answer> is present. */
+  formatPass?: boolean;
 }
 
-export type FailureKind = 'parse' | 'error' | 'empty-answer' | 'missing-response';
+/** `dropped`: the six-metric judge's convention removed the sample (logged in drops.jsonl). */
+export type FailureKind = 'parse' | 'error' | 'empty-answer' | 'missing-response' | 'dropped';
 
 export interface Failure {
   kind: FailureKind;
@@ -162,6 +166,10 @@ export interface Judgment {
   selfId: string[];
   /** Answer length in characters (for length-bias diagnostics). */
   answerChars: number;
+  /** Sub-scores the judge gave before its overall score (EBM-RL block grammar). */
+  subscores?: Record<string, number>;
+  /** The frames the judge saw (timestamps and hashes), not only their hash. */
+  frames?: FrameManifest | null;
 }
 
 export type Verdict = 'A' | 'B' | 'tie';
@@ -182,6 +190,8 @@ export interface OrderedVerdict {
   sent: SentParams | null;
   failure?: Failure;
   templateHash: string;
+  /** The judge's stated confidence (high, medium, low) when its grammar has one. */
+  confidence?: string;
 }
 
 /** A pairwise verdict: one per (sample, candidate, baseline, metric, judge, round). */

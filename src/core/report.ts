@@ -120,6 +120,20 @@ export interface Counts {
   completionTokens: number;
 }
 
+/** Output format per model: the kind's own check and EBM-RL's strict format_pass. */
+export interface FormatRow {
+  model: string;
+  kind: string;
+  /** Responses with an output (errors excluded). */
+  responses: number;
+  /** Valid for the model's kind (plain, answer-tag, cot, ebm). */
+  valid: number;
+  /** EBM-RL's format_pass: a closed <answer>…</answer> is present. */
+  formatPass: number;
+  /** Flag → how many responses carry it (missing-think, unclosed-answer…). */
+  flags: Record<string, number>;
+}
+
 export interface Report {
   rolejudgeVersion: string;
   runId: string;
@@ -145,4 +159,6 @@ export interface Report {
   rankings: Ranking[];
   agreement: Agreement[];
   counts: Counts;
+  /** Per-model output format (absent in reports of older versions). */
+  formats?: FormatRow[];
 }

@@ -15,6 +15,36 @@ export interface RecordedOutput {
   /** The source tool's own extracted answer, when it recorded one. */
   prediction?: string;
   origin: Origin;
+  /** Sample fields the outputs file carries (EBM-RL output records do), for checking the join. */
+  embedded?: EmbeddedSample;
+}
+
+/** The sample an output says it answered. */
+export interface EmbeddedSample {
+  sessionId?: string;
+  assistant?: string;
+  user?: string;
+  dialogue?: Array<{ speaker: string; text: string }>;
+  /** The whole source record, for using the outputs' own samples as the split. */
+  record: Record<string, unknown>;
+}
+
+function embeddedSample(rec: Record<string, unknown>): EmbeddedSample | undefined {
+  const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+  const e: EmbeddedSample = { record: rec };
+  const sessionId = str(rec.session_id);
+  if (sessionId !== undefined) e.sessionId = sessionId;
+  const assistant = str(rec.assistant);
+  if (assistant !== undefined) e.assistant = assistant;
+  const user = str(rec.user);
+  if (user !== undefined) e.user = user;
+  if (Array.isArray(rec.dialogue)) {
+    e.dialogue = rec.dialogue.map((t) => {
+      const turn = (typeof t === 'object' && t !== null ? t : {}) as Record<string, unknown>;
+      return { speaker: String(turn.speaker ?? ''), text: String(turn.utterance ?? turn.text ?? '') };
+    });
+  }
+  return Object.keys(e).length > 1 ? e : undefined;
 }
 
 export interface DuplicateId {
@@ -51,6 +81,8 @@ export function toRecordedOutput(value: unknown, at: Origin): RecordedOutput {
   if (output === undefined) fail(at, 'raw_output', 'one of "raw_output", "output" or "model_prediction"', undefined);
   const out: RecordedOutput = { id, output, origin: at };
   if (prediction !== undefined) out.prediction = prediction;
+  const embedded = embeddedSample(rec);
+  if (embedded) out.embedded = embedded;
   return out;
 }
 

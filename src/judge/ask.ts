@@ -55,10 +55,10 @@ export function judgeEndpoint(judge: LlmJudge, overrides: JudgeOverrides = {}): 
   };
 }
 
-export function judgeParams(judge: LlmJudge): Record<string, unknown> {
+export function judgeParams(judge: LlmJudge, maxTokens?: number): Record<string, unknown> {
   return {
     ...(judge.temperature !== undefined ? { temperature: judge.temperature } : {}),
-    max_tokens: judge.maxTokens,
+    max_tokens: maxTokens ?? judge.maxTokens,
   };
 }
 
@@ -74,6 +74,8 @@ export interface Question<T> {
   responseFormat?: Record<string, unknown>;
   /** Bypass the cache for this question (re-judging failures must not replay them). */
   noCache?: boolean;
+  /** The rubric's completion budget, when it sets one (EBM-RL pairwise: 1024). */
+  maxTokens?: number;
 }
 
 function addUsage(a: Usage | null, b: Usage | null): Usage | null {
@@ -114,7 +116,7 @@ function estimateTokens(messages: ChatMessage[]): number {
 
 export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: JudgeOverrides = {}): Promise<Asked<T>> {
   const endpoint = judgeEndpoint(q.judge, overrides);
-  const params = judgeParams(q.judge);
+  const params = judgeParams(q.judge, q.maxTokens);
   const messages = firstMessages(q);
   const out: Asked<T> = { value: null, raw: [], attempts: 0, usage: null, latencyMs: null, sent: null };
   if (ctx.dryRun || ctx.collect) {
@@ -131,7 +133,7 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
     else {
       ctx.dryRun!.calls++;
       ctx.dryRun!.promptTokens += estimateTokens(messages);
-      ctx.dryRun!.completionTokens += q.judge.maxTokens;
+      ctx.dryRun!.completionTokens += q.maxTokens ?? q.judge.maxTokens;
     }
     out.failure = { kind: 'error', message: 'not asked (dry run or batch collection)' };
     return out;

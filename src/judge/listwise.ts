@@ -7,11 +7,13 @@ import { sha256 } from '../core/hash.js';
 import type { ListwiseRubric } from './rubrics/rubric.js';
 import { shuffleLabels } from './protocol/position.js';
 import { renderListwise } from './rubrics/render.js';
-import { parseListwise } from './parsers/listwise.js';
+import { listwiseGrammar } from './parsers/registry.js';
 import { judgeHash, type Judge } from './judges.js';
 import { offlineOverlap, offlineScore } from './offline.js';
 import { ask, type JudgeContext } from './ask.js';
-import { judgeScene } from './scene.js';
+import { judgeScene, type JudgeScene } from './scene.js';
+
+type JudgeSceneManifest = JudgeScene['manifest'];
 import type { PointJob } from './jobs.js';
 import { prepare, sampleView, type ScoreSettings } from './view.js';
 import type { Sample } from '../core/records.js';
@@ -21,6 +23,9 @@ export interface ListwiseSettings extends ScoreSettings {
   /** One model per call (multi-metric mode) rather than all models at once. */
   multiMetric: boolean;
 }
+
+/** What the judge is shown for an empty answer under the paper's conventions (EBM-RL). */
+export const EMPTY_RESPONSE = '(EMPTY RESPONSE)';
 
 export interface ListJob {
   sample: Sample;
@@ -42,20 +47,31 @@ export async function judgeList(
   settings: ListwiseSettings,
 ): Promise<Judgment[]> {
   const { sample, judge, round } = job;
+  // The paper's conventions (score.zeroOnFailure) show an empty answer as
+  // "(EMPTY RESPONSE)" and score it 0 (EBM-RL), or drop the sample (six-metric).
+  const paper = settings.zeroOnFailure;
+  const grammar = listwiseGrammar(rubric.parser);
   // Every model with an answer is shown (so the judge calibrates across all), even
   // when only some cells are still wanted.
   const answers = new Map<string, string>();
+  const emptied = new Set<string>();
   for (const model of models) {
     const resp = responses.get(sample.id)?.get(model);
     const cell = { sample, model, response: resp, rubric: job.cells[0]!.rubric, judge, round };
     const p = prepare(cell, settings);
     if (resp && !resp.error && p.answer) answers.set(model, p.answer);
+    else if (paper && rubric.paperFailure === 'zero' && resp && !resp.error) {
+      answers.set(model, EMPTY_RESPONSE);
+      emptied.add(model);
+    }
   }
   const assignment = shuffleLabels(sample.id, [...answers.keys()], settings.seed);
   const keyToMetric = new Map(rubric.metrics.map((m) => [m.key, m.id]));
   const scores = new Map<string, number>(); // `${label}\0${key}` → score
+  const subscores = new Map<string, Record<string, number>>(); // label → sub-scores (one-metric grammars)
   let askedOut: Awaited<ReturnType<typeof ask<true>>> | null = null;
   let framesHash: string | null = null;
+  let manifest: JudgeSceneManifest = null;
   let promptHash = '';
 
   if (answers.size && judge.kind === 'offline') {
@@ -68,6 +84,7 @@ export async function judgeList(
   } else if (answers.size && judge.kind === 'llm') {
     const scene = await judgeScene(ctx, rubric, judge, sample);
     framesHash = scene.framesHash;
+    manifest = scene.manifest;
     const candidates = assignment.order.map((model) => ({ label: assignment.labels[model]!, answer: answers.get(model)! }));
     const prompt = renderListwise(rubric, sampleView(sample, scene.caption), candidates, { json: judge.structuredOutput, frameCount: scene.manifest?.frames.length ?? 0 });
     promptHash = sha256(prompt).slice(0, 16);
@@ -80,19 +97,29 @@ export async function judgeList(
         scene: scene.parts,
         key: `listwise:${judgeHash(judge).slice(0, 16)}:r${round}`,
         maxRetries: settings.maxParseRetries,
+        ...(rubric.maxTokens ? { maxTokens: rubric.maxTokens } : {}),
         ...(settings.noCache ? { noCache: true } : {}),
         parse: (reply) => {
-          const parsed = parseListwise(reply, labels, keys, rubric.scale);
-          for (const [label, m] of Object.entries(parsed.scores)) for (const [k, v] of Object.entries(m)) scores.set(`${label}\u0000${k}`, v);
+          // Scores read on earlier attempts are kept: a re-ask names only what is still missing.
+          const parsed = grammar.parse(reply, labels, keys, rubric.scale);
+          for (const [label, m] of Object.entries(parsed.scores)) {
+            for (const [k, v] of Object.entries(m)) {
+              if (scores.has(`${label}\u0000${k}`)) continue;
+              scores.set(`${label}\u0000${k}`, v);
+              if (parsed.subscores[label]) subscores.set(label, parsed.subscores[label]!);
+            }
+          }
           const missing = parsed.missing.filter((c) => !scores.has(`${c.label}\u0000${c.metric}`));
           if (!missing.length) return { ok: true, value: true };
-          const list = missing.map((c) => `Model ${c.label} ${c.metric}`).join(', ');
-          return { ok: false, error: `missing ${list}`, retry: `Your reply did not give these scores: ${list}. Reply with a JSON object containing only those, e.g. {"${missing[0]!.label}": {"${missing[0]!.metric}": N}}.` };
+          const list = missing.map((c) => `Model ${c.label} ${c.metric} (${c.reason})`).join(', ');
+          return { ok: false, error: `missing ${list}`, retry: grammar.retry(missing) };
         },
       },
       ctx.judgeOverrides,
     );
   }
+  // Drop convention: one model still missing after the re-asks drops the whole sample.
+  const dropped = paper && rubric.paperFailure === 'drop' && askedOut !== null && askedOut.value === null;
 
   return job.cells.map((cell) => {
     const p = prepare(cell, settings);
@@ -108,18 +135,27 @@ export async function judgeList(
         framesHash,
         order: label ? `listwise:${label}` : 'listwise:-',
       },
+      ...(manifest ? { frames: manifest } : {}),
       raw: askedOut?.raw ?? (judge.kind === 'offline' ? [`offline lexical overlap ${label ? offlineOverlap(cell.rubric.id, sample, answers.get(cell.model)!).toFixed(4) : '-'}`] : []),
       attempts: askedOut?.attempts ?? (judge.kind === 'offline' ? 1 : 0),
       usage: askedOut?.usage ?? null,
       latencyMs: askedOut?.latencyMs ?? null,
       sent: askedOut?.sent ?? null,
     };
-    if (value !== undefined) return { ...base, score: value };
+    if (emptied.has(cell.model)) {
+      return { ...base, score: 0, failure: { kind: 'empty-answer' as const, message: `the response has no answer; shown as ${EMPTY_RESPONSE} and scored 0 (paper convention)` } };
+    }
+    if (dropped) {
+      const why = askedOut?.failure?.message ?? 'a model is still missing';
+      return { ...base, score: null, failure: { kind: 'dropped' as const, message: `sample dropped after the re-asks (paper convention): ${why}` } };
+    }
+    const subs = label ? subscores.get(label) : undefined;
+    if (value !== undefined) return { ...base, score: value, ...(subs ? { subscores: subs } : {}) };
     const failure = !label
       ? cell.response && !cell.response.error
         ? { kind: 'empty-answer' as const, message: 'the response has no answer to judge' }
         : { kind: 'missing-response' as const, message: cell.response?.error ?? `no response of ${cell.model}` }
       : (askedOut?.failure ?? { kind: 'parse' as const, message: `no ${key} score for Model ${label}` });
-    return { ...base, score: settings.zeroOnFailure ? 0 : null, failure };
+    return { ...base, score: paper && rubric.paperFailure === 'zero' ? 0 : null, failure };
   }) as Judgment[];
 }

@@ -7,7 +7,7 @@ import { judgeHash } from './judges.js';
 import { assignOrder } from './protocol/position.js';
 import { combineOrders, outcomeFor } from './protocol/combine.js';
 import { renderPairwise } from './rubrics/render.js';
-import { isVerdict, parseVerdict } from './parsers/verdict.js';
+import { pairwiseGrammar } from './parsers/registry.js';
 import { offlineVerdict } from './offline.js';
 import { ask, type JudgeContext } from './ask.js';
 import { judgeScene } from './scene.js';
@@ -108,6 +108,8 @@ async function judgeOrder(
     json: job.judge.structuredOutput,
     frameCount: scene!.manifest?.frames.length ?? 0,
   });
+  const grammar = pairwiseGrammar(job.rubric.pairwiseParser ?? 'verdict');
+  let confidence: string | undefined;
   const asked = await ask<Verdict>(
     ctx,
     {
@@ -116,13 +118,15 @@ async function judgeOrder(
       scene: scene!.parts,
       key: `compare:${jh.slice(0, 16)}:r${job.round}:${order}`,
       maxRetries: settings.maxParseRetries,
-      responseFormat: verdictSchema,
+      // The JSON schema is rolejudge's own grammar; a rubric speaking another one gets none.
+      ...((job.rubric.pairwiseParser ?? 'verdict') === 'verdict' ? { responseFormat: verdictSchema } : {}),
+      ...(job.rubric.pairwiseMaxTokens ? { maxTokens: job.rubric.pairwiseMaxTokens } : {}),
       ...(settings.noCache ? { noCache: true } : {}),
       parse: (reply) => {
-        const r = parseVerdict(reply);
-        return isVerdict(r)
-          ? { ok: true, value: r.verdict }
-          : { ok: false, error: r.error, retry: `Your reply had no clear verdict (${r.error}). End with exactly one of [[A]], [[B]] or [[C]] (C for a tie).` };
+        const r = grammar.parse(reply);
+        if ('error' in r) return { ok: false, error: r.error, retry: grammar.retry(r.error) };
+        confidence = r.confidence;
+        return { ok: true, value: r.verdict };
       },
     },
     ctx.judgeOverrides,
@@ -138,6 +142,7 @@ async function judgeOrder(
     sent: asked.sent,
     ...(asked.failure ? { failure: asked.failure } : {}),
     templateHash: `${templateHash}:${sha256(prompt).slice(0, 16)}`,
+    ...(confidence ? { confidence } : {}),
   };
 }
 

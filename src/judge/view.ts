@@ -4,7 +4,7 @@
 // pointwise, listwise and pairwise judging, so all three see the same text.
 import type { Judgment, Sample } from '../core/records.js';
 import { sha256 } from '../core/hash.js';
-import { judgeableAnswer } from './protocol/answer.js';
+import { ebmRlAnswer, judgeableAnswer } from './protocol/answer.js';
 import { judgeHash } from './judges.js';
 import { detectSelfId, maskSelfId } from './protocol/self-id.js';
 import type { PointJob } from './jobs.js';
@@ -15,6 +15,8 @@ export interface ScoreSettings {
   zeroOnFailure: boolean;
   maxParseRetries: number;
   noCache?: boolean;
+  /** `ebm-rl`: judge the text EBM-RL's released rule extracts from the raw output. */
+  answerExtraction?: 'rolejudge' | 'ebm-rl';
 }
 
 /** The sample as the template sees it: the caption only when the judge may read it. */
@@ -48,10 +50,14 @@ const answers = new Map<object, { variant: string; value: JudgedAnswer }>();
 const judgeHashes = new WeakMap<object, string>();
 
 function judgedAnswer(response: PointJob['response'], settings: ScoreSettings): JudgedAnswer {
-  const variant = `${settings.includePerception}|${settings.maskSelfId}`;
+  const variant = `${settings.includePerception}|${settings.maskSelfId}|${settings.answerExtraction ?? 'rolejudge'}`;
   const known = response ? answers.get(response) : undefined;
   if (known && known.variant === variant) return known.value;
-  const raw = response ? judgeableAnswer(response, { includePerception: settings.includePerception }) : '';
+  const raw = !response
+    ? ''
+    : settings.answerExtraction === 'ebm-rl'
+      ? ebmRlAnswer(response.raw)
+      : judgeableAnswer(response, { includePerception: settings.includePerception });
   const selfId = detectSelfId(raw);
   const answer = settings.maskSelfId && selfId.length ? maskSelfId(raw) : raw;
   const value = { answer, selfId, responseHash: sha256(answer).slice(0, 16) };

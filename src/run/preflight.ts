@@ -11,9 +11,10 @@ import { checkPromptTemplate, promptFiles } from '../config/prompts.js';
 import { ConfigError, InputError, InputErrors, UsageError } from '../core/errors.js';
 import type { Selection } from '../dataset/selection.js';
 import { loadOutputs } from '../dataset/outputs.js';
+import { checkJoin, joinByContent, mismatchMessage } from '../dataset/join.js';
 import { loadListwiseRubric } from '../judge/rubrics/rubric.js';
 import { planJudging, type JudgingPlan } from '../pipeline/plan.js';
-import { openSplit, type Split } from '../pipeline/samples.js';
+import { openSplit, splitSamples, type Split } from '../pipeline/samples.js';
 
 export type StageName = 'generate' | 'score' | 'compare' | 'gate';
 
@@ -73,8 +74,8 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
   if (wants('score')) {
     pointwise = await guard(() => planJudging(loaded, survey, { mode: 'pointwise', ...judging }));
     if (config.score.mode !== 'per-response') {
-      const id = config.score.mode === 'multi-metric' ? config.score.multiMetricRubric : config.score.listwiseRubric;
-      await guard(() => loadListwiseRubric(config.rubricsDir, id));
+      const ids = config.score.mode === 'multi-metric' ? [config.score.multiMetricRubric] : (config.score.listwiseRubrics ?? [config.score.listwiseRubric]);
+      for (const id of ids) await guard(() => loadListwiseRubric(config.rubricsDir, id));
     }
   }
   let pairwise: JudgingPlan | null = null;
@@ -109,6 +110,21 @@ async function checkOutputs(m: ModelConfig, split: Split | null, warn: (msg: str
   }
   const report = await loadOutputs(file);
   if (!split) return;
+  const sample = (ids: string[]) => `${ids.slice(0, 5).map((u) => JSON.stringify(u)).join(', ')}${ids.length > 5 ? ', …' : ''}`;
+  const selected = await splitSamples(split);
+  if (m.join === 'content') {
+    const joined = joinByContent(report.outputs.values(), selected);
+    if (report.outputs.size && !joined.bySample.size) {
+      throw new ConfigError(file, `none of its ${report.outputs.size} outputs matches a selected sample by session and dialogue; model "${m.name}"`, { field: 'models.join' });
+    }
+    if (joined.unmatched.length) warn(`${file}: ${joined.unmatched.length} of ${report.outputs.size} outputs match no selected sample by session and dialogue (ids ${sample(joined.unmatched.map((o) => o.id))}); model "${m.name}"`);
+    const without = split.ids.filter((id) => !joined.bySample.has(id));
+    if (without.length) warn(`${file}: ${without.length} of ${split.ids.length} selected samples have no output by content (${sample(without)}); model "${m.name}"`);
+    return;
+  }
+  // Joined by id: an output that embeds its sample must embed this one.
+  const check = checkJoin(report.outputs.values(), new Map(selected.map((s) => [s.id, s])));
+  if (check.mismatches.length) throw new ConfigError(file, mismatchMessage(check, m.name), { field: 'models.outputs' });
   const known = new Set(split.allIds);
   let shared = 0;
   const unknown: string[] = [];
@@ -116,9 +132,12 @@ async function checkOutputs(m: ModelConfig, split: Split | null, warn: (msg: str
     if (known.has(id)) shared++;
     else unknown.push(id);
   }
-  const sample = (ids: string[]) => `${ids.slice(0, 5).map((u) => JSON.stringify(u)).join(', ')}${ids.length > 5 ? ', …' : ''}`;
   if (report.outputs.size && !shared) {
-    throw new ConfigError(file, `none of its ${report.outputs.size} output ids is a sample of the split ${split.options.path} (e.g. ${sample(unknown)}); model "${m.name}"`, { field: 'models.outputs' });
+    throw new ConfigError(
+      file,
+      `none of its ${report.outputs.size} output ids is a sample of the split ${split.options.path} (e.g. ${sample(unknown)}), and none of the ${split.ids.length} selected samples has an output (e.g. ${sample(split.ids)}); model "${m.name}"`,
+      { field: 'models.outputs' },
+    );
   }
   if (unknown.length) warn(`${file}: ${unknown.length} of ${report.outputs.size} output ids are not in the split (${sample(unknown)}); model "${m.name}"`);
   const missing = split.ids.filter((id) => !report.outputs.has(id));

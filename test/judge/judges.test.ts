@@ -23,7 +23,7 @@ describe('judge presets', () => {
   const registry = loadJudges(JUDGES_DIR);
 
   it('loads every preset', () => {
-    expect([...registry.keys()].sort()).toEqual(['gpt-4o', 'gpt-5-mini', 'o3-mini', 'offline', 'v2r-ensemble']);
+    expect([...registry.keys()].sort()).toEqual(['gpt-4o', 'gpt-4o-six-metric', 'gpt-5-mini', 'o3-mini', 'offline', 'v2r-ensemble']);
   });
 
   it('gpt-5-mini is the EBM-RL judge: reasoning, default temperature, one round, sees frames', () => {

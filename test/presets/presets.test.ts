@@ -65,7 +65,7 @@ describe('protocol presets run end to end', () => {
 
   if (!hasFfmpeg) warnIfNoFfmpeg('the EBM-RL preset (its sample scenes are mp4 clips)');
   it.skipIf(!hasFfmpeg)('EBM-RL: listwise VEG/SPC/CN with frames, both-order comparisons combined by the EBM rule, gated', async () => {
-    const run = await runPreset('ebm-rl');
+    const run = await runPreset('ebm-rl-combined');
     const { config } = run.preset;
     // The gate decides the exit: 0 pass, 1 regression; the verdict printed must match it.
     const status = [...run.result.stdout.matchAll(/^(PASS|FAIL|UNFIT): /gm)].pop()?.[1];

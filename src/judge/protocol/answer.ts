@@ -76,3 +76,27 @@ export function judgeableAnswer(response: Judgeable, opts: AnswerOptions = {}): 
   if (perception === '') return answer;
   return `What the model perceived: ${perception}\n\nWhat the model said: ${answer}`;
 }
+
+/**
+ * EBM-RL's released answer rule (`score.answerExtraction: ebm-rl`), on the raw
+ * output: the text after <answer> up to </answer> or the end (tags matched
+ * case-insensitively); else the text after </think>; else the whole text with
+ * <think>…</think> and <vision>…</vision> blocks and any stray tags removed.
+ * Wrapping quotes are kept, and an unclosed <think> is not cut away — the
+ * judge sees what EBM-RL's judge saw.
+ */
+export function ebmRlAnswer(raw: string): string {
+  const open = /<answer>/i.exec(raw);
+  if (open) {
+    const rest = raw.slice(open.index + open[0].length);
+    const close = /<\/answer>/i.exec(rest);
+    return (close ? rest.slice(0, close.index) : rest).trim();
+  }
+  const endThink = /<\/think>/i.exec(raw);
+  if (endThink) return raw.slice(endThink.index + endThink[0].length).trim();
+  return raw
+    .replace(/<think>[\s\S]*?<\/think>/gi, '')
+    .replace(/<vision>[\s\S]*?<\/vision>/gi, '')
+    .replace(/<\/?[A-Za-z][A-Za-z0-9_-]*>/g, '')
+    .trim();
+}

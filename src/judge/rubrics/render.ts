@@ -31,6 +31,26 @@ export interface PromptContext {
   bands: Band[];
   json: boolean;
   frameCount: number;
+  /** The film or show (EBM-RL data_source); absent when the sample has none. */
+  film?: string;
+  /** Profile fields as {key, value} lines (empty when the source had none). */
+  characterProfile: ProfileLine[];
+  userProfile: ProfileLine[];
+}
+
+export interface ProfileLine {
+  key: string;
+  value: string;
+}
+
+// Lists (catchphrases, relationships) read as one line: "a; b; c".
+function profileLines(fields: Record<string, unknown> | undefined): ProfileLine[] {
+  if (!fields) return [];
+  const show = (v: unknown): string =>
+    Array.isArray(v) ? v.map(show).join('; ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+  return Object.entries(fields)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([key, v]) => ({ key, value: show(v) }));
 }
 
 export function promptContext(sample: Sample, scale: Scale, bands: Band[], opts: RenderOptions = {}): PromptContext {
@@ -43,7 +63,10 @@ export function promptContext(sample: Sample, scale: Scale, bands: Band[], opts:
     bands,
     json: opts.json ?? false,
     frameCount: opts.frameCount ?? 0,
+    characterProfile: profileLines(sample.character.fields),
+    userProfile: profileLines(sample.user.fields),
   };
+  if (sample.source) ctx.film = sample.source;
   if (sample.caption && sample.caption.trim() !== '') ctx.caption = sample.caption;
   return ctx;
 }

@@ -34,7 +34,7 @@ const HARNESS_VARIABLES: Record<TemplateMode, string[]> = {
   pairwise: ['responseA', 'responseB'],
   listwise: ['candidates'],
 };
-const COMMON_VARIABLES = ['scale', 'bands', 'json', 'frameCount'];
+const COMMON_VARIABLES = ['scale', 'bands', 'json', 'frameCount', 'film', 'characterProfile', 'userProfile'];
 
 export type Sees = 'frames' | 'caption' | 'none';
 

@@ -2,6 +2,7 @@
 // can import the types without pulling in Handlebars.
 import type { TemplateVariables } from '../../core/templates.js';
 import { z } from 'zod';
+import { LISTWISE_PARSERS, PAIRWISE_PARSERS } from '../parsers/registry.js';
 
 /** What a template may need from a sample (plus frames, attached by code). */
 export const INPUTS = ['frames', 'caption', 'reference', 'character', 'user', 'history'] as const;
@@ -54,6 +55,10 @@ export const rubricMetaSchema = z
     abbr: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'letters and digits only'),
     bands: z.array(bandSchema).optional(),
     pairwise: z.string().regex(/\.hbs$/, 'must name a .hbs file').optional(),
+    /** The reply grammar of the pairwise template (parsers/registry.ts). */
+    pairwiseParser: z.enum(PAIRWISE_PARSERS).default('verdict'),
+    /** Completion budget for pairwise calls, overriding the judge's maxTokens (EBM-RL: 1024). */
+    pairwiseMaxTokens: z.number().int().positive().optional(),
   })
   .strict()
   .superRefine((meta, ctx) => {
@@ -78,6 +83,18 @@ export const listwiseMetaSchema = z
     metrics: z
       .array(z.object({ id: idSchema, key: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/) }).strict())
       .min(1),
+    /** The reply grammar (parsers/registry.ts): JSON per label, or EBM-RL's [[Model X]] blocks. */
+    parser: z.enum(LISTWISE_PARSERS).default('json-listwise'),
+    /** Completion budget for this rubric's calls, overriding the judge's maxTokens. */
+    maxTokens: z.number().int().positive().optional(),
+    /**
+     * What score.zeroOnFailure (the paper's conventions) does with this rubric:
+     * `zero` — an empty answer is shown as "(EMPTY RESPONSE)" and scores 0, an
+     * unparsed label scores 0 (EBM-RL); `drop` — a sample with a model still
+     * missing after the re-asks is dropped and logged in drops.jsonl (the
+     * earlier six-metric judge).
+     */
+    paperFailure: z.enum(['zero', 'drop']).default('zero'),
   })
   .strict();
 

@@ -120,3 +120,42 @@ export function parsePlainOutput(raw: string): EbmParse {
   if (!answer) flags.push('empty-answer');
   return { sections: { perception: null, think: null, answer }, format: { valid: flags.length === 0, flags }, answer };
 }
+
+/** EBM-RL's strict format_pass: a closed <answer>…</answer> is present (case-insensitive). */
+export function formatPass(raw: string): boolean {
+  return /<answer>[\s\S]*?<\/answer>/i.test(raw);
+}
+
+// answer-tag (EBM-RL's `vanilla` systems) and cot (`normal_cot`): the same
+// section parser, with only the sections the kind requires checked; a section
+// the kind does not have is flagged as unexpected, not as missing.
+function parseSubset(raw: string, required: Section[]): EbmParse {
+  const full = parseEbmOutput(raw);
+  const keep = (fl: string) => {
+    const m = /^(?:missing|unclosed|empty)-(perception|think|answer)$/.exec(fl);
+    return !m || required.includes(m[1] as Section);
+  };
+  const flags = full.format.flags.filter(keep);
+  for (const s of ['perception', 'think'] as const) {
+    if (!required.includes(s) && full.sections[s] !== null) flags.push(`unexpected-${s}`);
+  }
+  // A tag left open by a stopped generation is tolerated, as for ebm; anything else is a format fault.
+  const fatal = flags.filter((fl) => !fl.startsWith('unclosed-'));
+  return { sections: full.sections, format: { valid: fatal.length === 0, flags }, answer: full.answer };
+}
+
+export function parseAnswerTagOutput(raw: string): EbmParse {
+  return parseSubset(raw, ['answer']);
+}
+
+export function parseCotOutput(raw: string): EbmParse {
+  return parseSubset(raw, ['think', 'answer']);
+}
+
+/** The parse for a model kind: plain, answer-tag, cot or ebm. */
+export function parseByKind(kind: 'plain' | 'ebm' | 'answer-tag' | 'cot', raw: string): EbmParse {
+  if (kind === 'ebm') return parseEbmOutput(raw);
+  if (kind === 'answer-tag') return parseAnswerTagOutput(raw);
+  if (kind === 'cot') return parseCotOutput(raw);
+  return parsePlainOutput(raw);
+}

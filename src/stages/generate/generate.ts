@@ -9,7 +9,7 @@ import { arraySource, isSampleSource, type SampleSource } from '../../pipeline/s
 import { runPool } from '../../core/pool.js';
 import { Progress } from '../../core/progress.js';
 import { buildMessages } from './prompt.js';
-import { parseEbmOutput, parsePlainOutput } from './ebm.js';
+import { formatPass, parseByKind } from './ebm.js';
 import { sceneFor } from './scene.js';
 import { readOutputsMap } from './outputs.js';
 import type { StageContext } from '../../pipeline/context.js';
@@ -31,7 +31,7 @@ export function toRecord(
   raw: string,
   extra: Pick<ResponseRecord, 'usage' | 'latencyMs' | 'requestHash' | 'frames' | 'via'> & { error?: string },
 ): ResponseRecord {
-  const parsed = model.kind === 'ebm' ? parseEbmOutput(raw) : parsePlainOutput(raw);
+  const parsed = parseByKind(model.kind, raw);
   return {
     type: 'response',
     sampleId,
@@ -39,8 +39,9 @@ export function toRecord(
     kind: model.kind,
     raw,
     answer: parsed.answer,
-    ...(model.kind === 'ebm' ? { sections: parsed.sections } : {}),
+    ...(model.kind !== 'plain' ? { sections: parsed.sections } : {}),
     format: parsed.format,
+    formatPass: formatPass(raw),
     ...extra,
   };
 }
@@ -78,7 +79,7 @@ export async function generate(ctx: StageContext, source: Sample[] | SampleSourc
   try {
     for (const { model, todo, summary } of plans.values()) {
       // Outputs files cost nothing; in a dry run or batch collection they wait for the real pass.
-      if (model.outputs && recording && todo.size) await fromOutputs(ctx, model, split.ids.filter((id) => todo.has(id)), summary, writerOf(model.name));
+      if (model.outputs && recording && todo.size) await fromOutputs(ctx, split, model, split.ids.filter((id) => todo.has(id)), summary, writerOf(model.name));
     }
     const live = [...plans.values()].filter((p) => !p.model.outputs && p.todo.size);
     if (live.length) await generateLive(ctx, split, live, recording ? writerOf : null);
@@ -88,10 +89,25 @@ export async function generate(ctx: StageContext, source: Sample[] | SampleSourc
   return [...plans.values()].map((p) => p.summary);
 }
 
-async function fromOutputs(ctx: StageContext, model: ModelConfig, ids: string[], summary: GenerateSummary, writer: JsonlWriter): Promise<void> {
+async function fromOutputs(
+  ctx: StageContext,
+  split: SampleSource,
+  model: ModelConfig,
+  ids: string[],
+  summary: GenerateSummary,
+  writer: JsonlWriter,
+): Promise<void> {
   const progress = new Progress({ label: `generate ${model.name}`, total: ids.length, quiet: ctx.quiet });
   try {
-    const outputs = await readOutputsMap(model.outputs!);
+    // A content join (models[].join: content) matches outputs to samples by
+    // session and dialogue, so it needs the samples themselves, not just ids.
+    let samples: Sample[] | undefined;
+    if (model.join === 'content') {
+      samples = [];
+      const want = new Set(ids);
+      for await (const x of split.samples()) if (want.has(x.id)) samples.push(x);
+    }
+    const outputs = await readOutputsMap(model.outputs!, undefined, samples);
     for (const id of ids) {
       const raw = outputs.get(id);
       if (raw === undefined) summary.missing.push(id);

@@ -211,6 +211,7 @@ export function buildReport(c: Collected, meta: ReportMeta, intervals?: Readonly
     rankings: rankings(c, meta, metricIds),
     agreement,
     counts: c.counts,
+    ...(c.formats ? { formats: [...c.formats.values()].sort((a, b) => a.model.localeCompare(b.model)) } : {}),
   };
 }
 

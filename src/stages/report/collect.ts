@@ -2,10 +2,10 @@
 // into per-cell accumulators, so memory grows with samples × models × metrics,
 // never with the number of judgments or rounds.
 import type { RunStore } from '../../store/run.js';
-import type { Comparison, Judgment } from '../../core/records.js';
+import type { Comparison, Judgment, ResponseRecord } from '../../core/records.js';
 import { ScoreAccumulator } from '../../stats/index.js';
 import { comparisonKey } from '../../store/run.js';
-import type { Counts } from '../../core/report.js';
+import type { Counts, FormatRow } from '../../core/report.js';
 
 const SEP = '\u0000';
 
@@ -41,6 +41,8 @@ export interface Collected {
   position: Map<string, PositionCell>; // judge␀metric
   counts: Counts;
   duplicates: number;
+  /** Per-model format tallies (see Report.formats). */
+  formats?: Map<string, FormatRow>;
   /** Accumulators remember each score (to be replayed exactly into another thread's; see partial.ts). */
   keepScores?: boolean;
 }
@@ -102,6 +104,7 @@ export async function collectResponses(store: RunStore, c: Collected): Promise<v
     c.counts.responses++;
     if (r.error) c.counts.responseErrors++;
     else if (!r.format.valid) c.counts.invalidFormat++;
+    if (!r.error) tallyFormat(c, r);
     if (r.via === 'network') c.counts.calls++;
     c.counts.promptTokens += r.usage?.prompt ?? 0;
     c.counts.completionTokens += r.usage?.completion ?? 0;
@@ -181,4 +184,15 @@ function addComparison(c: Collected, x: Comparison): void {
     pos.pairs++;
     if (ab.outcome === ba.outcome) pos.consistent++;
   }
+}
+
+function tallyFormat(c: Collected, r: ResponseRecord): void {
+  const formats = (c.formats ??= new Map());
+  let row = formats.get(r.model);
+  if (!row) formats.set(r.model, (row = { model: r.model, kind: r.kind, responses: 0, valid: 0, formatPass: 0, flags: {} }));
+  row.responses++;
+  if (r.format.valid) row.valid++;
+  // Records from before format_pass was recorded: the same strict check on the raw text.
+  if (r.formatPass ?? /<answer>[\s\S]*?<\/answer>/i.test(r.raw)) row.formatPass++;
+  for (const f of r.format.flags) row.flags[f] = (row.flags[f] ?? 0) + 1;
 }

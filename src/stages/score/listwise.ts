@@ -1,7 +1,8 @@
 // The listwise score stage (EBM-RL's protocol): one call per (sample, judge,
 // round) shows every system's answer; the cells still wanted are filled from it.
 import type { StageContext } from '../../pipeline/context.js';
-import { loadListwiseRubric } from '../../judge/rubrics/rubric.js';
+import { join } from 'node:path';
+import { loadListwiseRubric, type ListwiseRubric } from '../../judge/rubrics/rubric.js';
 import type { ResponseRecord, Sample } from '../../core/records.js';
 import { BudgetStop } from '../../core/errors.js';
 import { judgeList, type ListJob, type ListwiseSettings } from '../../judge/listwise.js';
@@ -26,12 +27,18 @@ export async function listwiseScore(
   // than one call per metric, but not what either paper did (opt-in).
   const multi = cfg.mode === 'multi-metric';
   const listSettings: ListwiseSettings = { ...settings, seed: ctx.loaded.config.run.seed, multiMetric: multi };
-  const rubric = loadListwiseRubric(ctx.loaded.config.rubricsDir, multi ? cfg.multiMetricRubric : cfg.listwiseRubric);
+  // EBM-RL as released asks one metric per call: one listwise rubric file per
+  // metric (listwiseRubrics), each with its own frames and grammar.
+  const ids = multi ? [cfg.multiMetricRubric] : (cfg.listwiseRubrics ?? [cfg.listwiseRubric]);
+  const rubrics = ids.map((id) => loadListwiseRubric(ctx.loaded.config.rubricsDir, id));
   const groups = multi ? models.map((m) => [m]) : [models];
   const byId = new Map(plan.rubrics.map((r) => [r.id, r]));
-  const metrics = rubric.metrics.filter((m) => byId.has(m.id));
   const summary = sink.summary;
-  const jobs: ListJob[] = [];
+  const jobs: Array<ListJob & { rubric: ListwiseRubric; keys: string[] }> = [];
+  for (const rubric of rubrics) {
+  const metrics = rubric.metrics.filter((m) => byId.has(m.id));
+  if (!metrics.length) continue;
+  const keys = metrics.map((m) => m.key);
   for (const sample of samples) {
     for (const judge of plan.judges) {
       for (let round = 1; round <= (plan.rounds.get(judge.name) ?? 1); round++) {
@@ -44,21 +51,28 @@ export async function listwiseScore(
               if (wanted(cell)) cells.push(cell);
             }
           }
-          if (cells.length) jobs.push({ sample, judge, round, cells, models: group });
+          if (cells.length) jobs.push({ sample, judge, round, cells, models: group, rubric, keys });
         }
       }
     }
   }
+  }
   const total = jobs.reduce((n, j) => n + j.cells.length, 0);
   summary.skipped = summary.planned - total;
   if (!total) return;
+  // The drop convention's log: which samples left the means, and why.
+  const drops = settings.zeroOnFailure && rubrics.some((r) => r.paperFailure === 'drop') && !ctx.dryRun && !ctx.collect ? ctx.store.writer(join(ctx.store.dir, 'drops.jsonl')) : null;
   sink.start(multi ? 'score (multi-metric)' : 'score (listwise)', total);
+  try {
   await runPool(
     jobs,
     ctx.inflight,
     async (job) => {
       try {
-        for (const j of await judgeList(ctx, rubric, metrics.map((m) => m.key), job, job.models, responses, listSettings)) sink.emit(j);
+        const judged = await judgeList(ctx, job.rubric, job.keys, job, job.models, responses, listSettings);
+        for (const j of judged) sink.emit(j);
+        const drop = judged.find((j) => j.failure?.kind === 'dropped');
+        if (drop) drops?.append({ type: 'drop', sampleId: job.sample.id, rubric: job.rubric.id, metric: drop.metric, judge: job.judge.name, round: job.round, reason: drop.failure!.message });
       } catch (err) {
         if (err instanceof BudgetStop) summary.stoppedByBudget = true;
         else throw err;
@@ -66,5 +80,8 @@ export async function listwiseScore(
     },
     () => summary.stoppedByBudget,
   );
+  } finally {
+    await drops?.close();
+  }
 }
 

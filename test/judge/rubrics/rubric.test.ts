@@ -26,6 +26,10 @@ const V2R = [
   'video-text-relevance',
 ];
 
+/** EBM-RL's judges as released (0-100) and its earlier six-metric evaluator. */
+const RELEASED = ['ebm-rl-cn', 'ebm-rl-spc', 'ebm-rl-veg'];
+const SIX = ['character-fidelity', 'human-likeness', 'instruction-adherence', 'response-accuracy', 'utterance-fluency', 'video-text-relevance'].map((m) => `six-${m}`);
+
 function tmpRubricDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'rubric-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -46,12 +50,13 @@ describe('shipped rubrics', () => {
   const rubrics = loadRubrics(RUBRICS_DIR);
 
   it('loads every metric rubric, skipping the listwise one', () => {
-    expect(rubrics.map((r) => r.id).sort()).toEqual([...EBM, ...V2R].sort());
+    expect(rubrics.map((r) => r.id).sort()).toEqual([...EBM, ...V2R, ...RELEASED, ...SIX].sort());
   });
 
   it('uses the protocol scales and the five Video2Roleplay bands', () => {
     for (const r of rubrics) {
       if (EBM.includes(r.id)) expect(r.scale).toEqual({ min: 1, max: 10 });
+      else if (SIX.includes(r.id)) expect(r.scale).toEqual({ min: 0, max: 100 });
       else {
         expect(r.scale).toEqual({ min: 0, max: 100 });
         expect(r.bands?.map((b) => [b.min, b.max])).toEqual([[0, 20], [21, 40], [41, 60], [61, 80], [81, 100]]);
@@ -223,5 +228,34 @@ describe('rubric validation errors', () => {
     const orig = loadRubric(dir, 'cn');
     writeFileSync(join(dir, 'cn.yaml'), `${META().replace('id: r', 'id: cn').replace('inputs: [character]', 'inputs: [character, user, history]')}pairwise: cn.pairwise.hbs\n`.replace('version: "1"', 'version: "2"'));
     expect(loadRubric(dir, 'cn').template.hash).not.toBe(orig.template.hash);
+  });
+});
+
+describe('EBM-RL rubrics as released', () => {
+  const s = sample({ source: 'Harry Potter', character: { name: 'Hermione', description: 'd', fields: { personality: 'bossy, brave', catchphrases: ['Honestly!', 'Oh, honestly'] } } });
+
+  it.each(['veg', 'spc', 'cn'])('%s: one metric per listwise call, [[Model X]] blocks, 0-100, frames for VEG and SPC only', (m) => {
+    const list = loadListwiseRubric(RUBRICS_DIR, `ebm-rl-${m}-list`);
+    expect(list.metrics).toHaveLength(1);
+    expect(list.parser).toBe('model-blocks');
+    expect(list.maxTokens).toBe(4096);
+    expect(list.scale).toEqual({ min: 0, max: 100 });
+    expect(list.scene).toEqual(m === 'cn' ? { frames: 0, longSide: 512, detail: 'low', format: 'jpeg' } : { frames: 8, longSide: 512, detail: 'low', format: 'jpeg' });
+    const text = renderListwise(list, s, [{ label: 'A', answer: 'first' }, { label: 'B', answer: '(EMPTY RESPONSE)' }], { frameCount: list.scene.frames });
+    expect(text).toContain('[[Model A]]\nResponse: first');
+    expect(text).toContain('[[Model B]]\nResponse: (EMPTY RESPONSE)');
+    expect(text).toContain('Film: Harry Potter');
+    expect(text).toContain('- personality: bossy, brave');
+    expect(text).toContain('- catchphrases: Honestly!; Oh, honestly');
+    expect(text).toMatch(/Reference reply \(reference only/);
+    expect(text).toContain(s.references[0]);
+    expect(text).toContain('[[Model A]], [[Model B]]');
+    expect(text).not.toMatch(/\{\{|\}\}/);
+    const metric = loadRubric(RUBRICS_DIR, `ebm-rl-${m}`);
+    expect(metric.pairwiseParser).toBe('winner-reason-confidence');
+    expect(metric.pairwiseMaxTokens).toBe(1024);
+    const pair = renderPairwise(metric, s, 'one', 'two', { frameCount: 0 });
+    expect(pair).toContain('Winner: A | B | Tie');
+    expect(pair).toContain('Confidence: high | medium | low');
   });
 });

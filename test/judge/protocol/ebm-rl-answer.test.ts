@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ebmRlAnswer, judgeableAnswer } from '../../../src/judge/protocol/answer.js';
+
+describe('ebmRlAnswer (EBM-RL released rule)', () => {
+  it('takes <answer> to </answer>, or to the end when unclosed', () => {
+    expect(ebmRlAnswer('<think>x</think><ANSWER>"Run, Ron!"</answer> tail')).toBe('"Run, Ron!"');
+    expect(ebmRlAnswer('<vision>v</vision><think>t</think><answer>cut off here')).toBe('cut off here');
+  });
+
+  it('falls back to the text after </think>, then to the text with blocks and stray tags removed', () => {
+    expect(ebmRlAnswer('<think>plan</think>  Hello there.')).toBe('Hello there.');
+    expect(ebmRlAnswer('<vision>rain</vision>Hi <b>you</b>')).toBe('Hi you');
+  });
+
+  it('differs from rolejudge\'s rule where the issue says: quotes kept, an unclosed <think> not emptied', () => {
+    const quoted = { kind: 'plain' as const, raw: '"Stay close."', answer: '"Stay close."' };
+    expect(ebmRlAnswer(quoted.raw)).toBe('"Stay close."');
+    const unclosed = '<think>I should calm him. Then say: keep your wand up';
+    expect(judgeableAnswer({ kind: 'plain', raw: unclosed, answer: unclosed })).toBe('');
+    expect(ebmRlAnswer(unclosed)).toBe('I should calm him. Then say: keep your wand up');
+  });
+
+  it('on the released outputs: a record whose <answer> never closes still shows the judge its text', () => {
+    const text = readFileSync(new URL('../../fixtures/ebm-rl/ebm-rl-outputs.sample.jsonl', import.meta.url), 'utf8');
+    const records = text.split(/\n(?=\{)/).map((t) => JSON.parse(t));
+    const unclosed = records.find((r) => r.raw_output.includes('<answer>') && !r.raw_output.includes('</answer>'));
+    expect(unclosed, 'the fixture has the unclosed record').toBeDefined();
+    expect(unclosed.model_prediction).toBe('');
+    expect(ebmRlAnswer(unclosed.raw_output).length).toBeGreaterThan(0);
+  });
+});
