@@ -30,10 +30,12 @@ export function splitOptions(loaded: LoadedConfig): LoadOptions {
 }
 
 /**
- * Validates the split and surveys the selection in one pass. Throws every
+ * Validates the split and surveys the selection in one pass; `onSelected`
+ * sees each selected sample of that pass (preflight's outputs checks use it,
+ * so they do not read the split again). Throws every
  * problem found (up to 20) at once, as DatasetErrors naming file, line and field.
  */
-export async function openSplit(loaded: LoadedConfig, selection: Selection): Promise<Split> {
+export async function openSplit(loaded: LoadedConfig, selection: Selection, onSelected?: (sample: Sample) => void): Promise<Split> {
   const options = splitOptions(loaded);
   try {
     await access(options.path);
@@ -54,6 +56,7 @@ export async function openSplit(loaded: LoadedConfig, selection: Selection): Pro
       ids.push(s.id);
       const has = availableInputs([s]);
       inputs = inputs === null ? has : inputs.filter((i) => has.includes(i));
+      onSelected?.(s);
     },
   });
   const problems: Error[] = [...report.errors];

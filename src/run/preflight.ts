@@ -10,11 +10,12 @@ import type { ModelConfig } from '../config/schema.js';
 import { checkPromptTemplate, promptFiles } from '../config/prompts.js';
 import { ConfigError, InputError, InputErrors, UsageError } from '../core/errors.js';
 import type { Selection } from '../dataset/selection.js';
-import { loadOutputs } from '../dataset/outputs.js';
+import { loadOutputs, type OutputsReport } from '../dataset/outputs.js';
+import type { Sample } from '../core/records.js';
 import { checkJoin, joinByContent, mismatchMessage } from '../dataset/join.js';
 import { loadListwiseRubric } from '../judge/rubrics/rubric.js';
 import { planJudging, type JudgingPlan } from '../pipeline/plan.js';
-import { openSplit, splitSamples, type Split } from '../pipeline/samples.js';
+import { openSplit, type Split } from '../pipeline/samples.js';
 
 export type StageName = 'generate' | 'score' | 'compare' | 'gate';
 
@@ -53,13 +54,28 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
   const { config, file } = loaded;
   const wants = (s: StageName) => opts.stages.includes(s);
 
-  const split = await guard(() => openSplit(loaded, opts.selection));
+  // Outputs files are read first, so the one validating pass over the split
+  // can keep just the samples their joins are checked against.
+  const recorded = new Map<ModelConfig, OutputsReport>();
+  if (wants('generate')) {
+    for (const m of opts.models) {
+      if (!m.outputs) continue;
+      const report = await guard(() => readOutputsFile(m));
+      if (report) recorded.set(m, report);
+    }
+  }
+  const byContent = [...recorded.keys()].some((m) => m.join === 'content');
+  const wanted = new Set<string>();
+  for (const r of recorded.values()) for (const id of r.outputs.keys()) wanted.add(id);
+  const kept: Sample[] = [];
+  const split = await guard(() => openSplit(loaded, opts.selection, (s) => (byContent || wanted.has(s.id) ? kept.push(s) : 0)));
 
   if (wants('generate')) {
     for (const [i, m] of config.models.entries()) {
       if (!opts.models.includes(m)) continue;
       if (m.outputs) {
-        await guard(() => checkOutputs(m, split, opts.warn));
+        const report = recorded.get(m);
+        if (report) await guard(() => checkOutputs(m, report, split, kept, opts.warn));
         continue;
       }
       const f = promptFiles(m);
@@ -101,17 +117,21 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
  * An outputs file must exist and parse, and share ids with the split; ids on
  * one side only are reported with counts (a partial outputs file is normal).
  */
-async function checkOutputs(m: ModelConfig, split: Split | null, warn: (msg: string) => void): Promise<void> {
+async function readOutputsFile(m: ModelConfig): Promise<OutputsReport> {
   const file = m.outputs!;
   try {
     await access(file);
   } catch (err) {
     throw new ConfigError(file, `cannot read the outputs file of model "${m.name}" (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, { field: 'models.outputs' });
   }
-  const report = await loadOutputs(file);
+  return loadOutputs(file);
+}
+
+/** `selected`: the selected samples the validating pass kept for the join checks. */
+async function checkOutputs(m: ModelConfig, report: OutputsReport, split: Split | null, selected: Sample[], warn: (msg: string) => void): Promise<void> {
+  const file = m.outputs!;
   if (!split) return;
   const sample = (ids: string[]) => `${ids.slice(0, 5).map((u) => JSON.stringify(u)).join(', ')}${ids.length > 5 ? ', …' : ''}`;
-  const selected = await splitSamples(split);
   if (m.join === 'content') {
     const joined = joinByContent(report.outputs.values(), selected);
     if (report.outputs.size && !joined.bySample.size) {
