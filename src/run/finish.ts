@@ -14,6 +14,7 @@ import { terminalTables } from '../stages/report/terminal.js';
 import { writeFileAtomic } from '../store/jsonl.js';
 import { RunStore } from '../store/run.js';
 import type { Argv } from './argv.js';
+import { clusterMap } from './clusters.js';
 
 export function runDirOf(loaded: LoadedConfig, argv: Argv): string {
   return typeof argv['run-dir'] === 'string' ? resolve(argv['run-dir']) : join(loaded.config.run.outputDir, loaded.config.run.id);
@@ -36,7 +37,13 @@ export async function gateStep(loaded: LoadedConfig, argv: Argv, report?: Report
   // must tell apart from a regression.
   if (!store.exists()) throw new UnfitRunError(`no run at ${runDir} (run.json missing): nothing to judge`);
   const built = report ?? (await buildRunReport(loaded, runDir)).report;
-  const evidence = await gatherEvidence(store, settings.candidate, settings.baseline);
+  // The gate can run where the split is not (a downloaded run directory):
+  // then every sample is its own cluster, and the log says so.
+  const clusters = await clusterMap(loaded).catch((err: Error) => {
+    process.stderr.write(`warning: split unreadable (${err.message}); intervals treat every sample as its own cluster\n`);
+    return { by: 'none' as const, of: undefined };
+  });
+  const evidence = await gatherEvidence(store, settings.candidate, settings.baseline, clusters.of, clusters.by);
   const verdict = decide(built, settings, evidence);
   const text = verdictText(verdict);
   process.stdout.write(argv.quiet ? text.slice(text.trimEnd().lastIndexOf('\n') + 1) : text);
