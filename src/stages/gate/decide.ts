@@ -153,7 +153,13 @@ function pairwiseChecks(s: GateSettings, p: Oriented, label: string): GateCheck[
   const { row } = p;
   const where = `${label} (${row.judge})`;
   const decisive = row.win + row.loss;
-  const significantLoss = row.pHolm < s.alpha && p.net < 0;
+  // Clustered samples: the cluster-level sign test (Holm over the judge's rows)
+  // decides, since the item-level test counts dependent records as independent.
+  const cl = row.clustered ?? null;
+  const pHolm = cl ? cl.pHolm : row.pHolm;
+  const log10pHolm = cl ? cl.log10pHolm : row.log10pHolm;
+  const pName = cl ? `cluster p(Holm, ${cl.clusters} ${cl.by} clusters)` : 'p(Holm)';
+  const significantLoss = pHolm < s.alpha && p.net < 0;
   const checks: GateCheck[] = [
     {
       kind: 'pairwise',
@@ -166,11 +172,11 @@ function pairwiseChecks(s: GateSettings, p: Oriented, label: string): GateCheck[
       valueText:
         `net ${fmtSigned(p.net)} pp` +
         (p.ci && p.decisive !== null ? `, decisive ${fmtShare(p.decisive)}% [${fmtShare(p.ci[0])}, ${fmtShare(p.ci[1])}]` : '') +
-        `, p(Holm) ${fmtP(row.pHolm, row.log10pHolm)}`,
+        `, ${pName} ${fmtP(pHolm, log10pHolm)}`,
       thresholdText: `not (p < ${s.alpha} and net < 0)`,
       pass: !significantLoss,
       detail: significantLoss
-        ? `${s.candidate} loses significantly to ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp, Holm-adjusted p ${fmtP(row.pHolm, row.log10pHolm)} < ${s.alpha}`
+        ? `${s.candidate} loses significantly to ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp, ${pName} ${fmtP(pHolm, log10pHolm)} < ${s.alpha}`
         : `${s.candidate} vs ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp over ${row.n} samples`,
       planning: signTestPlanning(decisive, s.alpha, s.power),
     },
