@@ -15,11 +15,12 @@ import { gateCommand } from './commands/gate.js';
 import { generateCommand } from './commands/generate.js';
 import { initCommand } from './commands/init.js';
 import { mergeCommand } from './commands/merge.js';
+import { calibrateCommand } from './commands/calibrate.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
 
-const COMMANDS: CommandSpec[] = [generateCommand, scoreCommand, compareCommand, reportCommand, gateCommand, runCommand, demoCommand, initCommand, agreementCommand, mergeCommand];
+const COMMANDS: CommandSpec[] = [generateCommand, scoreCommand, compareCommand, reportCommand, gateCommand, runCommand, demoCommand, initCommand, agreementCommand, mergeCommand, calibrateCommand];
 
 const args = hideBin(process.argv);
 const first = args.find((a) => !a.startsWith('-'));

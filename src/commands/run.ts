@@ -4,7 +4,12 @@ import { commonOptions, judgingOptions, selectionOptions, spendingOptions, type 
 export const runCommand: CommandSpec = {
   command: 'run',
   describe: 'generate → score → compare → report (→ gate), resuming what is done',
-  builder: (y) => spendingOptions(judgingOptions(selectionOptions(commonOptions(y)))),
+  builder: (y) =>
+    spendingOptions(judgingOptions(selectionOptions(commonOptions(y)))).option('until-decided', {
+      type: 'boolean',
+      default: false,
+      describe: 'compare: seeded order, stop once an anytime-valid sign test decides every comparison',
+    }),
   examples: [
     ['$0 run -c eval.yaml --dry-run', 'every call and token the run would spend'],
     ['$0 run -c eval.yaml --max-calls 500', 'stop cleanly after 500 calls; rerun to resume'],

@@ -16,6 +16,12 @@ export const DatasetSchema = z
     root: z.string().optional(),
     /** EBM-RL character profiles (JSON). */
     profiles: z.string().optional(),
+    /**
+     * What makes samples dependent, for intervals and tests: 'auto' = the
+     * session when the split has session ids, else none; or 'session',
+     * 'video', 'character', 'none' (every sample its own cluster).
+     */
+    cluster: z.enum(['auto', 'session', 'video', 'character', 'none']).default('auto'),
   })
   .strict();
 
@@ -91,6 +97,8 @@ export const GateSchema = z
     power: z.number().gt(0).lt(1).default(0.8),
     /** Non-inferiority: lower Wilson bound of the decisive win rate must exceed this. */
     nonInferiorityFloor: z.number().min(0).max(1).optional(),
+    /** Mean non-inferiority: each metric passes only when the lower bound of candidate − baseline is above −margin. */
+    nonInferiority: z.boolean().default(false),
     /** Share of failed judgments above which the run is unfit to judge (exit 3). */
     maxFailureShare: z.number().min(0).max(1).default(0.05),
     junit: z.string().optional(),

@@ -16,6 +16,19 @@ export interface ScoreCell {
   ci95: [number, number] | null;
   /** Judgments that failed (parse, error, empty answer) for this model and metric. */
   failures: number;
+  /** The same mean with clusters as the independent unit; absent when the report has no clusters. */
+  clustered?: ClusteredInterval | null;
+}
+
+/** An interval that resamples whole clusters (sessions, videos, characters). */
+export interface ClusteredInterval {
+  /** What formed the clusters: 'session', 'video' or 'character'. */
+  by: string;
+  clusters: number;
+  /** Cluster bootstrap percentile interval (95%). */
+  ci95: [number, number];
+  /** Cluster-robust variance over the i.i.d. variance of the mean; null when all values are equal. */
+  designEffect: number | null;
 }
 
 export interface LeaderboardRow {
@@ -56,6 +69,18 @@ export interface PairwiseRow {
   failures: number;
   /** Length-controlled win rate (0–1; logistic regression on length difference). */
   lengthControlled: { winRate: number; lengthCoef: number } | null;
+  /** Sign test with clusters as the unit (each cluster's net wins give it a sign), Holm over the judge's rows. */
+  clustered?: {
+    by: string;
+    clusters: number;
+    positive: number;
+    negative: number;
+    tied: number;
+    p: number;
+    log10p: number;
+    pHolm: number;
+    log10pHolm: number;
+  } | null;
 }
 
 export interface PositionBias {
@@ -65,8 +90,10 @@ export interface PositionBias {
   pairs: number;
   /** Share (0–1) of pairs whose verdict survives the swap. */
   consistency: number | null;
-  /** Share (0–1) of single-order verdicts won by the answer shown as A. */
+  /** Share (0–1) of decisive single-order verdicts won by the answer shown as A (ties excluded; 0.5 = neutral). */
   firstPositionWinRate: number | null;
+  /** Share (0–1) of single-order verdicts that were ties. */
+  tieShare?: number | null;
 }
 
 export interface PairedDiff {
@@ -80,11 +107,21 @@ export interface PairedDiff {
   p: number;
   /** Wilcoxon signed-rank test (exact for n ≤ 50, normal approximation above). */
   pWilcoxon: number | null;
+  /** Sample sd of the per-sample differences; null when n < 2. */
+  sd?: number | null;
+  /** Minimum detectable difference (t-based, α 0.05, power 0.8); null = not estimable (sd 0 or n < 2). */
+  mdd?: number | null;
+  /** Cluster bootstrap interval of the difference; absent when the report has no clusters. */
+  clustered?: ClusteredInterval | null;
 }
 
 export interface Ranking {
   metric: string;
   systems: { model: string; strength: number; ci95: [number, number] }[];
+  /** 'davidson' (ties modelled, Wald intervals) when there were ties, else 'bradley-terry' (bootstrap intervals). */
+  model?: 'davidson' | 'bradley-terry';
+  /** Davidson's tie parameter ν (P(tie) between equals = ν/(2+ν)). */
+  tieParameter?: number;
 }
 
 export interface LengthBias {
@@ -161,4 +198,8 @@ export interface Report {
   counts: Counts;
   /** Per-model output format (absent in reports of older versions). */
   formats?: FormatRow[];
+  /** How samples were clustered for the clustered figures ('none': no clustered figures). */
+  clustering?: { by: string; clusters: number };
+  /** 'rubric': Avg is the plain mean (all metrics share one scale); 'rescaled-0-100': each mean mapped to 0–100 first. */
+  avgScale?: 'rubric' | 'rescaled-0-100';
 }

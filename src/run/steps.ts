@@ -9,6 +9,7 @@ import { compare } from '../stages/compare/compare.js';
 import { generate } from '../stages/generate/generate.js';
 import { score } from '../stages/score/score.js';
 import type { Session } from './session.js';
+import { compareUntilDecided } from './until-decided.js';
 
 const BUDGET_NOTE = 'stopped at the budget limit (--max-calls/--max-tokens); rerun the same command to resume';
 
@@ -89,6 +90,19 @@ export async function compareStep(s: Session): Promise<number> {
   const { ctx, argv } = s;
   const plan = s.pairwise!;
   const samples = await splitSamples(s.split);
+  if (argv['until-decided'] && !ctx.dryRun) {
+    // Seeded order, stop once the anytime-valid family test decides (until-decided.ts).
+    const { summary, result } = await compareUntilDecided(s, samples);
+    const tests = result.comparisons.map((c) => `${c.key}: ${c.wins}/${c.losses}/${c.ties} W/L/T, e ${c.eValue.toPrecision(3)}, anytime p ${c.pAnytime.toPrecision(3)}${c.decidedAfter ? `, decided after ${c.decidedAfter}` : ', undecided'}`);
+    ctx.log(
+      (result.stoppedEarly
+        ? `compare --until-decided: stopped early after ${result.samplesJudged} of ${result.samplesInSplit} samples, ${result.callsSaved} comparison calls saved (α ${result.alpha})`
+        : `compare --until-decided: the split was exhausted (${result.samplesJudged} samples) before every comparison was decided`) + `\n  ${tests.join('\n  ')}`,
+    );
+    ctx.log(`compare: ${summary.written} comparisons written (${summary.failures} without a verdict), ${summary.skipped} already recorded`);
+    if (summary.stoppedByBudget) ctx.log(BUDGET_NOTE);
+    return summary.stoppedByBudget ? BUDGET_STOP : 0;
+  }
   const sum = await withBatch(ctx, argv, 'compare', (c) => compare(c, samples, s.pairs, plan, { retryFailed: Boolean(argv['retry-failed']) }));
   if (ctx.dryRun) {
     printDryRun(ctx, `compare, ${sum.planned - sum.skipped} comparisons to make, ${sum.skipped} already recorded`);

@@ -1,7 +1,8 @@
 // The gate's decision: a Report (plus run evidence) and settings in, a verdict
 // out. Pure, so every rule can be tested on hand-built Reports.
 //   fitness  — judge-caused failures within maxFailureShare, data for both models
-//   mean     — candidate's metric mean not below the baseline's by more than margin
+//   mean     — regression only when the interval of candidate − baseline lies
+//              wholly below −margin (mean-rule.ts has the rule and its levels)
 //   pairwise — no significant loss (Holm p < alpha with negative net win rate)
 //   non-inferiority (optional) — Wilson lower bound of the decisive win rate above the floor
 import { fmtP, fmtScore, fmtShare, fmtSigned } from '../../core/format.js';
@@ -9,6 +10,7 @@ import type { PairwiseRow, Report } from '../../core/report.js';
 import type { GateEvidence } from './evidence.js';
 import { pairedPlanning, signTestPlanning, type Planning } from './planning.js';
 import type { GateSettings } from './settings.js';
+import { applyMeanRule, meanInterval, meanLevel, type MeanInterval } from './mean-rule.js';
 
 export type CheckKind = 'fitness' | 'mean' | 'pairwise' | 'non-inferiority';
 
@@ -28,6 +30,8 @@ export interface GateCheck {
   /** Why it failed, in a sentence (also for passes: what was compared). */
   detail: string;
   planning: Planning | null;
+  /** Mean checks: the interval of candidate − baseline the rule was applied to. */
+  interval?: MeanInterval | null;
 }
 
 export type GateStatus = 'pass' | 'regression' | 'unfit';
@@ -47,15 +51,22 @@ interface Oriented {
   row: PairwiseRow;
   net: number;
   ci: [number, number] | null;
+  /** The candidate's decisive win rate (0–1). */
+  decisive: number | null;
 }
 
 function orientedRows(report: Report, cand: string, base: string): Oriented[] {
   const out: Oriented[] = [];
   for (const row of report.pairwise) {
-    if (row.candidate === cand && row.baseline === base) out.push({ row, net: row.net, ci: row.decisiveCi95 });
+    if (row.candidate === cand && row.baseline === base) out.push({ row, net: row.net, ci: row.decisiveCi95, decisive: row.decisive });
     // Reversed rows mirror: the baseline's wins are the candidate's losses.
     else if (row.candidate === base && row.baseline === cand)
-      out.push({ row, net: -row.net, ci: row.decisiveCi95 ? [1 - row.decisiveCi95[1], 1 - row.decisiveCi95[0]] : null });
+      out.push({
+        row,
+        net: -row.net,
+        ci: row.decisiveCi95 ? [1 - row.decisiveCi95[1], 1 - row.decisiveCi95[0]] : null,
+        decisive: row.decisive === null ? null : 1 - row.decisive,
+      });
   }
   return out;
 }
@@ -108,35 +119,47 @@ function fitnessChecks(report: Report, s: GateSettings, ev: GateEvidence | undef
   return checks;
 }
 
-function meanCheck(report: Report, s: GateSettings, ev: GateEvidence | undefined, metric: string, label: string): GateCheck | null {
+function meanCheck(report: Report, s: GateSettings, ev: GateEvidence | undefined, metric: string, label: string, level: number): GateCheck | null {
   const cm = report.leaderboard.find((r) => r.model === s.candidate)?.scores[metric]?.mean;
   const bm = report.leaderboard.find((r) => r.model === s.baseline)?.scores[metric]?.mean;
   if (typeof cm !== 'number' || typeof bm !== 'number') return null;
   const diff = cm - bm;
-  // A tolerance of float noise, so a drop of exactly `margin` passes.
-  const pass = diff >= -s.margin - 1e-9;
   const spread = ev?.paired[metric];
+  const iv = meanInterval(spread, level);
+  const rule = applyMeanRule(iv, s.margin, s.nonInferiority ?? false);
+  const ivText = iv ? ` [${fmtSigned(iv.ci[0], 2)}, ${fmtSigned(iv.ci[1], 2)}] ${levelText(iv.level)}% ${iv.method}` : ' (no interval)';
   return {
     kind: 'mean',
     name: `mean ${label}`,
     metric,
     metricLabel: label,
     judge: null,
-    value: diff,
+    // The paired estimate when there is one (samples scored for both), else the difference of means.
+    value: iv ? iv.estimate : diff,
     threshold: -s.margin,
-    valueText: `Δ ${fmtSigned(diff, 2)} (${fmtScore(cm)} vs ${fmtScore(bm)})`,
-    thresholdText: `Δ ≥ ${fmtSigned(-s.margin, 2)}`,
-    pass,
-    detail: `${label} mean ${fmtScore(cm)} for ${s.candidate} vs ${fmtScore(bm)} for ${s.baseline}` + (pass ? '' : `: a drop of ${fmtScore(-diff)}, more than the margin ${s.margin}`),
+    valueText: `Δ ${fmtSigned(iv ? iv.estimate : diff, 2)}${ivText}`,
+    thresholdText: rule.rule,
+    pass: rule.pass,
+    detail: `${label} mean ${fmtScore(cm)} for ${s.candidate} vs ${fmtScore(bm)} for ${s.baseline}: ${rule.reason}`,
     planning: spread && spread.sd !== null && spread.n >= 2 ? pairedPlanning(spread.n, spread.sd, s.alpha, s.power) : null,
+    interval: iv,
   };
 }
+
+// 0.975 → "97.5", 0.95 → "95".
+const levelText = (level: number) => String(Number((100 * level).toFixed(2)));
 
 function pairwiseChecks(s: GateSettings, p: Oriented, label: string): GateCheck[] {
   const { row } = p;
   const where = `${label} (${row.judge})`;
   const decisive = row.win + row.loss;
-  const significantLoss = row.pHolm < s.alpha && p.net < 0;
+  // Clustered samples: the cluster-level sign test (Holm over the judge's rows)
+  // decides, since the item-level test counts dependent records as independent.
+  const cl = row.clustered ?? null;
+  const pHolm = cl ? cl.pHolm : row.pHolm;
+  const log10pHolm = cl ? cl.log10pHolm : row.log10pHolm;
+  const pName = cl ? `cluster p(Holm, ${cl.clusters} ${cl.by} clusters)` : 'p(Holm)';
+  const significantLoss = pHolm < s.alpha && p.net < 0;
   const checks: GateCheck[] = [
     {
       kind: 'pairwise',
@@ -146,11 +169,14 @@ function pairwiseChecks(s: GateSettings, p: Oriented, label: string): GateCheck[
       judge: row.judge,
       value: p.net,
       threshold: s.alpha,
-      valueText: `net ${fmtSigned(p.net)} pp, p(Holm) ${fmtP(row.pHolm, row.log10pHolm)}`,
+      valueText:
+        `net ${fmtSigned(p.net)} pp` +
+        (p.ci && p.decisive !== null ? `, decisive ${fmtShare(p.decisive)}% [${fmtShare(p.ci[0])}, ${fmtShare(p.ci[1])}]` : '') +
+        `, ${pName} ${fmtP(pHolm, log10pHolm)}`,
       thresholdText: `not (p < ${s.alpha} and net < 0)`,
       pass: !significantLoss,
       detail: significantLoss
-        ? `${s.candidate} loses significantly to ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp, Holm-adjusted p ${fmtP(row.pHolm, row.log10pHolm)} < ${s.alpha}`
+        ? `${s.candidate} loses significantly to ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp, ${pName} ${fmtP(pHolm, log10pHolm)} < ${s.alpha}`
         : `${s.candidate} vs ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp over ${row.n} samples`,
       planning: signTestPlanning(decisive, s.alpha, s.power),
     },
@@ -184,8 +210,12 @@ export function decide(report: Report, settings: GateSettings, evidence?: GateEv
   const label = (id: string) => report.metrics.find((m) => m.id === id)?.abbr ?? id;
   const metricIds = [...report.metrics.map((m) => m.id), ...pairs.map((p) => p.row.metric)].filter((m, i, a) => a.indexOf(m) === i);
   let compared = 0;
+  // Bonferroni over the metrics that get a mean check (see mean-rule.ts).
+  const both = (m: string) =>
+    [settings.candidate, settings.baseline].every((x) => typeof report.leaderboard.find((r) => r.model === x)?.scores[m]?.mean === 'number');
+  const level = meanLevel(settings.alpha, metricIds.filter(both).length);
   for (const metric of metricIds) {
-    const mean = meanCheck(report, settings, evidence, metric, label(metric));
+    const mean = meanCheck(report, settings, evidence, metric, label(metric), level);
     if (mean) checks.push(mean);
     const rows = pairs.filter((p) => p.row.metric === metric).flatMap((p) => pairwiseChecks(settings, p, label(metric)));
     checks.push(...rows);

@@ -12,6 +12,12 @@ export interface PairedSpread {
   n: number;
   /** Sample sd of the per-sample differences (candidate − baseline); null when n < 2. */
   sd: number | null;
+  /** The per-sample differences, sorted by sample id (the gate's interval is computed from them). */
+  diffs?: number[];
+  /** Cluster id of each difference, same order; each sample its own cluster when the split has none. */
+  clusters?: string[];
+  /** How the clusters were formed ('none' = every sample its own cluster). */
+  clusterBy?: string;
 }
 
 export interface GateEvidence {
@@ -25,7 +31,17 @@ export interface GateEvidence {
 
 const byJudge = (f: Failure | undefined) => f?.kind === 'parse' || f?.kind === 'error';
 
-export async function gatherEvidence(store: RunStore, candidate: string, baseline: string): Promise<GateEvidence> {
+/**
+ * `clusterOf` maps a sample id to its cluster (session, video, character);
+ * samples missing from it, or all when it is absent, are their own cluster.
+ */
+export async function gatherEvidence(
+  store: RunStore,
+  candidate: string,
+  baseline: string,
+  clusterOf?: ReadonlyMap<string, string>,
+  clusterBy = 'none',
+): Promise<GateEvidence> {
   let records = 0;
   let judgeFailures = 0;
   // Same duplicate rule as the report: the first record of a key counts.
@@ -54,8 +70,11 @@ export async function gatherEvidence(store: RunStore, candidate: string, baselin
   for (const [metric, [c, b]] of acc) {
     const cs = c.perSample();
     const bs = b.perSample();
-    const diffs = [...cs].filter(([id]) => bs.has(id)).map(([id, v]) => v - bs.get(id)!);
-    paired[metric] = { n: diffs.length, sd: diffs.length >= 2 ? sampleStandardDeviation(diffs) : null };
+    const ids = [...cs.keys()].filter((id) => bs.has(id)).sort();
+    const diffs = ids.map((id) => cs.get(id)! - bs.get(id)!);
+    // A sample with no cluster is its own: prefixed so it cannot collide with a real cluster id.
+    const clusters = ids.map((id) => clusterOf?.get(id) ?? `sample:${id}`);
+    paired[metric] = { n: diffs.length, sd: diffs.length >= 2 ? sampleStandardDeviation(diffs) : null, diffs, clusters, clusterBy: clusterOf ? clusterBy : 'none' };
   }
   return { records, judgeFailures, paired };
 }

@@ -12,6 +12,8 @@ export interface GateSettings {
   alpha: number;
   power: number;
   nonInferiorityFloor: number | null;
+  /** Require the mean difference's lower bound above −margin (off: only a shown regression fails). */
+  nonInferiority?: boolean;
   maxFailureShare: number;
   /** Absolute path of the JUnit XML file to write, or null. */
   junit: string | null;
@@ -69,6 +71,7 @@ export function resolveGateSettings(config: ResolvedConfig, baseDir: string, fla
     alpha,
     power: g.power,
     nonInferiorityFloor: g.nonInferiorityFloor ?? null,
+    nonInferiority: g.nonInferiority,
     maxFailureShare: g.maxFailureShare,
     junit,
   };

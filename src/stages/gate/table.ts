@@ -23,7 +23,7 @@ export function verdictText(v: GateVerdict): string {
   const out = [
     `Gate: ${v.candidate} (candidate) vs ${v.baseline} (baseline); margin ${s.margin}, α ${s.alpha}, power ${s.power}` +
       (s.nonInferiorityFloor !== null ? `, non-inferiority floor ${s.nonInferiorityFloor}` : ''),
-    textTable(['Check', 'Metric', 'Value', 'Threshold', 'Result', 'Detectable (α, power)'], rows),
+    textTable(['Check', 'Metric', 'Value', 'Rule', 'Result', 'Detectable (α, power)'], rows),
   ];
   const failed = v.checks.filter((c) => !c.pass);
   if (failed.length) out.push(failed.map((c) => `✗ ${c.detail}`).join('\n'));
@@ -34,6 +34,6 @@ export function verdictText(v: GateVerdict): string {
 }
 
 function detectable(p: NonNullable<GateVerdict['checks'][number]['planning']>): string {
-  if (p.kind === 'paired-mean') return `Δ ≥ ${p.mde.toFixed(2)} (n=${p.n})`;
+  if (p.kind === 'paired-mean') return p.mde === null ? `not estimable (n=${p.n})` : `Δ ≥ ${p.mde.toFixed(2)} (n=${p.n})`;
   return p.winRate === null ? `none (n=${p.decisive} decisive)` : `win rate ≥ ${(100 * p.winRate).toFixed(1)}% (n=${p.decisive})`;
 }

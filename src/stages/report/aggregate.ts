@@ -3,8 +3,6 @@
 // the same run is byte-identical.
 import {
   alphaFromMoments,
-  avgOfMeans,
-  bradleyTerryBootstrap,
   holmAdjust,
   lengthControlledWinRate,
   pairedComparison,
@@ -19,6 +17,7 @@ import {
 import type { Outcome } from '../../core/records.js';
 import { cellKey, splitKey, type Collected } from './collect.js';
 import type { LeaderboardRow, MetricInfo, PairedDiff, PairwiseRow, Ranking, Report } from '../../core/report.js';
+import { avgAcross, clusteredMean, clusteredPaired, clusteredSign, countClusters, diffSpread, rankSystems, type ReportClusters } from './clustered.js';
 
 export interface ReportMeta {
   rolejudgeVersion: string;
@@ -33,6 +32,8 @@ export interface ReportMeta {
   metricOrder: string[];
   /** Candidate/baseline pairs for paired score differences. */
   pairs: Array<[string, string]>;
+  /** Sample → cluster (session, video, character); without it the report has only i.i.d. figures. */
+  clusters?: ReportClusters;
 }
 
 const RESAMPLES = 2000;
@@ -112,9 +113,10 @@ export function buildReport(c: Collected, meta: ReportMeta, intervals?: Readonly
       const seed = scoreSeed(meta, model, metric);
       const r = cell.acc.result({ resamples: RESAMPLES, seed, ...precomputed(seed) });
       scores[metric] = { mean: r.mean, n: r.n, sd: r.sd, ci95: r.ci95, failures: cell.failures };
+      if (meta.clusters) scores[metric].clustered = clusteredMean(ps, meta.clusters, `${seed}:cluster`, RESAMPLES);
     }
     if (!any) continue;
-    const avg = avgOfMeans(scoredMetrics.map((m) => scores[m]?.mean ?? null));
+    const avg = avgAcross(scoredMetrics.map((m) => scores[m]?.mean ?? null), scoredMetrics.map((m) => meta.metricInfo(m).scale)).avg;
     leaderboard.push({ model, scores, avg, n: sampleIds.size });
   }
 
@@ -137,6 +139,8 @@ export function buildReport(c: Collected, meta: ReportMeta, intervals?: Readonly
         ci95: r.ci95,
         p: r.tTest?.p ?? 1,
         pWilcoxon: r.wilcoxon?.p ?? null,
+        ...diffSpread(a, b),
+        ...(meta.clusters ? { clustered: clusteredPaired(a, b, meta.clusters, `${seed}:cluster`, RESAMPLES) } : {}),
       });
     }
   }
@@ -149,7 +153,9 @@ export function buildReport(c: Collected, meta: ReportMeta, intervals?: Readonly
         metric,
         pairs: v.pairs,
         consistency: v.pairs ? v.consistent / v.pairs : null,
-        firstPositionWinRate: v.verdicts ? v.firstWins / v.verdicts : null,
+        // Ties left out: first wins over decisive verdicts (0.5 = position-neutral), the tie share beside it.
+        firstPositionWinRate: v.verdicts - (v.ties ?? 0) > 0 ? v.firstWins / (v.verdicts - (v.ties ?? 0)) : null,
+        tieShare: v.verdicts ? (v.ties ?? 0) / v.verdicts : null,
       };
     })
     .sort((x, y) => cmp(x.judge, y.judge) || metricIds.indexOf(x.metric) - metricIds.indexOf(y.metric));
@@ -212,10 +218,19 @@ export function buildReport(c: Collected, meta: ReportMeta, intervals?: Readonly
     agreement,
     counts: c.counts,
     ...(c.formats ? { formats: [...c.formats.values()].sort((a, b) => a.model.localeCompare(b.model)) } : {}),
+    clustering: { by: meta.clusters?.by ?? 'none', clusters: meta.clusters ? countClusters(allSampleIds(c), meta.clusters) : 0 },
+    avgScale: avgAcross([], scoredMetrics.map((m) => meta.metricInfo(m).scale)).scale,
   };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function allSampleIds(c: Collected): Set<string> {
+  const ids = new Set<string>();
+  for (const cell of c.scores.values()) for (const id of cell.acc.perSample().keys()) ids.add(id);
+  for (const cell of c.pairs.values()) for (const id of cell.credits.keys()) ids.add(id);
+  return ids;
+}
 
 function pairwiseRows(c: Collected, meta: ReportMeta, models: string[], metricIds: string[]): PairwiseRow[] {
   const rows: PairwiseRow[] = [];
@@ -231,9 +246,11 @@ function pairwiseRows(c: Collected, meta: ReportMeta, models: string[], metricId
     const cell = c.pairs.get(cellKey(candidate, baseline, metric, judge))!;
     const counts = { win: 0, loss: 0, tie: 0 };
     const items = [];
+    const signs: Array<[string, 1 | -1 | 0]> = [];
     for (const [sampleId, [sum, n]] of [...cell.credits].sort((a, b) => cmp(a[0], b[0]))) {
       const outcome = outcomeOf(sum / n);
       counts[outcome]++;
+      signs.push([sampleId, outcome === 'win' ? 1 : outcome === 'loss' ? -1 : 0]);
       const [candidateChars, baselineChars] = cell.chars.get(sampleId)!;
       items.push({ outcome, candidateChars, baselineChars });
     }
@@ -260,6 +277,7 @@ function pairwiseRows(c: Collected, meta: ReportMeta, models: string[], metricId
       log10pHolm: 0,
       failures: cell.failures,
       lengthControlled: lc.lcWinRate !== null && lc.lengthCoef !== null ? { winRate: lc.lcWinRate, lengthCoef: lc.lengthCoef } : null,
+      ...(meta.clusters ? { clustered: clusteredSign(signs, meta.clusters) } : {}),
     });
   }
   // Holm over the family of one judge: all metrics × pairs it compared.
@@ -269,6 +287,13 @@ function pairwiseRows(c: Collected, meta: ReportMeta, models: string[], metricId
     family.forEach((r, i) => {
       r.pHolm = adj[i]!.p;
       r.log10pHolm = adj[i]!.log10p;
+    });
+    // The cluster-level p-values form the same family, adjusted the same way.
+    const cl = family.filter((r) => r.clustered);
+    const cadj = holmAdjust(cl.map((r) => ({ p: r.clustered!.p, log10p: r.clustered!.log10p })));
+    cl.forEach((r, i) => {
+      r.clustered!.pHolm = cadj[i]!.p;
+      r.clustered!.log10pHolm = cadj[i]!.log10p;
     });
   }
   return rows;
@@ -290,8 +315,7 @@ function rankings(c: Collected, meta: ReportMeta, metricIds: string[]): Ranking[
       }
     }
     if (systems.size < 3 || !comps.length) continue;
-    const fit = bradleyTerryBootstrap(comps, { resamples: 1000, seed: `${meta.seed}:bt:${metric}` });
-    out.push({ metric, systems: fit.systems.map((s) => ({ model: s.name, strength: s.strength, ci95: s.ci95 })) });
+    out.push(rankSystems(metric, comps, `${meta.seed}:bt:${metric}`));
   }
   return out;
 }

@@ -30,6 +30,8 @@ export interface PositionCell {
   consistent: number;
   verdicts: number;
   firstWins: number;
+  /** Single-order verdicts that were ties (the first-position rate leaves them out). */
+  ties?: number;
 }
 
 export interface Collected {
@@ -172,11 +174,12 @@ function addComparison(c: Collected, x: Comparison): void {
     cr[1]++;
     cell.chars.set(x.sampleId, [x.candidateChars, x.baselineChars]);
   }
-  const pos = getOr(c.position, cellKey(x.judge, x.metric), () => ({ pairs: 0, consistent: 0, verdicts: 0, firstWins: 0 }));
+  const pos = getOr(c.position, cellKey(x.judge, x.metric), (): PositionCell => ({ pairs: 0, consistent: 0, verdicts: 0, firstWins: 0, ties: 0 }));
   for (const o of x.orders) {
     if (o.verdict === null) continue;
     pos.verdicts++;
     if (o.verdict === 'A') pos.firstWins++;
+    else if (o.verdict === 'tie') pos.ties = (pos.ties ?? 0) + 1;
   }
   const ab = x.orders.find((o) => o.order === 'AB');
   const ba = x.orders.find((o) => o.order === 'BA');

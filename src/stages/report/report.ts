@@ -10,6 +10,7 @@ import { collect, type Collected } from './collect.js';
 import { collectParallel, intervalsParallel, ReportPool, reportThreads } from './parallel.js';
 import type { MetricInfo, Report } from '../../core/report.js';
 import { writeReport } from './writers/index.js';
+import type { ReportClusters } from './clustered.js';
 
 export interface ReportResult {
   report: Report;
@@ -38,7 +39,7 @@ export interface BuiltReport {
 }
 
 /** Computes the report of a run without writing anything (what `gate` needs). */
-export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: string): Promise<BuiltReport> {
+export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: string, clusters?: ReportClusters): Promise<BuiltReport> {
   const { config } = loaded;
   const runDir = runDirOverride ?? join(config.run.outputDir, config.run.id);
   const store = new RunStore(runDir);
@@ -56,6 +57,7 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
     metricInfo: info,
     metricOrder: config.rubrics,
     pairs: config.compare.candidates.flatMap((c) => config.compare.baselines.filter((b) => b !== c).map((b) => [c, b] as [string, string])),
+    ...(clusters ? { clusters } : {}),
   };
   // Large runs use every core (see parallel.ts); the figures are the same either way.
   const threads = reportThreads(store);
@@ -73,8 +75,8 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
 }
 
 /** Computes the report of a run and writes its six files. */
-export async function makeReport(loaded: LoadedConfig, runDirOverride?: string): Promise<ReportResult> {
-  const built = await buildRunReport(loaded, runDirOverride);
+export async function makeReport(loaded: LoadedConfig, runDirOverride?: string, clusters?: ReportClusters): Promise<ReportResult> {
+  const built = await buildRunReport(loaded, runDirOverride, clusters);
   const files = await writeReport(built.report, built.dir);
   return { ...built, files };
 }

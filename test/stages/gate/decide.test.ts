@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/stages/gate/decide.js';
 import type { GateEvidence } from '../../../src/stages/gate/evidence.js';
-import { pairedMde, signTestMde } from '../../../src/stats/index.js';
+import { clusterRobustPairedCi, pairedMdeT, signTestMde, studentTQuantile } from '../../../src/stats/index.js';
 import { counts, lbRow, pwRow, report, settings } from './report-fixture.js';
+
+/** n per-sample differences with mean `mean`: mean ± spread alternating (each sample its own cluster unless `clusters`). */
+function spread(mean: number, half: number, n = 20, clusters?: string[]) {
+  const diffs = Array.from({ length: n }, (_, i) => mean + (i % 2 ? half : -half));
+  const m = diffs.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(diffs.reduce((a, d) => a + (d - m) ** 2, 0) / (n - 1));
+  return { n, sd, diffs, clusters: clusters ?? diffs.map((_, i) => `sample:${i}`), clusterBy: clusters ? 'session' : 'none' };
+}
 
 const evidence = (over: Partial<GateEvidence> = {}): GateEvidence => ({
   records: 120,
   judgeFailures: 0,
-  paired: { veg: { n: 20, sd: 1.2 }, spc: { n: 20, sd: 0.8 } },
+  paired: { veg: spread(0, 1.2), spc: spread(0, 0.8) },
   ...over,
 });
 
@@ -16,7 +24,7 @@ const failed = (v: ReturnType<typeof decide>) => v.checks.filter((c) => !c.pass)
 describe('decide', () => {
   it('passes when the candidate is at least as good everywhere', () => {
     const r = report([lbRow('new', { veg: 6.1, spc: 5.0 }), lbRow('old', { veg: 6.0, spc: 5.1 })], [pwRow('new', 'old', 'veg', 12, 8, 0)]);
-    const v = decide(r, settings({ margin: 0.2 }), evidence());
+    const v = decide(r, settings({ margin: 0.2 }), evidence({ paired: { veg: spread(0.1, 1.2), spc: spread(-0.1, 0.8) } }));
     expect(v.status).toBe('pass');
     expect(v.exitCode).toBe(0);
     expect(failed(v)).toEqual([]);
@@ -26,14 +34,63 @@ describe('decide', () => {
     expect(spc.pass).toBe(true);
   });
 
-  it('fails a mean that drops by more than the margin', () => {
+  it('fails a mean only when the interval of the drop lies wholly below −margin', () => {
     const r = report([lbRow('new', { veg: 6.0, spc: 4.6 }), lbRow('old', { veg: 6.0, spc: 5.0 })], []);
-    const v = decide(r, settings({ margin: 0.3 }), evidence());
+    // SPC fell by 0.4 on every sample, ± 0.2: the interval is about [−0.51, −0.29].
+    const ev = evidence({ paired: { veg: spread(0, 1.2), spc: spread(-0.4, 0.2) } });
+    const v = decide(r, settings({ margin: 0.25 }), ev);
     expect(v.status).toBe('regression');
     expect(v.exitCode).toBe(1);
     expect(failed(v)).toEqual(['mean SPC']);
-    // A wider margin absorbs the same drop.
-    expect(decide(r, settings({ margin: 0.5 }), evidence()).status).toBe('pass');
+    const spc = v.checks.find((c) => c.name === 'mean SPC')!;
+    // Two metrics: each interval is two-sided at 1 − 0.05/2 = 97.5%, cluster-robust t (here: paired t).
+    const want = clusterRobustPairedCi(ev.paired.spc!.diffs!, new Array(20).fill(0), ev.paired.spc!.clusters!, 0.975)!;
+    expect(spc.interval!.ci[0]).toBeCloseTo(want.ci[0], 12);
+    expect(spc.interval!.ci[1]).toBeCloseTo(want.ci[1], 12);
+    const half = (studentTQuantile(1 - 0.025 / 2, 19) * ev.paired.spc!.sd!) / Math.sqrt(20);
+    expect(spc.interval!.ci[1]).toBeCloseTo(-0.4 + half, 9);
+    expect(spc.thresholdText).toBe('fail if upper < -0.25');
+    expect(spc.valueText).toContain('97.5% paired t');
+    // A wider margin absorbs the same drop: the upper bound −0.29 is not below −0.5.
+    expect(decide(r, settings({ margin: 0.5 }), ev).status).toBe('pass');
+  });
+
+  it('does not cry wolf: a drop of the point estimates inside the noise passes', () => {
+    // Old rule: Δ = −0.4 < −0.3 → regression. With sd 2 over 20 samples the interval spans 0.
+    const r = report([lbRow('new', { veg: 6.0, spc: 4.6 }), lbRow('old', { veg: 6.0, spc: 5.0 })], []);
+    const v = decide(r, settings({ margin: 0.3 }), evidence({ paired: { veg: spread(0, 1.2), spc: spread(-0.4, 2) } }));
+    expect(v.status).toBe('pass');
+    const spc = v.checks.find((c) => c.name === 'mean SPC')!;
+    expect(spc.interval!.ci[0]).toBeLessThan(-0.3);
+    expect(spc.interval!.ci[1]).toBeGreaterThan(0);
+  });
+
+  it('treats a cluster as one unit: the same drop shown per sample is not shown per session', () => {
+    const r = report([lbRow('new', { veg: 6.0, spc: 4.6 }), lbRow('old', { veg: 6.0, spc: 5.0 })], []);
+    // Two sessions of 10: session means −0.6 and −0.2 (differences within a session are near-identical).
+    const diffs = Array.from({ length: 20 }, (_, i) => (i < 10 ? -0.6 : -0.2) + (i % 2 ? 0.01 : -0.01));
+    const sessions = diffs.map((_, i) => (i < 10 ? 's1' : 's2'));
+    const flat = { n: 20, sd: 0.2, diffs, clusters: diffs.map((_, i) => `sample:${i}`), clusterBy: 'none' };
+    const byS = { ...flat, clusters: sessions, clusterBy: 'session' };
+    expect(decide(r, settings({ margin: 0.2 }), evidence({ paired: { veg: spread(0, 1), spc: flat } })).status).toBe('regression');
+    const v = decide(r, settings({ margin: 0.2 }), evidence({ paired: { veg: spread(0, 1), spc: byS } }));
+    expect(v.status).toBe('pass');
+    const spc = v.checks.find((c) => c.name === 'mean SPC')!;
+    expect(spc.interval!.clusters).toBe(2);
+    expect(spc.valueText).toContain('cluster-robust t, 2 session clusters');
+  });
+
+  it('non-inferiority of means passes only when the lower bound is above −margin', () => {
+    const r = report([lbRow('new', { veg: 6.0, spc: 5.0 }), lbRow('old', { veg: 6.0, spc: 5.0 })], []);
+    const tight = evidence({ paired: { veg: spread(0, 0.1), spc: spread(0, 0.1) } });
+    const noisy = evidence({ paired: { veg: spread(0, 3), spc: spread(0, 0.1) } });
+    expect(decide(r, settings({ margin: 0.2, nonInferiority: true }), tight).status).toBe('pass');
+    const v = decide(r, settings({ margin: 0.2, nonInferiority: true }), noisy);
+    expect(v.status).toBe('regression');
+    expect(failed(v)).toEqual(['mean VEG']);
+    expect(v.checks.find((c) => c.name === 'mean VEG')!.thresholdText).toBe('pass if lower > -0.20');
+    // Without the option the same noise is no regression.
+    expect(decide(r, settings({ margin: 0.2 }), noisy).status).toBe('pass');
   });
 
   it('fails a significant pairwise loss, and only a significant one', () => {
@@ -113,6 +170,14 @@ describe('decide', () => {
     expect(sign.kind === 'sign-test' && sign.winRate).toBe(signTestMde(20, 0.05, 0.8)!.p1);
     expect(sign.text).toContain('with 20 decisive comparisons');
     const mean = v.checks.find((c) => c.kind === 'mean' && c.metric === 'veg')!.planning!;
-    expect(mean.kind === 'paired-mean' && mean.mde).toBe(pairedMde(1.2, 20, 0.05, 0.8));
+    expect(mean.kind === 'paired-mean' && mean.mde).toBe(pairedMdeT(evidence().paired.veg!.sd!, 20, 0.05, 0.8));
+  });
+
+  it('says "not estimable" for the detectable difference when the sd is 0', () => {
+    const r = report([lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })], []);
+    const v = decide(r, settings(), evidence({ paired: { veg: spread(0, 0), spc: spread(0, 0.8) } }));
+    const mean = v.checks.find((c) => c.kind === 'mean' && c.metric === 'veg')!.planning!;
+    expect(mean.kind === 'paired-mean' && mean.mde).toBe(null);
+    expect(mean.text).toContain('not estimable');
   });
 });

@@ -38,7 +38,10 @@ describe('junitXml', () => {
   it('writes one testcase per check and a failure for each failed one, well-formed even with hostile names', () => {
     const evil = '<img src="x">&co';
     const r = report([lbRow(evil, { veg: 4, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })], [pwRow(evil, 'old', 'veg', 2, 18, 0, 0.001)]);
-    const v = decide(r, settings({ candidate: evil }), { records: 100, judgeFailures: 0, paired: {} });
+    // VEG fell by 2 on every one of 20 samples (spread 0.5): a shown regression, and a pairwise loss.
+    const diffs = Array.from({ length: 20 }, (_, i) => -2 + (i % 2 ? 0.5 : -0.5));
+    const veg = { n: 20, sd: 0.5, diffs, clusters: diffs.map((_, i) => `s${i}`) };
+    const v = decide(r, settings({ candidate: evil }), { records: 100, judgeFailures: 0, paired: { veg } });
     const xml = junitXml(v);
     const elements = checkXml(xml);
     expect(elements.filter((e) => e === 'testsuite')).toHaveLength(1);

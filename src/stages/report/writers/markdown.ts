@@ -5,6 +5,7 @@
 import type { Report } from '../../../core/report.js';
 import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
 import { diagnosticsSections } from './diagnostics-md.js';
+import { uncertaintySections } from './uncertainty-md.js';
 
 /** Escape text for a GFM table cell (or any inline Markdown). */
 export function escapeMarkdown(text: string): string {
@@ -24,7 +25,8 @@ function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string
 const bold = (s: string, on: boolean): string => (on ? `**${s}**` : s);
 
 function scoresSection(report: Report): string {
-  const header = ['Model', ...report.metrics.map((m) => escapeMarkdown(m.abbr)), 'Avg', 'n'];
+  const rescaled = report.avgScale === 'rescaled-0-100';
+  const header = ['Model', ...report.metrics.map((m) => escapeMarkdown(m.abbr)), rescaled ? 'Avg (0–100)' : 'Avg', 'n'];
   const align: ('l' | 'r')[] = ['l', ...report.metrics.map((): 'r' => 'r'), 'r', 'r'];
   const rows = scoreView(report).map((r) => [
     escapeMarkdown(r.model),
@@ -35,7 +37,8 @@ function scoresSection(report: Report): string {
   const legend = report.metrics
     .map((m) => `${escapeMarkdown(m.abbr)} = ${escapeMarkdown(m.name)} (${fmtScale(m.scale)})`)
     .join('; ');
-  return `## Scores\n\n${table(header, align, rows)}\n\nBest per column in **bold**. ${legend}.`;
+  const avgNote = rescaled ? ' The metrics have different scales, so Avg maps each mean to 0–100 on its own scale before averaging.' : '';
+  return `## Scores\n\n${table(header, align, rows)}\n\nBest per column in **bold**. ${legend}.${avgNote}`;
 }
 
 function pairwiseSection(report: Report): string {
@@ -66,11 +69,13 @@ function positionSection(report: Report): string {
   if (report.positionBias.length === 0) return '';
   const rows = report.positionBias.map((row) => {
     const v = positionBiasView(report, row);
-    return [escapeMarkdown(v.judge), escapeMarkdown(v.metric), String(v.pairs), v.consistency, v.firstPositionWinRate];
+    return [escapeMarkdown(v.judge), escapeMarkdown(v.metric), String(v.pairs), v.consistency, v.firstPositionWinRate, tieShare(row.tieShare)];
   });
-  const header = ['Judge', 'Metric', 'Pairs', 'Consistency (%)', 'First position wins (%)'];
-  return `## Position bias\n\n${table(header, ['l', 'l', 'r', 'r', 'r'], rows)}`;
+  const header = ['Judge', 'Metric', 'Pairs', 'Consistency (%)', 'First position wins (%)', 'Ties (%)'];
+  return `## Position bias\n\n${table(header, ['l', 'l', 'r', 'r', 'r', 'r'], rows)}\n\nFirst position wins: share of decisive single-order verdicts won by the answer shown first (ties left out; 50% = no bias).`;
 }
+
+const tieShare = (x: number | null | undefined) => (x === null || x === undefined ? '–' : (100 * x).toFixed(1));
 
 function countsSection(report: Report): string {
   const rows = countRows(report).map((c) => [c.label, c.text]);
@@ -94,6 +99,7 @@ export function renderMarkdown(report: Report): string {
     pairwiseSection(report),
     positionSection(report),
     ...diagnosticsSections(report, escapeMarkdown, table),
+    ...uncertaintySections(report, escapeMarkdown, table),
     countsSection(report),
     conventionsSection(report),
   ];
