@@ -10,6 +10,7 @@ import { collect, type Collected } from './collect.js';
 import { collectParallel, intervalsParallel, ReportPool, reportThreads } from './parallel.js';
 import type { MetricInfo, Report } from '../../core/report.js';
 import { writeReport } from './writers/index.js';
+import { explorerForRun } from './explorer/from-run.js';
 
 export interface ReportResult {
   report: Report;
@@ -35,6 +36,8 @@ export interface BuiltReport {
   /** Where the report files go. */
   dir: string;
   duplicates: number;
+  /** The run directory the report was computed from. */
+  runDir?: string;
 }
 
 /** Computes the report of a run without writing anything (what `gate` needs). */
@@ -69,12 +72,14 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
   } finally {
     await pool?.close();
   }
-  return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates };
+  return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir };
 }
 
 /** Computes the report of a run and writes its six files. */
 export async function makeReport(loaded: LoadedConfig, runDirOverride?: string): Promise<ReportResult> {
   const built = await buildRunReport(loaded, runDirOverride);
-  const files = await writeReport(built.report, built.dir);
+  // report.html embeds the explorer: per-sample figures and the judge calls behind them.
+  const explorer = await explorerForRun(loaded, built.runDir ?? join(loaded.config.run.outputDir, built.report.runId), built.report);
+  const files = await writeReport(built.report, built.dir, explorer);
   return { ...built, files };
 }
