@@ -97,6 +97,7 @@ async function generateModel(ctx: StageContext, samples: Sample[], model: ModelC
         todo,
         ctx.inflight,
         async (s) => {
+          progress.begin();
           const rec = await generateOne(ctx, model, s);
           if (rec === 'budget') {
             summary.stoppedByBudget = true;

@@ -58,6 +58,7 @@ export async function listwiseScore(
     ctx.inflight,
     async (job) => {
       try {
+        sink.begin(job.cells.length);
         for (const j of await judgeList(ctx, rubric, metrics.map((m) => m.key), job, job.models, responses, listSettings)) sink.emit(j);
       } catch (err) {
         if (err instanceof BudgetStop) summary.stoppedByBudget = true;
