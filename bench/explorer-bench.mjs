@@ -160,7 +160,7 @@ try {
   await writeSyntheticRun(base, n);
   console.log(`wrote ${n} samples × ${MODELS.length} models × ${METRICS.length} metrics in ${((performance.now() - w0) / 1000).toFixed(1)} s`);
   for (const detail of String(args.detail).split(',').map(Number)) {
-    const r = await runNode([CLI_PATH, 'report', '-c', writeConfig(base, detail), '-q'], { cwd: base });
+    const r = await runNode([CLI_PATH, 'report', '-c', writeConfig(base, detail), '-q'], { cwd: base, timeoutMs: 3_600_000 });
     const html = join(base, `reports-${detail}`, 'explorer-bench', 'report.html');
     const bytes = statSync(html).size;
     const b = await openInChromium(html);

@@ -169,15 +169,16 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
 
   // Between the passes: which samples get their full detail.
   const limit = opts.detailLimit ?? DEFAULT_DETAIL_LIMIT;
+  // Failures outrank disagreeing orders, which outrank disagreeing judges; the spread breaks ties.
   const interest = (s: number): number => {
     let v = 0;
-    for (const col of fail) if (col[s]) v += 4;
+    for (const col of fail) if (col[s]) v += 100;
     for (const line of out) {
       const ch = line[s]!;
-      if (ch === 'F') v += 4;
-      else if (ch !== ch.toUpperCase()) v += 2;
+      if (ch === 'F') v += 100;
+      else if (ch !== ch.toUpperCase()) v += 10;
     }
-    if (judgesDisagree[s] || spread[s]! >= JUDGE_SPREAD) v += 2;
+    if (judgesDisagree[s] || spread[s]! >= JUDGE_SPREAD) v += 5;
     return v + spread[s]!;
   };
   const order = ids.map((_, s) => s);
