@@ -8,7 +8,7 @@
 // (playwright-core, /usr/bin/chromium) opens it and we time: load, the
 // explorer's first list, a filter over every sample, opening one sample.
 //
-//   node bench/explorer-bench.mjs [--samples 32000] [--detail 2000,32000] [--keep]
+//   node bench/explorer-bench.mjs [--samples 32000] [--detail 2000,32000] [--explorer-only] [--keep]
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +144,34 @@ async function openInChromium(file) {
 }
 
 // (bench/lib's benchArgs still looks for dist/cli.js, which the re-layout renamed to dist/main.js.)
+// --explorer-only: the explorer's own cost, without the hours of statistics a
+// full report takes on a shared machine: its data built in-process from the
+// run (dist/), rendered with a Report that has the run's names and no rows.
+async function explorerOnly(base, n, detail) {
+  const { buildExplorer } = await import('../dist/stages/report/explorer/build.js');
+  const { renderHtml } = await import('../dist/stages/report/writers/html.js');
+  const { RunStore } = await import('../dist/store/run.js');
+  const { loadSamples } = await import('../dist/dataset/load.js');
+  const zero = Object.fromEntries(['responses', 'responseErrors', 'invalidFormat', 'judgments', 'judgmentFailures', 'parseFailures', 'judgeErrors', 'emptyAnswers', 'comparisons', 'comparisonFailures', 'selfIdFlags', 'calls', 'promptTokens', 'completionTokens'].map((k) => [k, 0]));
+  const report = {
+    rolejudgeVersion: '0', runId: 'explorer-bench', configHash: 'bench', generatedFrom: 'bench', judges: [JUDGE], models: MODELS,
+    metrics: METRICS.map(([id, min, max]) => ({ id, name: id, abbr: id, scale: { min, max } })),
+    conventions: { rounds: '', ensemble: '', ties: '', combine: '', signTest: '', bootstrap: '', failures: '' },
+    leaderboard: [], pairwise: [], pairedDiffs: [], positionBias: [], lengthBias: [], rankings: [], agreement: [], counts: zero,
+  };
+  const t0 = performance.now();
+  const data = await buildExplorer(new RunStore(join(base, 'runs', 'explorer-bench')), report, { detailLimit: detail, samples: loadSamples({ path: join(base, 'split.jsonl'), format: 'rolejudge' }) });
+  const buildS = (performance.now() - t0) / 1000;
+  const file = join(base, `explorer-${detail}.html`);
+  writeFileSync(file, renderHtml(report, data));
+  const b = await openInChromium(file);
+  return {
+    mode: 'explorer-only', samples: n, detailSamples: Math.min(detail, n), buildS: +buildS.toFixed(1), htmlMiB: +(statSync(file).size / 2 ** 20).toFixed(1),
+    loadS: +(b.loadMs / 1000).toFixed(2), firstListS: +(b.listMs / 1000).toFixed(2), filterMs: Math.round(b.filterMs), openSampleMs: Math.round(b.openMs),
+    failedFilter: b.failed, heapMiB: b.heapMiB && Math.round(b.heapMiB), pageErrors: b.errors,
+  };
+}
+
 const argv = process.argv.slice(2);
 const flag = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
 const CLI_PATH = fileURLToPath(new URL('../bin/rolejudge.js', import.meta.url));
@@ -151,7 +179,7 @@ if (!existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)))) {
   console.error('dist/ is missing: run `npm run build` first (the bench measures the built CLI).');
   process.exit(2);
 }
-const args = { samples: flag('samples', '32000'), detail: flag('detail', '2000,32000'), keep: argv.includes('--keep') };
+const args = { samples: flag('samples', '32000'), detail: flag('detail', '2000,32000'), keep: argv.includes('--keep'), explorerOnly: argv.includes('--explorer-only') };
 const n = Number(args.samples);
 const base = mkdtempSync(join(tmpdir(), 'rolejudge-explorer-bench-'));
 console.log(`machine: ${machine()}`);
@@ -160,6 +188,10 @@ try {
   await writeSyntheticRun(base, n);
   console.log(`wrote ${n} samples × ${MODELS.length} models × ${METRICS.length} metrics in ${((performance.now() - w0) / 1000).toFixed(1)} s`);
   for (const detail of String(args.detail).split(',').map(Number)) {
+    if (args.explorerOnly) {
+      console.log(JSON.stringify(await explorerOnly(base, n, detail)));
+      continue;
+    }
     const r = await runNode([CLI_PATH, 'report', '-c', writeConfig(base, detail), '-q'], { cwd: base, timeoutMs: 3_600_000 });
     const html = join(base, `reports-${detail}`, 'explorer-bench', 'report.html');
     const bytes = statSync(html).size;
