@@ -11,6 +11,7 @@ import type { CommandSpec } from './commands/options.js';
 import { agreementCommand } from './commands/agreement.js';
 import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
+import { diffCommand } from './commands/diff.js';
 import { gateCommand } from './commands/gate.js';
 import { generateCommand } from './commands/generate.js';
 import { initCommand } from './commands/init.js';
@@ -20,7 +21,7 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
 
-const COMMANDS: CommandSpec[] = [generateCommand, scoreCommand, compareCommand, reportCommand, gateCommand, runCommand, demoCommand, initCommand, agreementCommand, mergeCommand, calibrateCommand];
+const COMMANDS: CommandSpec[] = [generateCommand, scoreCommand, compareCommand, reportCommand, gateCommand, runCommand, demoCommand, initCommand, agreementCommand, mergeCommand, calibrateCommand, diffCommand];
 
 const args = hideBin(process.argv);
 const first = args.find((a) => !a.startsWith('-'));

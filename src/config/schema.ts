@@ -143,6 +143,11 @@ export const ConfigSchema = z
     judgesDir: z.string().optional(),
     rubricsDir: z.string().optional(),
     framesCacheDir: z.string().default('.rolejudge-cache/frames'),
+    /** report.html's explorer: embed the frames the judge saw as thumbnails; how many samples carry full detail. */
+    report: z
+      .object({ frames: z.boolean().default(false), explorerDetail: z.number().int().min(0).default(2000) })
+      .strict()
+      .default({ frames: false, explorerDetail: 2000 }),
     score: ScoreSchema.default(ScoreSchema.parse({})),
     compare: CompareSchema.default(CompareSchema.parse({})),
     gate: GateSchema.optional(),

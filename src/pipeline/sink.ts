@@ -30,6 +30,11 @@ export class JudgmentSink {
     this.progress = new Progress({ label, total, quiet: this.ctx.quiet });
   }
 
+  /** `n` judgments are being worked on (shown as in flight until emitted). */
+  begin(n = 1): void {
+    this.progress?.begin(n);
+  }
+
   emit(j: Judgment): void {
     // Dry runs and batch collection build every request but record nothing.
     if (this.ctx.dryRun || this.ctx.collect) return;
@@ -44,7 +49,9 @@ export class JudgmentSink {
     }
     this.summary.written++;
     if (j.failure) this.summary.failures++;
-    this.progress?.tick({ error: Boolean(j.failure), tokens: j.usage?.total ?? 0 });
+    // An empty answer is the model's failure, not the judge's: counted apart.
+    const empty = j.failure?.kind === 'empty-answer';
+    this.progress?.tick({ error: Boolean(j.failure) && !empty, empty, tokens: j.usage?.total ?? 0 });
   }
 
   async close(): Promise<void> {

@@ -50,7 +50,7 @@ const LAYERS: string[][] = [
   ['config', 'dataset', 'video', 'provider', 'store', 'stats'],
   ['judge'],
   ['pipeline'],
-  ['stages/generate', 'stages/score', 'stages/compare', 'stages/report', 'stages/gate', 'stages/agreement', 'stages/merge'],
+  ['stages/generate', 'stages/score', 'stages/compare', 'stages/report', 'stages/gate', 'stages/agreement', 'stages/merge', 'stages/diff'],
   ['run'],
   ['commands'],
   ['main'],

@@ -77,6 +77,7 @@ export async function compare(
       ctx.inflight,
       async (job) => {
         let c: Comparison;
+        progress.begin();
         try {
           c = await compareOne(ctx, job, responses, settings);
         } catch (err) {

@@ -143,6 +143,7 @@ async function generateLive(ctx: StageContext, split: SampleSource, live: LivePl
       jobs(),
       ctx.inflight,
       async ({ plan, sample }) => {
+        progress.begin();
         const rec = await generateOne(ctx, plan.model, sample);
         if (rec === 'budget') {
           stopped = true;

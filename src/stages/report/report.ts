@@ -11,6 +11,7 @@ import { collectParallel, intervalsParallel, ReportPool, reportThreads } from '.
 import type { MetricInfo, Report } from '../../core/report.js';
 import { writeReport } from './writers/index.js';
 import type { ReportClusters } from './clustered.js';
+import { explorerForRun } from './explorer/from-run.js';
 
 export interface ReportResult {
   report: Report;
@@ -36,6 +37,8 @@ export interface BuiltReport {
   /** Where the report files go. */
   dir: string;
   duplicates: number;
+  /** The run directory the report was computed from. */
+  runDir?: string;
 }
 
 /** Computes the report of a run without writing anything (what `gate` needs). */
@@ -71,12 +74,14 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
   } finally {
     await pool?.close();
   }
-  return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates };
+  return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir };
 }
 
 /** Computes the report of a run and writes its six files. */
 export async function makeReport(loaded: LoadedConfig, runDirOverride?: string, clusters?: ReportClusters): Promise<ReportResult> {
   const built = await buildRunReport(loaded, runDirOverride, clusters);
-  const files = await writeReport(built.report, built.dir);
+  // report.html embeds the explorer: per-sample figures and the judge calls behind them.
+  const explorer = await explorerForRun(loaded, built.runDir ?? join(loaded.config.run.outputDir, built.report.runId), built.report);
+  const files = await writeReport(built.report, built.dir, explorer);
   return { ...built, files };
 }

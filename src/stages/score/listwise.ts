@@ -69,6 +69,7 @@ export async function listwiseScore(
     ctx.inflight,
     async (job) => {
       try {
+        sink.begin(job.cells.length);
         const judged = await judgeList(ctx, job.rubric, job.keys, job, job.models, responses, listSettings);
         for (const j of judged) sink.emit(j);
         const drop = judged.find((j) => j.failure?.kind === 'dropped');

@@ -74,6 +74,7 @@ export async function score(
       ctx.inflight,
       async (job) => {
         try {
+          sink.begin();
           sink.emit(await judgeOne(ctx, job, settings));
         } catch (err) {
           if (err instanceof BudgetStop) summary.stoppedByBudget = true;

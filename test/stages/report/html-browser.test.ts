@@ -1,5 +1,6 @@
 // report.html in a real headless Chromium: it must render offline, show the
-// figures of report.json, draw its charts, and keep planted markup inert.
+// figures of report.json, draw its charts, keep planted markup inert, and
+// let a reader filter samples, open one and read its judge replies.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,9 @@ import { fmtInt, fmtP, fmtScore, fmtShare, fmtSigned } from '../../../src/core/f
 import type { Report } from '../../../src/core/report.js';
 import { writeReport } from '../../../src/stages/report/writers/index.js';
 import { HOSTILE_NAMES, sampleReport } from './fixture.js';
+import { buildExplorer } from '../../../src/stages/report/explorer/build.js';
+import { RunStore } from '../../../src/store/run.js';
+import { HOSTILE_REPLY, writeFixtureRun, type FixtureRun } from './explorer-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -20,13 +24,17 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
   let page: Page;
   let fileUrl: string;
   let json: Report;
+  let run: FixtureRun;
   const requests: string[] = [];
   const consoleErrors: string[] = [];
   const dialogs: string[] = [];
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rolejudge-html-'));
-    await writeReport(sampleReport(HOSTILE_NAMES), dir);
+    const report = sampleReport(HOSTILE_NAMES);
+    run = writeFixtureRun(join(dir, 'run'), report.models);
+    const explorer = await buildExplorer(new RunStore(run.dir), report, { samples: run.samples });
+    await writeReport(report, dir, explorer);
     json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
     fileUrl = pathToFileURL(join(dir, 'report.html')).href;
     browser = await chromium.launch({
@@ -59,7 +67,8 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
   it('keeps planted <script> and onerror markup inert and shows it as text', async () => {
     expect(dialogs).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    expect(await page.locator('script').count()).toBe(0);
+    // Only the page's own two: the JSON island and the explorer script (allowed by its hash).
+    expect(await page.locator('script').count()).toBe(2);
     expect(await page.locator('img').count()).toBe(0);
     const names = await page.$$eval('#leaderboard td.name', (tds) => tds.map((td) => td.textContent));
     expect(names).toEqual(json.leaderboard.map((r) => r.model));
@@ -145,5 +154,108 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     // PNG signature, and a page taller than one screen (tables + charts).
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(png.readUInt32BE(20)).toBeGreaterThan(900);
+  });
+
+  it('has every report.md section: agreement and length effects are tables of report.json figures', async () => {
+    expect(await page.locator('#agreement-table td').nth(1).textContent()).toBe('0.710');
+    expect(await page.locator('#length-controlled-table tr[data-row="0"] td').nth(4).textContent()).toBe(fmtShare(0.61));
+  });
+
+  it('lists every sample, and renders only the rows in view', async () => {
+    expect(await page.locator('#x-count').textContent()).toBe('40 of 40 samples');
+    const rows = await page.locator('#x-rows .x-row').count();
+    expect(rows).toBeGreaterThan(5);
+    expect(rows).toBeLessThan(40);
+  });
+
+  it('filters to the failed samples, opens one and shows its judge replies as text', async () => {
+    await page.selectOption('#x-outcome', 'failed');
+    expect(await page.locator('#x-count').textContent()).toBe(`${run.failed.length} of 40 samples`);
+    expect(await page.$$eval('#x-rows .x-row', (rs) => rs.map((r) => r.getAttribute('data-sample')))).toEqual(run.failed);
+    await page.click('#x-rows .x-row[data-sample="s003"]');
+    const box = page.locator('#x-sample');
+    expect(await box.locator('h2').textContent()).toBe('Sample s003');
+    const failedJudgment = box.locator('.x-judgment.failed');
+    expect(await failedJudgment.count()).toBe(1);
+    expect(await failedJudgment.locator('pre.reply').count()).toBe(2);
+    expect(await failedJudgment.locator('pre.reply').first().textContent()).toBe(HOSTILE_REPLY);
+    expect(await failedJudgment.locator('p.fail').textContent()).toContain('no score in the reply');
+    // 3 models x 3 metrics x 2 judges, one of them failed; the parsed score of each other one is shown.
+    expect(await box.locator('.x-judgment').count()).toBe(18);
+    expect(await box.locator('.x-judgment .x-parsed').first().textContent()).toMatch(/^Parsed score: \d+$/);
+    expect(await box.locator('.x-caption').textContent()).toContain('<script>window.__pwned=1</script>');
+    expect(await page.locator('#x-sample script, #x-sample img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  });
+
+  it('shows both orders of a comparison whose orders disagreed', async () => {
+    await page.selectOption('#x-outcome', 'orders');
+    expect(await page.locator('#x-count').textContent()).toBe(`${run.ordersDisagreed.length} of 40 samples`);
+    await page.click('#x-rows .x-row[data-sample="s005"]');
+    const cmp = page.locator('#x-sample .x-comparison');
+    expect(await cmp.count()).toBe(1);
+    expect(await cmp.locator('.x-order[data-order="AB"] pre.reply').textContent()).toBe('Order AB of s005: [[A]]');
+    expect(await cmp.locator('.x-order[data-order="BA"] pre.reply').textContent()).toBe('Order BA of s005: [[A]]');
+    expect(await cmp.locator('.x-parsed').textContent()).toContain('tie');
+  });
+
+  it('sorts by the chosen model and metric', async () => {
+    await page.selectOption('#x-outcome', 'all');
+    await page.selectOption('#x-model', '0');
+    await page.selectOption('#x-metric', '0');
+    await page.selectOption('#x-sort', 'score-desc');
+    const shown = await page.$$eval('#x-rows .x-row .x-v', (vs) => vs.map((v) => Number(v.textContent)));
+    expect(shown.length).toBeGreaterThan(3);
+    expect([...shown].sort((a, b) => b - a)).toEqual(shown);
+    await page.fill('#x-search', 's01');
+    expect(await page.locator('#x-count').textContent()).toBe('10 of 40 samples');
+  });
+
+  it('made no request and logged no error while being explored', () => {
+    expect(requests).toEqual([fileUrl]);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('fits a 390 px screen: no sideways scroll, pairwise chart text at 11 px or more', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const errors: string[] = [];
+    phone.on('pageerror', (e) => errors.push(String(e)));
+    await phone.goto(fileUrl, { waitUntil: 'load' });
+    // Nothing sticks out of the viewport (wide tables scroll inside their own box).
+    const outside = (p: Page) =>
+      p.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest('.scroll'))
+          .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`),
+      );
+    expect(await outside(phone)).toEqual([]);
+    const widths = await phone.evaluate(() => [document.documentElement.scrollWidth, document.body.scrollWidth]);
+    expect(Math.max(...widths)).toBeLessThanOrEqual(390);
+    const sizes = await phone.$$eval('svg[data-chart="pairwise"] text', (ts) =>
+      ts.map((t) => {
+        const svg = (t as SVGTextElement).ownerSVGElement!;
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return parseFloat(getComputedStyle(t).fontSize) * scale;
+      }),
+    );
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+    await phone.click('#x-rows .x-row[data-sample="s003"]');
+    expect(await outside(phone)).toEqual([]);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    mkdirSync('test-artifacts', { recursive: true });
+    await phone.screenshot({ path: 'test-artifacts/report-390.png', fullPage: true });
+    expect(errors).toEqual([]);
+    await phone.close();
+  });
+
+  it('saves a 1440 px screenshot with a sample open', async () => {
+    const wide = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await wide.goto(fileUrl, { waitUntil: 'load' });
+    await wide.click('#x-rows .x-row[data-sample="s007"]');
+    expect(await wide.locator('#x-sample .x-comparison.failed').count()).toBe(1);
+    expect(await wide.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1440);
+    await wide.screenshot({ path: 'test-artifacts/report-1440.png', fullPage: true });
+    await wide.close();
   });
 });

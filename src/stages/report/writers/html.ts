@@ -1,13 +1,18 @@
-// report.html: one self-contained page (inline CSS, server-drawn SVG, no
-// script, a CSP that forbids every fetch). Names from datasets and models go
-// through Handlebars' {{ }} escaping in the template; only the chart markup
-// built in svg.ts, which escapes its own text, is inserted with {{{ }}}.
+// report.html: one self-contained page (inline CSS, server-drawn SVG, a CSP
+// that forbids every fetch). Names from datasets and models go through
+// Handlebars' {{ }} escaping in the template; only the chart markup built in
+// svg.ts, which escapes its own text, the explorer's JSON island (escaped by
+// jsonIsland) and the explorer script (a file of ours, allowed by its sha256
+// in the CSP — no 'unsafe-inline' for scripts) are inserted with {{{ }}}.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileStrict, type TemplateFn } from '../../../core/templates.js';
 import { fmtInt } from '../../../core/format.js';
 import type { Report } from '../../../core/report.js';
+import { sha256 } from '../../../core/hash.js';
+import { type ExplorerData, jsonIsland } from '../explorer/data.js';
+import { diagnosticTables } from '../explorer/sections.js';
 import { metricChart, pairwiseChart } from './svg.js';
 import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
 
@@ -16,6 +21,18 @@ import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, sc
 // three levels below the package root, where templates/ lives.
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../templates');
 export const HTML_TEMPLATE = resolve(TEMPLATES_DIR, 'report.html.hbs');
+export const EXPLORER_SCRIPT = resolve(TEMPLATES_DIR, 'explorer.js');
+
+let script: { text: string; hash: string } | null = null;
+
+/** The explorer script and its CSP source ('sha256-<base64>' of the exact bytes inlined). */
+export function explorerScript(): { text: string; hash: string } {
+  if (!script) {
+    const text = readFileSync(EXPLORER_SCRIPT, 'utf8');
+    script = { text, hash: `sha256-${Buffer.from(sha256(text), 'hex').toString('base64')}` };
+  }
+  return script;
+}
 
 // The shared strict environment (src/core/templates.ts), with HTML escaping.
 let compiled: TemplateFn | null = null;
@@ -26,7 +43,7 @@ function template(): TemplateFn {
 }
 
 /** Everything the template shows, already formatted (the template has no logic beyond loops). */
-export function htmlContext(report: Report): object {
+export function htmlContext(report: Report, explorer?: ExplorerData): object {
   const pairwise = report.pairwise.map((row) => pairwiseView(report, row));
   const c = report.counts;
   return {
@@ -58,9 +75,14 @@ export function htmlContext(report: Report): object {
     hasPositionBias: report.positionBias.length > 0,
     counts: countRows(report),
     conventions: conventionRows(report),
+    diagnostics: diagnosticTables(report),
+    hasExplorer: explorer !== undefined,
+    explorerJson: explorer ? jsonIsland(explorer) : '',
+    explorerScript: explorer ? explorerScript().text : '',
+    scriptHash: explorerScript().hash,
   };
 }
 
-export function renderHtml(report: Report): string {
-  return template()(htmlContext(report));
+export function renderHtml(report: Report, explorer?: ExplorerData): string {
+  return template()(htmlContext(report, explorer));
 }

@@ -5,6 +5,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Report } from '../../../core/report.js';
+import type { ExplorerData } from '../explorer/data.js';
 import { renderLeaderboardCsv, renderPairwiseCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -30,10 +31,13 @@ async function writeAtomic(file: string, content: string): Promise<void> {
 }
 
 /** Render every format and write it into `dir` (created if missing). Returns the paths written. */
-export async function writeReport(report: Report, dir: string): Promise<string[]> {
+export async function writeReport(report: Report, dir: string, explorer?: ExplorerData): Promise<string[]> {
   // Render everything before touching the disk: a template error must not
   // leave a directory with a new report.json next to an old report.html.
-  const rendered = REPORT_FILES.map(([name, render]) => [join(dir, name), render(report)] as const);
+  // report.html also carries the explorer's per-sample data when given.
+  const rendered = REPORT_FILES.map(
+    ([name, render]) => [join(dir, name), name === 'report.html' ? renderHtml(report, explorer) : render(report)] as const,
+  );
   await mkdir(dir, { recursive: true });
   for (const [file, content] of rendered) await writeAtomic(file, content);
   return rendered.map(([file]) => file);

@@ -110,28 +110,30 @@ export function metricChart(report: Report, metric: MetricInfo, index: number): 
   );
 }
 
-// Two lines per comparison: who vs whom (each name truncated on its own, so
-// both stay visible), then metric and judge in grey.
+// Two lines per comparison, above its bar: who vs whom (each name truncated
+// on its own, so both stay visible), then metric and judge in grey. Labels sit
+// above the bars rather than beside them so the chart is only as wide as a
+// phone screen: drawn at 1:1 at 390 px, its text stays at 11–12 px.
 function pairLabel(report: Report, r: PairwiseRow, y: number, clipId: string): string {
   const full = `${r.candidate} vs ${r.baseline} · ${metricAbbr(report, r.metric)} · ${r.judge}`;
-  const who = `${truncate(r.candidate, 17)} vs ${truncate(r.baseline, 17)}`;
-  const what = truncate(`${metricAbbr(report, r.metric)} · ${r.judge}`, 40);
+  const who = `${truncate(r.candidate, 22)} vs ${truncate(r.baseline, 22)}`;
+  const what = truncate(`${metricAbbr(report, r.metric)} · ${r.judge}`, 48);
   return (
     `<g clip-path="url(#${clipId})"><title>${escapeHtml(full)}</title>` +
-    `${text(0, y - 3, who, 'fill="#111827"')}${text(0, y + 11, what, `fill="${COLORS.axis}" font-size="11"`)}</g>`
+    `${text(0, y, who, 'fill="#111827"')}${text(0, y + 14, what, `fill="${COLORS.axis}" font-size="11"`)}</g>`
   );
 }
 
 /** One stacked win / tie / loss bar per pairwise row. */
 export function pairwiseChart(report: Report): string {
-  const L = 280;
-  const plotW = 380;
-  const rowH = 36;
+  const L = 0;
+  const plotW = 340;
+  const rowH = 62;
   const top = 30;
-  const width = L + plotW + 12;
+  const width = plotW + 4;
   const height = top + report.pairwise.length * rowH + 8;
   const clipId = 'rj-clip-pairwise';
-  const parts: string[] = [clipDef(clipId, L - 10, height)];
+  const parts: string[] = [clipDef(clipId, width, height)];
   const legend: [string, string][] = [['win', COLORS.win], ['tie', COLORS.tie], ['loss', COLORS.loss]];
   legend.forEach(([name, color], i) => {
     const lx = L + i * 70;
@@ -139,8 +141,9 @@ export function pairwiseChart(report: Report): string {
     parts.push(text(lx + 17, 16, name, 'fill="#111827"'));
   });
   report.pairwise.forEach((row, i) => {
-    const cy = top + i * rowH + rowH / 2;
-    parts.push(pairLabel(report, row, cy, clipId));
+    const y0 = top + i * rowH;
+    const cy = y0 + 44;
+    parts.push(pairLabel(report, row, y0 + 12, clipId));
     let x = L;
     const segments: [string, number | null, string][] = [
       ['win', row.winPct, COLORS.win],
