@@ -109,13 +109,41 @@ export interface ResponseRecord {
   error?: string;
   /** "network", "cache" or "file" (pre-recorded outputs). */
   via: 'network' | 'cache' | 'file';
+  /** What the model call cost (absent for recorded outputs and older records). */
+  spend?: Spend;
 }
 
-export type FailureKind = 'parse' | 'error' | 'empty-answer' | 'missing-response';
+/**
+ * Why a judgment or comparison has no value. Replies that cannot be trusted
+ * have kinds of their own: `truncated` (cut off by the token limit, or JSON
+ * that never closes), `filtered` (stopped by a content filter or another
+ * non-normal finish), `refused` (the message's refusal field, or an empty reply).
+ */
+export type FailureKind = 'parse' | 'error' | 'empty-answer' | 'missing-response' | 'truncated' | 'filtered' | 'refused';
 
 export interface Failure {
   kind: FailureKind;
   message: string;
+}
+
+/**
+ * What one question to a model really cost. Recorded on exactly one record per
+ * question — the cells one listwise call fills share its callId, and only the
+ * first carries the spend — so summing spends counts every request once.
+ */
+export interface Spend {
+  /** The question's id (hash of its first request), on every record it filled. */
+  callId: string;
+  /** HTTP requests sent, retries after errors and re-asks included. */
+  requests: number;
+  /** Replies replayed from the response cache or a twin request in flight (nothing sent). */
+  fromCache: number;
+  /** Tokens of the replies that came over the network. */
+  promptTokens: number;
+  completionTokens: number;
+  /** Tokens of the replayed replies (paid for by an earlier call). */
+  promptTokensFromCache: number;
+  completionTokensFromCache: number;
 }
 
 /** What the judge call actually sent, after adapting to the model's rules. */
@@ -162,6 +190,10 @@ export interface Judgment {
   selfId: string[];
   /** Answer length in characters (for length-bias diagnostics). */
   answerChars: number;
+  /** The question that produced this judgment (absent in records older than spend counting). */
+  callId?: string;
+  /** The question's cost, on one record per question only (see Spend). */
+  spend?: Spend;
 }
 
 export type Verdict = 'A' | 'B' | 'tie';
@@ -182,6 +214,8 @@ export interface OrderedVerdict {
   sent: SentParams | null;
   failure?: Failure;
   templateHash: string;
+  /** What this order's question cost (absent in older records). */
+  spend?: Spend;
 }
 
 /** A pairwise verdict: one per (sample, candidate, baseline, metric, judge, round). */

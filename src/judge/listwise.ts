@@ -94,7 +94,7 @@ export async function judgeList(
     );
   }
 
-  return job.cells.map((cell) => {
+  return job.cells.map((cell, i) => {
     const p = prepare(cell, settings);
     const label = assignment.labels[cell.model];
     const key = rubric.metrics.find((m) => m.id === cell.rubric.id)!.key;
@@ -113,6 +113,8 @@ export async function judgeList(
       usage: askedOut?.usage ?? null,
       latencyMs: askedOut?.latencyMs ?? null,
       sent: askedOut?.sent ?? null,
+      // One call fills many cells: all name it, the first alone carries its cost.
+      ...(askedOut ? { callId: askedOut.spend.callId, ...(i === 0 ? { spend: askedOut.spend } : {}) } : {}),
     };
     if (value !== undefined) return { ...base, score: value };
     const failure = !label

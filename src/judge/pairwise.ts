@@ -138,6 +138,7 @@ async function judgeOrder(
     sent: asked.sent,
     ...(asked.failure ? { failure: asked.failure } : {}),
     templateHash: `${templateHash}:${sha256(prompt).slice(0, 16)}`,
+    spend: asked.spend,
   };
 }
 

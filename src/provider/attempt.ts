@@ -18,6 +18,8 @@ export interface AttemptOutcome {
   content: string;
   usage: Usage | null;
   finishReason: string | null;
+  /** The message's `refusal` field (OpenAI safety refusals), when the server set one. */
+  refusal?: string;
   latencyMs: number;
 }
 
@@ -51,6 +53,7 @@ export function parseCompletion(data: unknown): Omit<AttemptOutcome, 'latencyMs'
     content: content ?? '',
     usage: usageOf((data as { usage?: unknown }).usage),
     finishReason: typeof first.finish_reason === 'string' ? first.finish_reason : null,
+    ...(typeof message.refusal === 'string' && message.refusal !== '' ? { refusal: message.refusal } : {}),
   };
 }
 

@@ -89,7 +89,8 @@ export class Provider {
       return this.fromCache(hash, r.content, r.usage, r.finishReason, r.sent);
     }
     const p = this.counted(this.fetch(req, hash)).then((r) => {
-      cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
+      // A reply cut off, filtered or refused is not an answer: never replayed.
+      if (trustworthy(r)) cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
       return r;
     });
     this.inflight.set(hash, p);
@@ -122,6 +123,16 @@ export class Provider {
     const cache = await this.openCache();
     if (!cache) throw new Error('cannot ingest results: the response cache is disabled');
     cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
+  }
+
+  /**
+   * Mark the cached reply of a request as not usable (the caller could not
+   * read it), so no later run replays it: a tombstone is appended.
+   */
+  async distrust(requestHash: string): Promise<void> {
+    const cache = await this.openCache();
+    if (!cache || !(await cache.get(requestHash))) return;
+    cache.put({ h: requestHash, content: '', usage: null, finishReason: null, sent: { model: '' }, untrusted: true });
   }
 
   /** The pooled SDK client of an endpoint (Files/Batches API) and the secret to redact. */
@@ -260,6 +271,11 @@ export class Provider {
       ...(a.err ? { errorKind: a.err.kind } : {}),
     });
   }
+}
+
+/** Whether a reply may be cached: it ended normally and is not a refusal. */
+export function trustworthy(r: Pick<ChatResult, 'finishReason' | 'refusal' | 'content'>): boolean {
+  return (r.finishReason === null || r.finishReason === 'stop') && r.refusal === undefined && r.content.trim() !== '';
 }
 
 function withAttempts(err: ProviderError, attempts: number): ProviderError {

@@ -62,6 +62,8 @@ export interface ChatResult {
   requestHash: string;
   sent: SentParams;
   finishReason: string | null;
+  /** The message's `refusal` field, when the server refused (never cached). */
+  refusal?: string;
   /** Network attempts made for this result (0 when cached). */
   attempts: number;
 }
