@@ -33,7 +33,7 @@ export { BudgetStop };
  * the run's switches. The pipeline's StageContext is one; tests pass a stub.
  */
 export interface JudgeContext {
-  provider: Pick<Provider, 'chat' | 'isCached'> & Partial<Pick<Provider, 'distrust'>>;
+  provider: Pick<Provider, 'chat' | 'isCached'> & Partial<Pick<Provider, 'distrust' | 'requestHash'>>;
   noCache: boolean;
   judgeOverrides: JudgeOverrides;
   /** Where judge frames are cached, and what relative clip paths resolve against. */
@@ -100,6 +100,8 @@ export interface DryRunTally {
   cached: number;
   promptTokens: number;
   completionTokens: number;
+  /** Hashes of the requests already counted (identical ones are answered once). */
+  seen?: Set<string>;
 }
 
 // Rough token costs: ~4 characters a token; an image at low detail is 85
@@ -132,9 +134,14 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
       noCache: ctx.noCache || Boolean(q.noCache),
       ...(q.responseFormat && q.judge.structuredOutput ? { responseFormat: q.responseFormat } : {}),
     };
+    const tally = ctx.dryRun;
+    // Identical requests are answered once (the cache, or the twin in flight): counted once.
+    const hash = tally && ctx.provider.requestHash ? ctx.provider.requestHash(req) : null;
     if (ctx.collect) await ctx.collect(req);
+    else if (hash !== null && tally!.seen?.has(hash)) tally!.cached++;
     else if (!req.noCache && (await ctx.provider.isCached(req))) ctx.dryRun!.cached++;
     else {
+      if (hash !== null) (tally!.seen ??= new Set()).add(hash);
       ctx.dryRun!.calls++;
       ctx.dryRun!.promptTokens += estimateTokens(messages);
       ctx.dryRun!.completionTokens += q.judge.maxTokens;

@@ -1,6 +1,7 @@
 // Where judgments go: appended to the judge's log as they come (a killed run
-// loses nothing recorded), or — with --retry-failed — collected and swapped in
-// for the failed records in one atomic rewrite, so a log keeps one record per key.
+// loses nothing recorded), or — when redoing a recorded one (--retry-failed, or
+// a missing response that exists now) — collected and swapped in for the old
+// record in one atomic rewrite, so a log keeps one record per key.
 import type { StageContext } from './context.js';
 import type { Judgment } from '../core/records.js';
 import { judgmentKey } from '../store/run.js';
@@ -22,7 +23,8 @@ export class JudgmentSink {
 
   constructor(
     private readonly ctx: StageContext,
-    private readonly replace: boolean,
+    /** Whether a judgment takes the place of a recorded one (else it is appended). */
+    private readonly replace: boolean | ((key: string, judge: string) => boolean),
     readonly summary: StageSummary,
   ) {}
 
@@ -33,7 +35,7 @@ export class JudgmentSink {
   emit(j: Judgment): void {
     // Dry runs and batch collection build every request but record nothing.
     if (this.ctx.dryRun || this.ctx.collect) return;
-    if (this.replace) {
+    if (typeof this.replace === 'function' ? this.replace(judgmentKey(j), j.judge) : this.replace) {
       let m = this.replaced.get(j.judge);
       if (!m) this.replaced.set(j.judge, (m = new Map()));
       m.set(judgmentKey(j), j);

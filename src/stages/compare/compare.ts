@@ -12,6 +12,7 @@ import { rewriteJsonl, type JsonlWriter } from '../../store/jsonl.js';
 import { runPool } from '../../core/pool.js';
 import { Progress } from '../../core/progress.js';
 import type { StageSummary } from '../../pipeline/sink.js';
+import { withPlanned } from '../../pipeline/planned.js';
 
 export type { PairJob };
 
@@ -48,16 +49,38 @@ export async function compare(
     seed: cfg.run.seed,
     bothOrders: cfg.compare.bothOrders,
     combine: cfg.compare.combine,
+    oneOrderDecides: cfg.compare.oneOrderDecides,
     ...(opts.retryFailed ? { noCache: true } : {}),
   };
-  const responses = await ctx.store.responseIndex();
+  const responses = withPlanned(ctx, await ctx.store.responseIndex());
   const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
+  // A comparison failed for want of a response is redone as soon as both
+  // responses exist; with --retry-failed every failed one is, keeping the
+  // orders that did give a verdict (only the failed order is asked again).
+  const answered = (id: string, model: string) => {
+    const r = responses.get(id)?.get(model);
+    return Boolean(r && !r.error);
+  };
+  const stale = (c: Comparison) => c.failure?.kind === 'missing-response' && answered(c.sampleId, c.candidate) && answered(c.sampleId, c.baseline);
+  // Records from before one order stopped deciding alone count as failed too.
+  const failed = (c: Comparison) => c.outcome === null || c.failure !== undefined || c.orders.some((o) => o.outcome === null);
+  const redoIf = (c: Comparison) => (opts.retryFailed ? failed(c) : stale(c));
   const done = new Map<string, Set<string>>();
+  const redo = new Map<string, Map<string, Comparison>>();
   for (const judge of plan.judges) {
     const file = ctx.store.comparisonsFile(judge.name);
-    done.set(judge.name, await ctx.store.doneKeys<Comparison>(file, comparisonKey, opts.retryFailed ? (c) => c.outcome === null : () => true));
+    const keep = new Map<string, Comparison>();
+    done.set(
+      judge.name,
+      await ctx.store.doneKeys<Comparison>(file, comparisonKey, (c) => {
+        if (!redoIf(c)) return true;
+        keep.set(comparisonKey(c), c);
+        return false;
+      }),
+    );
+    redo.set(judge.name, keep);
   }
-  const wanted = (j: PairJob) => (opts.retryFailed ? done.get(j.judge.name)!.has(keyOf(j)) : !done.get(j.judge.name)!.has(keyOf(j)));
+  const wanted = (j: PairJob) => (opts.retryFailed ? redo.get(j.judge.name)!.has(keyOf(j)) : !done.get(j.judge.name)!.has(keyOf(j)));
   let total = 0;
   for (const j of pairJobs(samples, pairs, plan)) {
     summary.planned++;
@@ -78,7 +101,7 @@ export async function compare(
       async (job) => {
         let c: Comparison;
         try {
-          c = await compareOne(ctx, job, responses, settings);
+          c = await compareOne(ctx, job, responses, settings, redo.get(job.judge.name)!.get(keyOf(job)));
         } catch (err) {
           if (err instanceof BudgetStop) {
             summary.stoppedByBudget = true;
@@ -87,7 +110,7 @@ export async function compare(
           throw err;
         }
         if (ctx.dryRun || ctx.collect) return;
-        if (opts.retryFailed) {
+        if (redo.get(c.judge)!.has(comparisonKey(c))) {
           let m = replaced.get(c.judge);
           if (!m) replaced.set(c.judge, (m = new Map()));
           m.set(comparisonKey(c), c);
