@@ -211,13 +211,14 @@ export function untrustedReply(res: Pick<ChatResult, 'finishReason' | 'refusal' 
   return null;
 }
 
-function addSpend(s: Spend, res: Pick<ChatResult, 'cached' | 'attempts' | 'usage'>): void {
-  if (res.cached) {
+function addSpend(s: Spend, res: Pick<ChatResult, 'cached' | 'attempts' | 'usage' | 'batch'>): void {
+  // A batch answer is read from the cache but was bought by this run: one call.
+  if (res.cached && !res.batch) {
     s.fromCache++;
     s.promptTokensFromCache += res.usage?.prompt ?? 0;
     s.completionTokensFromCache += res.usage?.completion ?? 0;
   } else {
-    s.requests += res.attempts;
+    s.requests += res.batch ? 1 : res.attempts;
     s.promptTokens += res.usage?.prompt ?? 0;
     s.completionTokens += res.usage?.completion ?? 0;
   }

@@ -33,6 +33,8 @@ export class Provider {
   private readonly inflight = new Map<string, Promise<ChatResult>>();
   private cache: Promise<DiskCache> | null = null;
   private callsStarted = 0;
+  /** Hashes of batch answers ingested by this process and not read yet. */
+  private readonly ingested = new Set<string>();
   private readonly counters: ProviderStats = {
     calls: 0,
     cacheHits: 0,
@@ -81,7 +83,11 @@ export class Provider {
     if (!cache) return this.counted(this.fetch(req, hash));
 
     const hit = await cache.get(hash);
-    if (hit) return this.fromCache(hash, hit.content, hit.usage, hit.finishReason, hit.sent);
+    if (hit) {
+      const r = this.fromCache(hash, hit.content, hit.usage, hit.finishReason, hit.sent);
+      // A batch answer this process ingested was paid for by this run: its first read counts as one call, not a replay.
+      return this.ingested.delete(hash) ? { ...r, batch: true } : r;
+    }
     // Identical requests already on the wire are the same draw: wait for it.
     const running = this.inflight.get(hash);
     if (running) {
@@ -123,6 +129,7 @@ export class Provider {
     const cache = await this.openCache();
     if (!cache) throw new Error('cannot ingest results: the response cache is disabled');
     cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
+    this.ingested.add(hash);
   }
 
   /**

@@ -64,6 +64,8 @@ export interface ChatResult {
   finishReason: string | null;
   /** The message's `refusal` field, when the server refused (never cached). */
   refusal?: string;
+  /** Set on the first read of a batch answer this process ingested: cached, but paid for by this run (one call). */
+  batch?: true;
   /** Network attempts made for this result (0 when cached). */
   attempts: number;
 }

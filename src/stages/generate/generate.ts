@@ -163,7 +163,8 @@ async function generateOne(ctx: StageContext, model: ModelConfig, s: Sample): Pr
         frames,
         via: res.cached ? 'cache' : 'network',
       }),
-      spend: responseSpend(res.requestHash, res.cached ? 0 : res.attempts, res.cached, res.usage),
+      // A batch answer is cached but bought by this run: counted as one call.
+      spend: responseSpend(res.requestHash, res.batch ? 1 : res.cached ? 0 : res.attempts, res.cached && !res.batch, res.usage),
     };
   } catch (err) {
     if (isBudgetError(err)) return 'budget';
