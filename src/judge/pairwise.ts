@@ -88,10 +88,9 @@ export async function compareOne(
   record.provenance.framesHash = scene?.framesHash ?? null;
   for (const order of orderList) {
     const kept = previous?.provenance.responseHash === record.provenance.responseHash ? previous.orders.find((o) => o.order === order && o.verdict !== null) : undefined;
-    // A kept order was paid for by its first record: it keeps no spend here, so nothing is counted twice.
+    // A kept order keeps its spend: the record it came from is replaced, so nothing is counted twice.
     if (kept) {
-      const { spend: _paid, ...rest } = kept;
-      record.orders.push(rest);
+      record.orders.push(kept);
       continue;
     }
     const [a, b] = order === 'AB' ? [cand.answer, base.answer] : [base.answer, cand.answer];

@@ -3,7 +3,7 @@
 // a missing response that exists now) — collected and swapped in for the old
 // record in one atomic rewrite, so a log keeps one record per key.
 import type { StageContext } from './context.js';
-import type { Judgment } from '../core/records.js';
+import type { Judgment, Spend } from '../core/records.js';
 import { judgmentKey } from '../store/run.js';
 import { rewriteJsonl, type JsonlWriter } from '../store/jsonl.js';
 import { Progress } from '../core/progress.js';
@@ -14,6 +14,27 @@ export interface StageSummary {
   written: number;
   failures: number;
   stoppedByBudget: boolean;
+}
+
+/** Two spends as one (a redone record inherits what its earlier attempts cost). */
+export function mergeSpend(a: Spend | undefined, b: Spend | undefined): Spend | undefined {
+  if (!a || !b) return a ?? b;
+  return {
+    callId: b.callId,
+    requests: a.requests + b.requests,
+    fromCache: a.fromCache + b.fromCache,
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    promptTokensFromCache: a.promptTokensFromCache + b.promptTokensFromCache,
+    completionTokensFromCache: a.completionTokensFromCache + b.completionTokensFromCache,
+  };
+}
+
+/** The record that replaces `old`, carrying old's spend: the requests it made were really sent. */
+export function inheritSpend(old: Judgment, next: Judgment): Judgment {
+  const spend = mergeSpend(old.spend, next.spend);
+  if (!spend) return next;
+  return { ...next, callId: next.callId ?? spend.callId, spend };
 }
 
 export class JudgmentSink {
@@ -52,7 +73,10 @@ export class JudgmentSink {
   async close(): Promise<void> {
     for (const w of this.writers.values()) await w.close();
     for (const [judge, m] of this.replaced) {
-      await rewriteJsonl<Judgment>(this.ctx.store.judgmentsFile(judge), (r) => m.get(judgmentKey(r)) ?? r);
+      await rewriteJsonl<Judgment>(this.ctx.store.judgmentsFile(judge), (r) => {
+        const next = m.get(judgmentKey(r));
+        return next ? inheritSpend(r, next) : r;
+      });
     }
     this.progress?.finish();
   }

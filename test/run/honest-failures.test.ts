@@ -104,6 +104,7 @@ describe('comparisons with a failed order', () => {
     const cfg = cfgOf('order', { models, compare: { candidates: ['ebm-rl'], baselines: ['plain-vlm'] }, provider: { maxRetries: 0 } });
     // The first pairwise request meets an outage; every other one is answered.
     let pairwise = 0;
+    const start = server.requests.length;
     fault = (_b, kind) => (kind === 'pairwise' && pairwise++ === 0 ? { status: 503 } : null);
     expect(await exitOf(runAll({ config: cfg, quiet: true, ids: IDS }))).toBe(0);
     const file = join(ws.runDir('order'), 'comparisons', 'gpt-5-mini.jsonl');
@@ -114,6 +115,7 @@ describe('comparisons with a failed order', () => {
     expect(report('order').counts.comparisonFailures).toBe(1);
 
     const sent = server.requests.length;
+    const firstRun = sent - start;
     expect(await exitOf(runAll({ config: cfg, quiet: true, ids: IDS, 'retry-failed': true }))).toBe(0);
     const redone = server.requests.slice(sent);
     expect(redone.map((q) => kindOf(q.body))).toEqual(['pairwise']);
@@ -121,6 +123,8 @@ describe('comparisons with a failed order', () => {
     expect(recs).toHaveLength(2);
     expect(recs.every((c) => c.outcome !== null && c.orders.length === 2)).toBe(true);
     expect(report('order').counts.comparisonFailures).toBe(0);
+    // The redone order replaces a record, but what the failed attempt sent is still counted.
+    expect(report('order').counts.calls).toBe(firstRun + 1);
   });
 });
 

@@ -11,7 +11,7 @@ import { comparisonKey } from '../../store/run.js';
 import { rewriteJsonl, type JsonlWriter } from '../../store/jsonl.js';
 import { runPool } from '../../core/pool.js';
 import { Progress } from '../../core/progress.js';
-import type { StageSummary } from '../../pipeline/sink.js';
+import { mergeSpend, type StageSummary } from '../../pipeline/sink.js';
 import { withPlanned } from '../../pipeline/planned.js';
 
 export type { PairJob };
@@ -34,6 +34,17 @@ export function* pairJobs(samples: Sample[], pairs: Pairs, plan: JudgingPlan): G
 
 const keyOf = (j: PairJob) =>
   comparisonKey({ sampleId: j.sample.id, candidate: j.candidate, baseline: j.baseline, metric: j.rubric.id, judge: j.judge.name, round: j.round });
+
+/** A redone comparison carries what its replaced order attempts cost (kept orders already carry theirs). */
+function inheritOrderSpends(old: Comparison, next: Comparison): Comparison {
+  const orders = next.orders.map((o) => {
+    const was = old.orders.find((x) => x.order === o.order);
+    // An order kept from the old record is the same record again: its spend is already in it.
+    const kept = was !== undefined && JSON.stringify(was) === JSON.stringify(o);
+    return was?.spend && !kept ? { ...o, spend: mergeSpend(was.spend, o.spend) } : o;
+  });
+  return { ...next, orders };
+}
 
 export async function compare(
   ctx: StageContext,
@@ -127,7 +138,11 @@ export async function compare(
     );
   } finally {
     for (const w of writers.values()) await w.close();
-    for (const [judge, m] of replaced) await rewriteJsonl<Comparison>(ctx.store.comparisonsFile(judge), (r) => m.get(comparisonKey(r)) ?? r);
+    for (const [judge, m] of replaced)
+      await rewriteJsonl<Comparison>(ctx.store.comparisonsFile(judge), (r) => {
+        const next = m.get(comparisonKey(r));
+        return next ? inheritOrderSpends(r, next) : r;
+      });
     progress.finish();
   }
   return summary;
