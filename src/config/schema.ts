@@ -83,6 +83,8 @@ export const CompareSchema = z
     baselines: z.array(z.string()).default([]),
     bothOrders: z.boolean().default(true),
     combine: z.enum(['strict', 'ebm', 'half']).default('strict'),
+    /** With bothOrders, let one order's verdict decide when the other failed (default: a failure). */
+    oneOrderDecides: z.boolean().default(false),
     metrics: z.array(z.string()).optional(),
   })
   .strict();
@@ -102,6 +104,14 @@ export const GateSchema = z
     /** Share of failed judgments above which the run is unfit to judge (exit 3). */
     maxFailureShare: z.number().min(0).max(1).default(0.05),
     junit: z.string().optional(),
+  })
+  .strict();
+
+/** When a command's failures make its figures untrustworthy (exit 3). */
+export const FailuresSchema = z
+  .object({
+    /** Share of failed judgments (or comparisons, or responses) above which a command exits 3; 1 = only when nothing could be judged. */
+    maxShare: z.number().min(0).max(1).default(1),
   })
   .strict();
 
@@ -152,6 +162,7 @@ export const ConfigSchema = z
     compare: CompareSchema.default(CompareSchema.parse({})),
     gate: GateSchema.optional(),
     provider: ProviderSchema.default(ProviderSchema.parse({})),
+    failures: FailuresSchema.default(FailuresSchema.parse({})),
   })
   .strict();
 

@@ -112,14 +112,42 @@ export interface ResponseRecord {
   via: 'network' | 'cache' | 'file';
   /** EBM-RL's strict check: a closed <answer>…</answer> is present. */
   formatPass?: boolean;
+  /** What the model call cost (absent for recorded outputs and older records). */
+  spend?: Spend;
 }
 
-/** `dropped`: the six-metric judge's convention removed the sample (logged in drops.jsonl). */
-export type FailureKind = 'parse' | 'error' | 'empty-answer' | 'missing-response' | 'dropped';
+/**
+ * Why a judgment or comparison has no value. Replies that cannot be trusted
+ * have kinds of their own: `truncated` (cut off by the token limit, or JSON
+ * that never closes), `filtered` (stopped by a content filter or another
+ * non-normal finish), `refused` (the message's refusal field, or an empty reply).
+ * `dropped`: the six-metric judge's convention removed the sample (logged in drops.jsonl).
+ */
+export type FailureKind = 'parse' | 'error' | 'empty-answer' | 'missing-response' | 'truncated' | 'filtered' | 'refused' | 'dropped';
 
 export interface Failure {
   kind: FailureKind;
   message: string;
+}
+
+/**
+ * What one question to a model really cost. Recorded on exactly one record per
+ * question — the cells one listwise call fills share its callId, and only the
+ * first carries the spend — so summing spends counts every request once.
+ */
+export interface Spend {
+  /** The question's id (hash of its first request), on every record it filled. */
+  callId: string;
+  /** HTTP requests sent, retries after errors and re-asks included. */
+  requests: number;
+  /** Replies replayed from the response cache or a twin request in flight (nothing sent). */
+  fromCache: number;
+  /** Tokens of the replies that came over the network. */
+  promptTokens: number;
+  completionTokens: number;
+  /** Tokens of the replayed replies (paid for by an earlier call). */
+  promptTokensFromCache: number;
+  completionTokensFromCache: number;
 }
 
 /** What the judge call actually sent, after adapting to the model's rules. */
@@ -170,6 +198,10 @@ export interface Judgment {
   subscores?: Record<string, number>;
   /** The frames the judge saw (timestamps and hashes), not only their hash. */
   frames?: FrameManifest | null;
+  /** The question that produced this judgment (absent in records older than spend counting). */
+  callId?: string;
+  /** The question's cost, on one record per question only (see Spend). */
+  spend?: Spend;
 }
 
 export type Verdict = 'A' | 'B' | 'tie';
@@ -192,6 +224,8 @@ export interface OrderedVerdict {
   templateHash: string;
   /** The judge's stated confidence (high, medium, low) when its grammar has one. */
   confidence?: string;
+  /** What this order's question cost (absent in older records). */
+  spend?: Spend;
 }
 
 /** A pairwise verdict: one per (sample, candidate, baseline, metric, judge, round). */

@@ -152,9 +152,20 @@ export interface Counts {
   comparisons: number;
   comparisonFailures: number;
   selfIdFlags: number;
+  /** HTTP requests really sent (retries and re-asks included), each counted once. */
   calls: number;
   promptTokens: number;
   completionTokens: number;
+  /** Replies replayed from the response cache: nothing sent, counted apart. */
+  callsFromCache: number;
+  promptTokensFromCache: number;
+  completionTokensFromCache: number;
+  /** Judgments without a value because their response was missing or failed. */
+  missingResponses: number;
+  /** Judgments whose replies could not be trusted (cut off, filtered, refused). */
+  truncatedReplies: number;
+  filteredReplies: number;
+  refusedReplies: number;
 }
 
 /** Output format per model: the kind's own check and EBM-RL's strict format_pass. */

@@ -1,9 +1,13 @@
 // One judge question, asked through the provider and re-asked a bounded number
-// of times when the reply does not parse. A reply that never parses becomes a
-// recorded failure, never a made-up value.
+// of times when the reply cannot be used: cut off, filtered, refused, empty or
+// unreadable. A reply that is never usable becomes a recorded failure of its
+// own kind, never a made-up value, and is marked in the cache so no later run
+// replays it.
 import type { LlmJudge } from './judges.js';
-import type { ChatMessage, ChatRequest, ContentPart, Endpoint } from '../provider/types.js';
-import type { Failure, SentParams, Usage } from '../core/records.js';
+import type { ChatMessage, ChatRequest, ChatResult, ContentPart, Endpoint } from '../provider/types.js';
+import type { Failure, SentParams, Spend, Usage } from '../core/records.js';
+import { canonicalJson, sha256 } from '../core/hash.js';
+import { isTruncatedJson } from './parsers/json-extract.js';
 import type { Provider } from '../provider/index.js';
 import { BudgetStop } from '../core/errors.js';
 import { isBudgetError, providerErrorMessage } from '../provider/index.js';
@@ -18,6 +22,8 @@ export interface Asked<T> {
   usage: Usage | null;
   latencyMs: number | null;
   sent: SentParams | null;
+  /** What the question cost: requests sent, replies replayed, tokens of each. */
+  spend: Spend;
 }
 
 export { BudgetStop };
@@ -27,7 +33,7 @@ export { BudgetStop };
  * the run's switches. The pipeline's StageContext is one; tests pass a stub.
  */
 export interface JudgeContext {
-  provider: Pick<Provider, 'chat' | 'isCached'>;
+  provider: Pick<Provider, 'chat' | 'isCached'> & Partial<Pick<Provider, 'distrust' | 'requestHash'>>;
   noCache: boolean;
   judgeOverrides: JudgeOverrides;
   /** Where judge frames are cached, and what relative clip paths resolve against. */
@@ -96,6 +102,8 @@ export interface DryRunTally {
   cached: number;
   promptTokens: number;
   completionTokens: number;
+  /** Hashes of the requests already counted (identical ones are answered once). */
+  seen?: Set<string>;
 }
 
 // Rough token costs: ~4 characters a token; an image at low detail is 85
@@ -118,7 +126,7 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
   const endpoint = judgeEndpoint(q.judge, overrides);
   const params = judgeParams(q.judge, q.maxTokens);
   const messages = firstMessages(q);
-  const out: Asked<T> = { value: null, raw: [], attempts: 0, usage: null, latencyMs: null, sent: null };
+  const out: Asked<T> = { value: null, raw: [], attempts: 0, usage: null, latencyMs: null, sent: null, spend: emptySpend(callIdOf(endpoint, q.key, messages)) };
   if (ctx.dryRun || ctx.collect) {
     const req = {
       endpoint,
@@ -128,9 +136,14 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
       noCache: ctx.noCache || Boolean(q.noCache),
       ...(q.responseFormat && q.judge.structuredOutput ? { responseFormat: q.responseFormat } : {}),
     };
+    const tally = ctx.dryRun;
+    // Identical requests are answered once (the cache, or the twin in flight): counted once.
+    const hash = tally && ctx.provider.requestHash ? ctx.provider.requestHash(req) : null;
     if (ctx.collect) await ctx.collect(req);
+    else if (hash !== null && tally!.seen?.has(hash)) tally!.cached++;
     else if (!req.noCache && (await ctx.provider.isCached(req))) ctx.dryRun!.cached++;
     else {
+      if (hash !== null) (tally!.seen ??= new Set()).add(hash);
       ctx.dryRun!.calls++;
       ctx.dryRun!.promptTokens += estimateTokens(messages);
       ctx.dryRun!.completionTokens += q.maxTokens ?? q.judge.maxTokens;
@@ -138,20 +151,23 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
     out.failure = { kind: 'error', message: 'not asked (dry run or batch collection)' };
     return out;
   }
-  let lastError = '';
+  let lastFailure: Failure = { kind: 'parse', message: 'no reply' };
+  let tokens = params.max_tokens as number | undefined;
   for (let attempt = 0; attempt <= q.maxRetries; attempt++) {
     let res;
     try {
       res = await ctx.provider.chat({
         endpoint,
         messages,
-        params,
+        params: tokens === undefined ? params : { ...params, max_tokens: tokens },
         key: `${q.key}:attempt${attempt}`,
         noCache: ctx.noCache || Boolean(q.noCache),
         ...(q.responseFormat && q.judge.structuredOutput ? { responseFormat: q.responseFormat } : {}),
       });
     } catch (err) {
       if (isBudgetError(err)) throw new BudgetStop();
+      // What a give-up cost is on the error: those requests were really sent.
+      out.spend.requests += (err as { attempts?: number }).attempts ?? 0;
       out.failure = { kind: 'error', message: providerErrorMessage(err) };
       return out;
     }
@@ -160,17 +176,61 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
     out.usage = addUsage(out.usage, res.usage);
     out.latencyMs = (out.latencyMs ?? 0) + res.latencyMs;
     out.sent = res.sent;
+    addSpend(out.spend, res);
+    // A reply that did not end normally is never read: a cut-off "score": 8
+    // may have been going to be 85.
+    const untrusted = untrustedReply(res);
+    if (untrusted) {
+      lastFailure = untrusted;
+      await ctx.provider.distrust?.(res.requestHash);
+      // Cut off by the limit: ask afresh with room to finish; else simply ask again.
+      if (untrusted.kind === 'truncated' && tokens !== undefined) tokens *= 2;
+      continue;
+    }
     const parsed = q.parse(res.content);
     if (parsed.ok) {
       out.value = parsed.value;
       delete out.failure;
       return out;
     }
-    lastError = parsed.error;
+    lastFailure = { kind: isTruncatedJson(res.content) ? 'truncated' : 'parse', message: parsed.error };
+    // Unreadable replies must not be replayed to a later run (the judge may be fixed by then).
+    await ctx.provider.distrust?.(res.requestHash);
     // Re-ask in the same conversation, so the judge can correct its own reply.
     messages.push({ role: 'assistant', content: res.content });
     messages.push({ role: 'user', content: parsed.retry ?? `Your reply could not be read (${parsed.error}). Answer again in the required format.` });
   }
-  out.failure = { kind: 'parse', message: lastError };
+  out.failure = lastFailure;
   return out;
+}
+
+/** Why a reply cannot be used at all, whatever it says; null when it ended normally. */
+export function untrustedReply(res: Pick<ChatResult, 'finishReason' | 'refusal' | 'content'>): Failure | null {
+  if (res.finishReason === 'length') return { kind: 'truncated', message: 'reply cut off by the token limit (finish_reason "length")' };
+  if (res.finishReason !== null && res.finishReason !== 'stop') return { kind: 'filtered', message: `reply ended with finish_reason "${res.finishReason}"` };
+  if (res.refusal !== undefined) return { kind: 'refused', message: `judge refused: ${res.refusal.slice(0, 200)}` };
+  if (res.content.trim() === '') return { kind: 'refused', message: 'empty reply' };
+  return null;
+}
+
+function addSpend(s: Spend, res: Pick<ChatResult, 'cached' | 'attempts' | 'usage' | 'batch'>): void {
+  // A batch answer is read from the cache but was bought by this run: one call.
+  if (res.cached && !res.batch) {
+    s.fromCache++;
+    s.promptTokensFromCache += res.usage?.prompt ?? 0;
+    s.completionTokensFromCache += res.usage?.completion ?? 0;
+  } else {
+    s.requests += res.batch ? 1 : res.attempts;
+    s.promptTokens += res.usage?.prompt ?? 0;
+    s.completionTokens += res.usage?.completion ?? 0;
+  }
+}
+
+/** A question's id: its judge, key and first messages (shared by the cells it fills). */
+export function callIdOf(endpoint: Endpoint, key: string, messages: ChatMessage[]): string {
+  return sha256(canonicalJson({ model: endpoint.model, key, messages })).slice(0, 16);
+}
+
+export function emptySpend(callId: string): Spend {
+  return { callId, requests: 0, fromCache: 0, promptTokens: 0, completionTokens: 0, promptTokensFromCache: 0, completionTokensFromCache: 0 };
 }

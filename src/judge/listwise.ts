@@ -121,7 +121,7 @@ export async function judgeList(
   // Drop convention: one model still missing after the re-asks drops the whole sample.
   const dropped = paper && rubric.paperFailure === 'drop' && askedOut !== null && askedOut.value === null;
 
-  return job.cells.map((cell) => {
+  return job.cells.map((cell, i) => {
     const p = prepare(cell, settings);
     const label = assignment.labels[cell.model];
     const key = rubric.metrics.find((m) => m.id === cell.rubric.id)!.key;
@@ -141,6 +141,8 @@ export async function judgeList(
       usage: askedOut?.usage ?? null,
       latencyMs: askedOut?.latencyMs ?? null,
       sent: askedOut?.sent ?? null,
+      // One call fills many cells: all name it, the first alone carries its cost.
+      ...(askedOut ? { callId: askedOut.spend.callId, ...(i === 0 ? { spend: askedOut.spend } : {}) } : {}),
     };
     if (emptied.has(cell.model)) {
       return { ...base, score: 0, failure: { kind: 'empty-answer' as const, message: `the response has no answer; shown as ${EMPTY_RESPONSE} and scored 0 (paper convention)` } };

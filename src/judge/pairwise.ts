@@ -18,6 +18,12 @@ export interface PairSettings extends ScoreSettings {
   seed: number;
   bothOrders: boolean;
   combine: CombineRule;
+  /**
+   * With both orders asked, whether one order's verdict may stand alone when
+   * the other failed. Off by default: one order alone carries the position
+   * bias both orders exist to cancel, so such a comparison is a failure.
+   */
+  oneOrderDecides?: boolean;
 }
 
 const verdictSchema = {
@@ -39,6 +45,8 @@ export async function compareOne(
   job: PairJob,
   responses: Map<string, Map<string, ResponseRecord>>,
   settings: PairSettings,
+  /** The recorded attempt being redone: orders that gave a verdict are kept, not asked again. */
+  previous?: Comparison,
 ): Promise<Comparison> {
   const cand = answerOf(job, job.candidate, responses, settings);
   const base = answerOf(job, job.baseline, responses, settings);
@@ -79,8 +87,21 @@ export async function compareOne(
   const scene = job.judge.kind === 'llm' ? await judgeScene(ctx, job.rubric, job.judge, job.sample) : null;
   record.provenance.framesHash = scene?.framesHash ?? null;
   for (const order of orderList) {
+    const kept = previous?.provenance.responseHash === record.provenance.responseHash ? previous.orders.find((o) => o.order === order && o.verdict !== null) : undefined;
+    // A kept order keeps its spend: the record it came from is replaced, so nothing is counted twice.
+    if (kept) {
+      record.orders.push(kept);
+      continue;
+    }
     const [a, b] = order === 'AB' ? [cand.answer, base.answer] : [base.answer, cand.answer];
     record.orders.push(await judgeOrder(ctx, job, order, a, b, scene, settings, jh));
+  }
+  const failedOrder = record.orders.find((o) => o.outcome === null);
+  if (failedOrder && orderList.length > 1 && !settings.oneOrderDecides) {
+    // Never decided by one order: the comparison stays a failure until both are in.
+    record.failure = { ...(failedOrder.failure ?? { kind: 'parse', message: 'no verdict' }) };
+    record.failure.message = `order ${failedOrder.order} failed: ${record.failure.message}`;
+    return record;
   }
   const combined = combineOrders(record.orders.map((o) => o.outcome), settings.combine);
   record.outcome = combined.outcome;
@@ -143,6 +164,7 @@ async function judgeOrder(
     ...(asked.failure ? { failure: asked.failure } : {}),
     templateHash: `${templateHash}:${sha256(prompt).slice(0, 16)}`,
     ...(confidence ? { confidence } : {}),
+    spend: asked.spend,
   };
 }
 

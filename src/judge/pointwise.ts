@@ -85,7 +85,8 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
     },
     ctx.judgeOverrides,
   );
-  const score = asked.value ?? (settings.zeroOnFailure && asked.failure?.kind === 'parse' ? 0 : null);
+  // zeroOnFailure follows EBM-RL: a reply that was read but held no score counts 0 (never a network error).
+  const score = asked.value ?? (settings.zeroOnFailure && asked.failure && asked.failure.kind !== 'error' ? 0 : null);
   return {
     ...p.base,
     provenance: { ...p.base.provenance, templateHash: `${rubric.template.hash.slice(0, 16)}:${templateHash}`, framesHash: scene.framesHash },
@@ -97,5 +98,7 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
     usage: asked.usage,
     latencyMs: asked.latencyMs,
     sent: asked.sent,
+    callId: asked.spend.callId,
+    spend: asked.spend,
   };
 }

@@ -7,6 +7,7 @@ import { Provider } from '../provider/index.js';
 import { VERSION } from '../core/version.js';
 import type { DryRunTally, JudgeContext, JudgeOverrides } from '../judge/ask.js';
 import type { ChatRequest } from '../provider/types.js';
+import type { ResponseRecord } from '../core/records.js';
 
 export interface StageContext extends JudgeContext {
   loaded: LoadedConfig;
@@ -25,6 +26,10 @@ export interface StageContext extends JudgeContext {
    * put in the cache and the stage reruns normally, answered from the cache.
    */
   collect?: (req: ChatRequest) => void | Promise<void>;
+  /** Dry run only: the responses generate would make, judged as if recorded (src/pipeline/planned.ts). */
+  plannedResponses?: Map<string, Map<string, ResponseRecord>>;
+  /** Dry run only: the model calls generate would make (for run's grand total). */
+  dryRunGenerateCalls?: number;
   log: (msg: string) => void;
 }
 

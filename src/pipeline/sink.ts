@@ -1,8 +1,9 @@
 // Where judgments go: appended to the judge's log as they come (a killed run
-// loses nothing recorded), or — with --retry-failed — collected and swapped in
-// for the failed records in one atomic rewrite, so a log keeps one record per key.
+// loses nothing recorded), or — when redoing a recorded one (--retry-failed, or
+// a missing response that exists now) — collected and swapped in for the old
+// record in one atomic rewrite, so a log keeps one record per key.
 import type { StageContext } from './context.js';
-import type { Judgment } from '../core/records.js';
+import type { Judgment, Spend } from '../core/records.js';
 import { judgmentKey } from '../store/run.js';
 import { rewriteJsonl, type JsonlWriter } from '../store/jsonl.js';
 import { Progress } from '../core/progress.js';
@@ -15,6 +16,27 @@ export interface StageSummary {
   stoppedByBudget: boolean;
 }
 
+/** Two spends as one (a redone record inherits what its earlier attempts cost). */
+export function mergeSpend(a: Spend | undefined, b: Spend | undefined): Spend | undefined {
+  if (!a || !b) return a ?? b;
+  return {
+    callId: b.callId,
+    requests: a.requests + b.requests,
+    fromCache: a.fromCache + b.fromCache,
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    promptTokensFromCache: a.promptTokensFromCache + b.promptTokensFromCache,
+    completionTokensFromCache: a.completionTokensFromCache + b.completionTokensFromCache,
+  };
+}
+
+/** The record that replaces `old`, carrying old's spend: the requests it made were really sent. */
+export function inheritSpend(old: Judgment, next: Judgment): Judgment {
+  const spend = mergeSpend(old.spend, next.spend);
+  if (!spend) return next;
+  return { ...next, callId: next.callId ?? spend.callId, spend };
+}
+
 export class JudgmentSink {
   private readonly writers = new Map<string, JsonlWriter>();
   private readonly replaced = new Map<string, Map<string, Judgment>>();
@@ -22,7 +44,8 @@ export class JudgmentSink {
 
   constructor(
     private readonly ctx: StageContext,
-    private readonly replace: boolean,
+    /** Whether a judgment takes the place of a recorded one (else it is appended). */
+    private readonly replace: boolean | ((key: string, judge: string) => boolean),
     readonly summary: StageSummary,
   ) {}
 
@@ -38,7 +61,7 @@ export class JudgmentSink {
   emit(j: Judgment): void {
     // Dry runs and batch collection build every request but record nothing.
     if (this.ctx.dryRun || this.ctx.collect) return;
-    if (this.replace) {
+    if (typeof this.replace === 'function' ? this.replace(judgmentKey(j), j.judge) : this.replace) {
       let m = this.replaced.get(j.judge);
       if (!m) this.replaced.set(j.judge, (m = new Map()));
       m.set(judgmentKey(j), j);
@@ -57,7 +80,10 @@ export class JudgmentSink {
   async close(): Promise<void> {
     for (const w of this.writers.values()) await w.close();
     for (const [judge, m] of this.replaced) {
-      await rewriteJsonl<Judgment>(this.ctx.store.judgmentsFile(judge), (r) => m.get(judgmentKey(r)) ?? r);
+      await rewriteJsonl<Judgment>(this.ctx.store.judgmentsFile(judge), (r) => {
+        const next = m.get(judgmentKey(r));
+        return next ? inheritSpend(r, next) : r;
+      });
     }
     this.progress?.finish();
   }

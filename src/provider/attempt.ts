@@ -20,6 +20,8 @@ export interface AttemptOutcome {
   content: string;
   usage: ProviderUsage | null;
   finishReason: string | null;
+  /** The message's `refusal` field (OpenAI safety refusals), when the server set one. */
+  refusal?: string;
   latencyMs: number;
 }
 
@@ -57,6 +59,7 @@ export function parseCompletion(data: unknown): Omit<AttemptOutcome, 'latencyMs'
     content: content ?? '',
     usage: usageOf((data as { usage?: unknown }).usage),
     finishReason: typeof first.finish_reason === 'string' ? first.finish_reason : null,
+    ...(typeof message.refusal === 'string' && message.refusal !== '' ? { refusal: message.refusal } : {}),
   };
 }
 

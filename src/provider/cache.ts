@@ -17,6 +17,11 @@ export interface CacheEntry {
   usage: Usage | null;
   finishReason: string | null;
   sent: SentParams;
+  /**
+   * Set on a tombstone: the reply stored under this hash turned out not to be
+   * usable (cut off, refused, unreadable), so a later run must ask again.
+   */
+  untrusted?: true;
 }
 
 const SEGMENT = /^cache-.*\.jsonl$/;
@@ -71,12 +76,13 @@ export class DiskCache {
 
   async get(hash: string): Promise<CacheEntry | null> {
     const p = this.pending.get(hash);
-    if (p) return p.entry;
+    if (p) return p.entry.untrusted ? null : p.entry;
     const loc = this.index.get(hash);
     if (!loc) return null;
     const text = await this.reader(loc.file).text(loc.offset, loc.length);
     try {
       const entry = JSON.parse(text) as CacheEntry;
+      if (entry.h === hash && entry.untrusted) return null;
       if (entry.h === hash && typeof entry.content === 'string') return entry;
     } catch {
       // A damaged line is a miss, not a failure: the call is simply redone.
@@ -89,10 +95,11 @@ export class DiskCache {
     if (this.writeError) return;
     const w = this.writer ?? this.startSegment();
     // `h` first: the index scan reads it at a fixed offset.
-    const { h, content, usage, finishReason, sent } = entry;
-    const line = Buffer.from(`${JSON.stringify({ h, content, usage, finishReason, sent })}\n`);
+    const { h, content, usage, finishReason, sent, untrusted } = entry;
+    const kept = { h, content, usage, finishReason, sent, ...(untrusted ? { untrusted } : {}) };
+    const line = Buffer.from(`${JSON.stringify(kept)}\n`);
     const seq = ++this.seq;
-    this.pending.set(h, { seq, entry: { h, content, usage, finishReason, sent } });
+    this.pending.set(h, { seq, entry: kept });
     this.index.set(h, w.file, w.offset, line.length - 1);
     w.offset += line.length;
     w.batch.push(line);

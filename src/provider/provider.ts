@@ -37,6 +37,8 @@ export class Provider {
   private readonly inflight = new Map<string, Promise<ChatResult>>();
   private cache: Promise<DiskCache> | null = null;
   private callsStarted = 0;
+  /** Hashes of batch answers ingested by this process and not read yet. */
+  private readonly ingested = new Set<string>();
   private readonly counters: ProviderStats = {
     calls: 0,
     cacheHits: 0,
@@ -87,7 +89,11 @@ export class Provider {
     if (!cache) return this.counted(this.fetch(req, hash));
 
     const hit = await cache.get(hash);
-    if (hit) return this.fromCache(hash, hit.content, hit.usage, hit.finishReason, hit.sent);
+    if (hit) {
+      const r = this.fromCache(hash, hit.content, hit.usage, hit.finishReason, hit.sent);
+      // A batch answer this process ingested was paid for by this run: its first read counts as one call, not a replay.
+      return this.ingested.delete(hash) ? { ...r, batch: true } : r;
+    }
     // Identical requests already on the wire are the same draw: wait for it.
     const running = this.inflight.get(hash);
     if (running) {
@@ -95,7 +101,8 @@ export class Provider {
       return this.fromCache(hash, r.content, r.usage, r.finishReason, r.sent);
     }
     const p = this.counted(this.fetch(req, hash)).then((r) => {
-      cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
+      // A reply cut off, filtered or refused is not an answer: never replayed.
+      if (trustworthy(r)) cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
       return r;
     });
     this.inflight.set(hash, p);
@@ -128,6 +135,17 @@ export class Provider {
     const cache = await this.openCache();
     if (!cache) throw new Error('cannot ingest results: the response cache is disabled');
     cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
+    this.ingested.add(hash);
+  }
+
+  /**
+   * Mark the cached reply of a request as not usable (the caller could not
+   * read it), so no later run replays it: a tombstone is appended.
+   */
+  async distrust(requestHash: string): Promise<void> {
+    const cache = await this.openCache();
+    if (!cache || !(await cache.get(requestHash))) return;
+    cache.put({ h: requestHash, content: '', usage: null, finishReason: null, sent: { model: '' }, untrusted: true });
   }
 
   /** The pooled SDK client of an endpoint (Files/Batches API) and the secret to redact. */
@@ -304,6 +322,11 @@ async function pacedAttempt(
     });
     throw err;
   }
+}
+
+/** Whether a reply may be cached: it ended normally and is not a refusal. */
+export function trustworthy(r: Pick<ChatResult, 'finishReason' | 'refusal' | 'content'>): boolean {
+  return (r.finishReason === null || r.finishReason === 'stop') && r.refusal === undefined && r.content.trim() !== '';
 }
 
 function withAttempts(err: ProviderError, attempts: number): ProviderError {

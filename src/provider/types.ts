@@ -68,6 +68,10 @@ export interface ChatResult {
   requestHash: string;
   sent: SentParams;
   finishReason: string | null;
+  /** The message's `refusal` field, when the server refused (never cached). */
+  refusal?: string;
+  /** Set on the first read of a batch answer this process ingested: cached, but paid for by this run (one call). */
+  batch?: true;
   /** Network attempts made for this result (0 when cached). */
   attempts: number;
 }

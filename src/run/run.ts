@@ -34,7 +34,13 @@ export async function runAll(argv: Argv): Promise<number> {
   } finally {
     await session.ctx.provider.close();
   }
-  if (dry) return 0;
+  if (dry) {
+    // One figure for the whole command: what `run` without --dry-run would send first time round.
+    const judge = session.ctx.dryRun?.calls ?? 0;
+    const gen = session.ctx.dryRunGenerateCalls ?? 0;
+    process.stdout.write(`dry run (run): ${gen + judge} calls in all (${gen} model, ${judge} judge). Nothing was spent.\n`);
+    return 0;
+  }
   step('report');
   const { report } = await reportStep(loaded, argv);
   if (config.gate) {

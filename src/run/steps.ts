@@ -10,16 +10,49 @@ import { generate } from '../stages/generate/generate.js';
 import { score } from '../stages/score/score.js';
 import type { Session } from './session.js';
 import { compareUntilDecided } from './until-decided.js';
+import type { ModelConfig } from '../config/schema.js';
+import type { ResponseRecord, Sample } from '../core/records.js';
+import { placeholderResponse, type ResponseIndex } from '../pipeline/planned.js';
+import { toRecord } from '../stages/generate/generate.js';
+import { readOutputsMap } from '../stages/generate/outputs.js';
+import { checkTally, comparisonTally, describeTally, judgmentTally, responseTally, type FailureTally } from './failures.js';
 
 const BUDGET_NOTE = 'stopped at the budget limit (--max-calls/--max-tokens); rerun the same command to resume';
 
-export function printDryRun(ctx: StageContext, what: string): void {
-  const t = ctx.dryRun!;
+export function printDryRun(ctx: StageContext, what: string, before?: { calls: number; cached: number; promptTokens: number; completionTokens: number }): void {
+  const all = ctx.dryRun!;
+  // The tally is the session's (run's grand total); a stage prints its own share.
+  const t = before
+    ? { calls: all.calls - before.calls, cached: all.cached - before.cached, promptTokens: all.promptTokens - before.promptTokens, completionTokens: all.completionTokens - before.completionTokens }
+    : all;
   process.stdout.write(
     `dry run (${what}): ${t.calls} judge calls would be made` +
       (t.cached ? ` (${t.cached} more answered from the cache)` : '') +
       `, about ${t.promptTokens} prompt tokens and at most ${t.completionTokens} completion tokens. Nothing was spent.\n`,
   );
+}
+
+/** The responses generate would add: outputs files read as the real run reads them, live answers as placeholders. */
+async function plannedResponses(ctx: StageContext, split: { ids: string[] }, models: ModelConfig[]): Promise<ResponseIndex> {
+  const recorded = await ctx.store.responseIndex();
+  const out: ResponseIndex = new Map();
+  for (const model of models) {
+    const outputs = model.outputs ? await readOutputsMap(model.outputs) : null;
+    for (const id of split.ids) {
+      const sample = { id };
+      const have = recorded.get(sample.id)?.get(model.name);
+      if (have && !have.error) continue;
+      let rec: ResponseRecord;
+      if (outputs) {
+        const raw = outputs.get(sample.id);
+        rec = toRecord(model, sample.id, raw ?? '', { usage: null, latencyMs: null, requestHash: null, frames: null, via: 'file', ...(raw === undefined ? { error: 'missing from the outputs file' } : {}) });
+      } else rec = placeholderResponse(sample.id, model.name, model.kind);
+      let m = out.get(sample.id);
+      if (!m) out.set(sample.id, (m = new Map()));
+      m.set(model.name, rec);
+    }
+  }
+  return out;
 }
 
 export async function generateStep(s: Session): Promise<number> {
@@ -30,9 +63,12 @@ export async function generateStep(s: Session): Promise<number> {
   if (ctx.dryRun) {
     const tally = { calls: 0, cached: 0 };
     const judgeTally = ctx.dryRun;
+    const seen = new Set<string>();
     ctx.collect = async (req) => {
-      if (!req.noCache && (await ctx.provider.isCached(req))) tally.cached++;
+      const hash = ctx.provider.requestHash(req);
+      if (seen.has(hash) || (!req.noCache && (await ctx.provider.isCached(req)))) tally.cached++;
       else tally.calls++;
+      seen.add(hash);
     };
     try {
       for (const g of await generate(ctx, samples, models)) {
@@ -48,6 +84,9 @@ export async function generateStep(s: Session): Promise<number> {
     process.stdout.write(
       `dry run (generate): ${tally.calls} model calls would be made` + (tally.cached ? ` (${tally.cached} more answered from the cache)` : '') + '. Nothing was spent.\n',
     );
+    ctx.dryRunGenerateCalls = tally.calls;
+    // The judging stages of the same dry run count the calls these responses will need.
+    ctx.plannedResponses = await plannedResponses(ctx, samples, models);
     return 0;
   }
   const summaries = await withBatch(ctx, argv, 'generate', (c) => generate(c, samples, models));
@@ -61,29 +100,40 @@ export async function generateStep(s: Session): Promise<number> {
   }
   if (budget) ctx.log(BUDGET_NOTE);
   ctx.log(`responses in ${ctx.store.responsesDir}`);
-  return budget ? BUDGET_STOP : 0;
+  const tally = await responseTally(ctx.store, models.map((m) => m.name));
+  ctx.log(`generate failures: ${describeTally(tally)}`);
+  if (budget) return BUDGET_STOP;
+  // A model whose every answer failed is caught by score (nothing to judge for it); here only all-failed stops.
+  if (tally.total > 0 && tally.failed === tally.total) {
+    throw new UnfitRunError(`generate: no model answered — ${describeTally(tally)}; are the model endpoints up? The records are in ${ctx.store.responsesDir}`);
+  }
+  if (tally.total > 0 && tally.failed / tally.total > ctx.loaded.config.failures.maxShare) checkTally('generate', tally, ctx.loaded.config.failures.maxShare, `the records are in ${ctx.store.responsesDir}`);
+  return 0;
 }
 
 export async function scoreStep(s: Session): Promise<number> {
   const { ctx, argv } = s;
   const plan = s.pointwise!;
   const models = s.models.map((m) => m.name);
+  const before = ctx.dryRun ? { ...ctx.dryRun } : undefined;
   const sum = await withBatch(ctx, argv, 'score', (c) => score(c, s.split, models, plan, { retryFailed: Boolean(argv['retry-failed']) }));
   if (ctx.dryRun) {
-    printDryRun(ctx, `score, ${sum.planned - sum.skipped} judgments to make, ${sum.skipped} already recorded`);
-    const idx = await ctx.store.responseIndex();
-    const missing = s.split.ids.reduce((n, id) => n + models.filter((m) => !idx.get(id)?.has(m)).length, 0);
-    if (missing) process.stdout.write(`note: ${missing} responses are not generated yet; the judge calls they will need are not counted (run generate first)\n`);
+    printDryRun(ctx, `score, ${sum.planned - sum.skipped} judgments to make, ${sum.skipped} already recorded`, before);
+    if (!ctx.plannedResponses) {
+      const idx = await ctx.store.responseIndex();
+      const missing = s.split.ids.reduce((n, id) => n + models.filter((m) => !idx.get(id)?.has(m)).length, 0);
+      if (missing) process.stdout.write(`note: ${missing} responses are not generated yet; the judge calls they will need are not counted (run generate first, or dry-run \`run\`)\n`);
+    }
     return 0;
   }
   ctx.log(`score: ${sum.written} judgments written (${sum.failures} failed), ${sum.skipped} already recorded, of ${sum.planned}`);
   if (sum.stoppedByBudget) ctx.log(BUDGET_NOTE);
-  const stats = ctx.provider.stats();
-  ctx.log(`calls ${stats.calls}, cache hits ${stats.cacheHits}, retries ${stats.retries}, tokens ${stats.promptTokens + stats.completionTokens}`);
-  if (sum.written > 0 && sum.failures === sum.written && stats.errors > 0) {
-    throw new UnfitRunError(`every judgment failed (${sum.failures}); is the judge endpoint up? See the records in ${ctx.store.judgmentsDir}`);
-  }
-  return sum.stoppedByBudget ? BUDGET_STOP : 0;
+  logCalls(ctx);
+  const tally = await judgmentTally(ctx.store, models, plan.judges.map((j) => j.name));
+  ctx.log(`score failures: ${describeTally(tally)}`);
+  if (sum.stoppedByBudget) return BUDGET_STOP;
+  checkTally('score', tally, ctx.loaded.config.failures.maxShare, failureHint(tally, ctx.store.judgmentsDir));
+  return 0;
 }
 
 export async function compareStep(s: Session): Promise<number> {
@@ -103,17 +153,30 @@ export async function compareStep(s: Session): Promise<number> {
     if (summary.stoppedByBudget) ctx.log(BUDGET_NOTE);
     return summary.stoppedByBudget ? BUDGET_STOP : 0;
   }
+  const before = ctx.dryRun ? { ...ctx.dryRun } : undefined;
   const sum = await withBatch(ctx, argv, 'compare', (c) => compare(c, samples, s.pairs, plan, { retryFailed: Boolean(argv['retry-failed']) }));
   if (ctx.dryRun) {
-    printDryRun(ctx, `compare, ${sum.planned - sum.skipped} comparisons to make, ${sum.skipped} already recorded`);
+    printDryRun(ctx, `compare, ${sum.planned - sum.skipped} comparisons to make, ${sum.skipped} already recorded`, before);
     return 0;
   }
   ctx.log(`compare: ${sum.written} comparisons written (${sum.failures} without a verdict), ${sum.skipped} already recorded, of ${sum.planned}`);
   if (sum.stoppedByBudget) ctx.log(BUDGET_NOTE);
+  logCalls(ctx);
+  const tally = await comparisonTally(ctx.store, s.pairs, plan.judges.map((j) => j.name));
+  ctx.log(`compare failures: ${describeTally(tally)}`);
+  if (sum.stoppedByBudget) return BUDGET_STOP;
+  checkTally('compare', tally, ctx.loaded.config.failures.maxShare, failureHint(tally, ctx.store.comparisonsDir));
+  return 0;
+}
+
+/** What this command sent so far (the provider is the session's: one count for all its stages). */
+function logCalls(ctx: StageContext): void {
   const stats = ctx.provider.stats();
   ctx.log(`calls ${stats.calls}, cache hits ${stats.cacheHits}, retries ${stats.retries}, tokens ${stats.promptTokens + stats.completionTokens}`);
-  if (sum.written > 0 && sum.failures === sum.written && stats.errors > 0) {
-    throw new UnfitRunError(`every comparison failed (${sum.failures}); is the judge endpoint up? See ${ctx.store.comparisonsDir}`);
-  }
-  return sum.stoppedByBudget ? BUDGET_STOP : 0;
+}
+
+function failureHint(t: FailureTally, dir: string): string {
+  if (t.byKind.has('missing-response')) return `run generate first (or fix its errors); the records are in ${dir}`;
+  if (t.byKind.has('error')) return `is the judge endpoint up? rerun with --retry-failed once it is; the records are in ${dir}`;
+  return `rerun with --retry-failed to ask again; the records are in ${dir}`;
 }

@@ -38,9 +38,11 @@ describe('a judge whose replies never parse', () => {
       score: { maxParseRetries },
     }));
     const ids = ['--ids', IDS.join(',')];
-    for (const args of [['generate', '-c', cfg, ...ids], ['score', '-c', cfg, ...ids], ['report', '-c', cfg]]) {
-      const r = await runCli(args);
-      expect(r.code, `${args[0]}: ${describeRun(r)}`).toBe(0);
+    // Nothing could be judged: score says so and exits 3; the failures are still on record and reported.
+    for (const [args, code] of [[['generate', '-c', cfg, ...ids], 0], [['score', '-c', cfg, ...ids], 3], [['report', '-c', cfg], 0]] as const) {
+      const r = await runCli([...args]);
+      expect(r.code, `${args[0]}: ${describeRun(r)}`).toBe(code);
+      if (code === 3) expect(r.stderr).toMatch(/score: nothing could be judged — 4 of 4 failed \(parse 4\)/);
     }
     const recs = readJsonl(join(ws.runDir('refuse'), 'judgments', 'gpt-5-mini.jsonl'));
     expect(recs).toHaveLength(IDS.length * MODELS.length);
@@ -113,9 +115,9 @@ describe('a judge endpoint that is down', () => {
     const score = out.get('score')!;
     const compare = out.get('compare')!;
     expect(score.code, describeRun(score)).toBe(3);
-    expect(score.stderr).toMatch(/every judgment failed .*judge endpoint/);
+    expect(score.stderr).toMatch(/nothing could be judged .*judge endpoint/);
     expect(compare.code, describeRun(compare)).toBe(3);
-    expect(compare.stderr).toMatch(/every comparison failed/);
+    expect(compare.stderr).toMatch(/compare: nothing could be judged/);
     // The failures are on record as errors, not as scores.
     expect(judgments).toHaveLength(IDS.length * MODELS.length);
     for (const j of judgments) {
@@ -128,7 +130,7 @@ describe('a judge endpoint that is down', () => {
     const { out, judgments } = await judgeAgainst('stalled', stalling.url, 400, ['score']);
     const score = out.get('score')!;
     expect(score.code, describeRun(score)).toBe(3);
-    expect(score.stderr).toMatch(/every judgment failed/);
+    expect(score.stderr).toMatch(/score: nothing could be judged — 4 of 4 failed \(error 4\)/);
     expect(judgments).toHaveLength(IDS.length * MODELS.length);
     expect(judgments.every((j) => j.failure?.kind === 'error' && /timed out/.test(j.failure.message))).toBe(true);
     // First try plus one retry per call, no more.

@@ -57,10 +57,10 @@ describe('a judge endpoint that stays down', () => {
 
     const score = await runCli(stageArgs('score', cfg), { timeoutMs: STAGE_TIMEOUT_MS });
     expect(score.code, describeRun(score)).toBe(3);
-    expect(score.stderr).toMatch(/every judgment failed \(\d+\); is the judge endpoint up\?/);
+    expect(score.stderr).toMatch(/score: nothing could be judged — \d+ of \d+ failed \(error \d+\); is the judge endpoint up\?/);
     const compare = await runCli(stageArgs('compare', cfg), { timeoutMs: STAGE_TIMEOUT_MS });
     expect(compare.code, describeRun(compare)).toBe(3);
-    expect(compare.stderr).toMatch(/every comparison failed \(\d+\); is the judge endpoint up\?/);
+    expect(compare.stderr).toMatch(/compare: nothing could be judged — \d+ of \d+ failed \(error \d+\); is the judge endpoint up\?/);
 
     // Failures are on record as errors, one per key, none of them a score.
     const recs = readRecords(ws);
@@ -82,12 +82,12 @@ describe('a judge endpoint that stays down', () => {
 
       const score = await runCli(stageArgs('score', cfg), { timeoutMs: STAGE_TIMEOUT_MS });
       expect(score.code, describeRun(score)).toBe(3);
-      expect(score.stderr).toMatch(/every judgment failed .*is the judge endpoint up\?/);
+      expect(score.stderr).toMatch(/nothing could be judged .*is the judge endpoint up\?/);
       // The first try and MAX_RETRIES retries per judgment, then it gives up.
       expect(judge.requests).toHaveLength(judgments * (MAX_RETRIES + 1));
       const compare = await runCli(stageArgs('compare', cfg), { timeoutMs: STAGE_TIMEOUT_MS });
       expect(compare.code, describeRun(compare)).toBe(3);
-      expect(compare.stderr).toMatch(/every comparison failed/);
+      expect(compare.stderr).toMatch(/compare: nothing could be judged/);
       expect(judge.requests).toHaveLength((judgments + calls) * (MAX_RETRIES + 1));
       for (const j of readRecords(ws).judgments) {
         expect(j.score).toBeNull();

@@ -1,7 +1,8 @@
 // Judge replies cut off before the score or verdict (finish_reason "length"):
-// a transient cut is re-asked and ends with the reference's score; a reply
-// that stays cut for a prompt becomes a recorded parse failure with score
-// null, counted in the report and left out of the means (never a made-up 0).
+// a transient cut is re-asked (afresh, with a larger token budget) and ends
+// with the reference's score; a reply that stays cut for a prompt becomes a
+// recorded "truncated" failure with score null, counted in the report and left
+// out of the means (never a made-up 0).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeHandler } from '../helpers/fake-server.js';
 import { isJudgeKind, kindOf, promptParts, roleplayReply } from '../e2e/fake-roleplay.js';
@@ -34,7 +35,9 @@ function cuttingJudge(cuts: Cuts): FakeHandler {
     const kind = kindOf(body);
     if (!isJudgeKind(kind) || typeof full !== 'string') return full;
     const { prompt } = promptParts(body);
-    const reask = body.messages.some((m: any) => m?.role === 'assistant');
+    // A re-ask after a cut is the same prompt with more room (gpt-5-mini's budget is 4096).
+    const budget = body.max_completion_tokens ?? body.max_tokens;
+    const reask = body.messages.some((m: any) => m?.role === 'assistant') || budget > 4096;
     if (kind === 'pointwise' && draw(prompt, 'persistent') < 0.15) {
       cuts.persistent.add(prompt);
       return { content: cutReply(full), finishReason: 'length' };
@@ -65,11 +68,11 @@ describe('truncated judge replies', () => {
     expect([...cuts.transient.values()]).toContain('pairwise');
   });
 
-  it('a reply that stays cut is a parse failure with score null after every re-ask', () => {
+  it('a reply that stays cut is a truncated failure with score null after every re-ask', () => {
     const failed = d.records.judgments.filter((j) => j.failure);
     expect(failed).toHaveLength(cuts.persistent.size);
     for (const j of failed) {
-      expect(j.failure.kind).toBe('parse');
+      expect(j.failure.kind).toBe('truncated');
       expect(j.score).toBeNull();
       expect(j.attempts).toBe(MAX_PARSE_RETRIES + 1);
       expect(j.raw).toHaveLength(MAX_PARSE_RETRIES + 1);
@@ -77,7 +80,7 @@ describe('truncated judge replies', () => {
       expect(j.raw[0]).toMatch(/(Score:|"sco)$/);
     }
     const c = d.report.counts;
-    expect(c.parseFailures).toBe(cuts.persistent.size);
+    expect(c.truncatedReplies).toBe(cuts.persistent.size);
     expect(c.judgmentFailures).toBe(cuts.persistent.size);
     const cellFailures = d.report.leaderboard.flatMap((row: any) => METRICS.map((m) => row.scores[m].failures));
     expect(cellFailures.reduce((a: number, b: number) => a + b, 0)).toBe(cuts.persistent.size);

@@ -29,6 +29,8 @@ export interface FakeContent {
   content: string | null;
   usage?: { prompt_tokens: number; completion_tokens: number; total_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
   finishReason?: string;
+  /** Sets choices[0].message.refusal (an OpenAI safety refusal). */
+  refusal?: string;
 }
 
 export type FakeReply = string | FakeContent | FakeFault;
@@ -114,7 +116,13 @@ export function completion(body: any, reply: FakeContent, index: number): Record
     object: 'chat.completion',
     created: 1_700_000_000,
     model: body?.model ?? 'fake',
-    choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: reply.finishReason ?? 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: reply.content, ...(reply.refusal !== undefined ? { refusal: reply.refusal } : {}) },
+        finish_reason: reply.finishReason ?? 'stop',
+      },
+    ],
     usage: { ...usage, total_tokens: usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens },
   };
 }

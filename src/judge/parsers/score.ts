@@ -61,7 +61,8 @@ function fromJson(text: string, scale: Scale): ScoreResult | null {
     return checkRange(n.value, n.outOf, scale);
   }
   // A reply cut off after the score key but before the closing brace.
-  const partial = [...text.matchAll(/["']((?:final[_ ]?)?score)["']\s*:\s*"?(-?\d+(?:\.\d+)?)(?![\d.])/gi)];
+  // Only a number something follows counts: at the very end, "score": 8 may have been going to be 85.
+  const partial = [...text.matchAll(/["']((?:final[_ ]?)?score)["']\s*:\s*"?(-?\d+(?:\.\d+)?)(?=\s*["',}])/gi)];
   const last = partial[partial.length - 1];
   if (last) return checkRange(Number(last[2]), null, scale);
   return null;

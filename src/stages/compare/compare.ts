@@ -11,7 +11,8 @@ import { comparisonKey } from '../../store/run.js';
 import { rewriteJsonl, type JsonlWriter } from '../../store/jsonl.js';
 import { runPool } from '../../core/pool.js';
 import { Progress } from '../../core/progress.js';
-import type { StageSummary } from '../../pipeline/sink.js';
+import { mergeSpend, type StageSummary } from '../../pipeline/sink.js';
+import { withPlanned } from '../../pipeline/planned.js';
 
 export type { PairJob };
 
@@ -34,6 +35,17 @@ export function* pairJobs(samples: Sample[], pairs: Pairs, plan: JudgingPlan): G
 const keyOf = (j: PairJob) =>
   comparisonKey({ sampleId: j.sample.id, candidate: j.candidate, baseline: j.baseline, metric: j.rubric.id, judge: j.judge.name, round: j.round });
 
+/** A redone comparison carries what its replaced order attempts cost (kept orders already carry theirs). */
+function inheritOrderSpends(old: Comparison, next: Comparison): Comparison {
+  const orders = next.orders.map((o) => {
+    const was = old.orders.find((x) => x.order === o.order);
+    // An order kept from the old record is the same record again: its spend is already in it.
+    const kept = was !== undefined && JSON.stringify(was) === JSON.stringify(o);
+    return was?.spend && !kept ? { ...o, spend: mergeSpend(was.spend, o.spend) } : o;
+  });
+  return { ...next, orders };
+}
+
 export async function compare(
   ctx: StageContext,
   samples: Sample[],
@@ -48,16 +60,38 @@ export async function compare(
     seed: cfg.run.seed,
     bothOrders: cfg.compare.bothOrders,
     combine: cfg.compare.combine,
+    oneOrderDecides: cfg.compare.oneOrderDecides,
     ...(opts.retryFailed ? { noCache: true } : {}),
   };
-  const responses = await ctx.store.responseIndex();
+  const responses = withPlanned(ctx, await ctx.store.responseIndex());
   const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
+  // A comparison failed for want of a response is redone as soon as both
+  // responses exist; with --retry-failed every failed one is, keeping the
+  // orders that did give a verdict (only the failed order is asked again).
+  const answered = (id: string, model: string) => {
+    const r = responses.get(id)?.get(model);
+    return Boolean(r && !r.error);
+  };
+  const stale = (c: Comparison) => c.failure?.kind === 'missing-response' && answered(c.sampleId, c.candidate) && answered(c.sampleId, c.baseline);
+  // Records from before one order stopped deciding alone count as failed too.
+  const failed = (c: Comparison) => c.outcome === null || c.failure !== undefined || c.orders.some((o) => o.outcome === null);
+  const redoIf = (c: Comparison) => (opts.retryFailed ? failed(c) : stale(c));
   const done = new Map<string, Set<string>>();
+  const redo = new Map<string, Map<string, Comparison>>();
   for (const judge of plan.judges) {
     const file = ctx.store.comparisonsFile(judge.name);
-    done.set(judge.name, await ctx.store.doneKeys<Comparison>(file, comparisonKey, opts.retryFailed ? (c) => c.outcome === null : () => true));
+    const keep = new Map<string, Comparison>();
+    done.set(
+      judge.name,
+      await ctx.store.doneKeys<Comparison>(file, comparisonKey, (c) => {
+        if (!redoIf(c)) return true;
+        keep.set(comparisonKey(c), c);
+        return false;
+      }),
+    );
+    redo.set(judge.name, keep);
   }
-  const wanted = (j: PairJob) => (opts.retryFailed ? done.get(j.judge.name)!.has(keyOf(j)) : !done.get(j.judge.name)!.has(keyOf(j)));
+  const wanted = (j: PairJob) => (opts.retryFailed ? redo.get(j.judge.name)!.has(keyOf(j)) : !done.get(j.judge.name)!.has(keyOf(j)));
   let total = 0;
   for (const j of pairJobs(samples, pairs, plan)) {
     summary.planned++;
@@ -79,7 +113,7 @@ export async function compare(
         let c: Comparison;
         progress.begin();
         try {
-          c = await compareOne(ctx, job, responses, settings);
+          c = await compareOne(ctx, job, responses, settings, redo.get(job.judge.name)!.get(keyOf(job)));
         } catch (err) {
           if (err instanceof BudgetStop) {
             summary.stoppedByBudget = true;
@@ -88,7 +122,7 @@ export async function compare(
           throw err;
         }
         if (ctx.dryRun || ctx.collect) return;
-        if (opts.retryFailed) {
+        if (redo.get(c.judge)!.has(comparisonKey(c))) {
           let m = replaced.get(c.judge);
           if (!m) replaced.set(c.judge, (m = new Map()));
           m.set(comparisonKey(c), c);
@@ -105,7 +139,11 @@ export async function compare(
     );
   } finally {
     for (const w of writers.values()) await w.close();
-    for (const [judge, m] of replaced) await rewriteJsonl<Comparison>(ctx.store.comparisonsFile(judge), (r) => m.get(comparisonKey(r)) ?? r);
+    for (const [judge, m] of replaced)
+      await rewriteJsonl<Comparison>(ctx.store.comparisonsFile(judge), (r) => {
+        const next = m.get(comparisonKey(r));
+        return next ? inheritOrderSpends(r, next) : r;
+      });
     progress.finish();
   }
   return summary;

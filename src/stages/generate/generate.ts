@@ -2,7 +2,7 @@
 // One record per (sample, model), appended as soon as it exists, so a killed
 // run resumes where it stopped.
 import type { ModelConfig } from '../../config/schema.js';
-import type { ResponseRecord, Sample } from '../../core/records.js';
+import type { ResponseRecord, Sample, Spend, Usage } from '../../core/records.js';
 import { responseKey } from '../../store/run.js';
 import { rewriteJsonl, type JsonlWriter } from '../../store/jsonl.js';
 import { arraySource, isSampleSource, type SampleSource } from '../../pipeline/source.js';
@@ -23,6 +23,18 @@ export interface GenerateSummary {
   errors: number;
   missing: string[];
   stoppedByBudget: boolean;
+}
+
+function responseSpend(callId: string, requests: number, cached: boolean, usage: Usage | null): Spend {
+  return {
+    callId: callId.slice(0, 32),
+    requests,
+    fromCache: cached ? 1 : 0,
+    promptTokens: cached ? 0 : (usage?.prompt ?? 0),
+    completionTokens: cached ? 0 : (usage?.completion ?? 0),
+    promptTokensFromCache: cached ? (usage?.prompt ?? 0) : 0,
+    completionTokensFromCache: cached ? (usage?.completion ?? 0) : 0,
+  };
 }
 
 export function toRecord(
@@ -188,22 +200,30 @@ async function generateOne(ctx: StageContext, model: ModelConfig, s: Sample): Pr
       return 'skip';
     }
     const res = await ctx.provider.chat(req);
-    return toRecord(model, s.id, res.content, {
-      usage: res.usage,
-      latencyMs: res.latencyMs,
-      requestHash: res.requestHash,
-      frames,
-      via: res.cached ? 'cache' : 'network',
-    });
+    return {
+      ...toRecord(model, s.id, res.content, {
+        usage: res.usage,
+        latencyMs: res.latencyMs,
+        requestHash: res.requestHash,
+        frames,
+        via: res.cached ? 'cache' : 'network',
+      }),
+      // A batch answer is cached but bought by this run: counted as one call.
+      spend: responseSpend(res.requestHash, res.batch ? 1 : res.cached ? 0 : res.attempts, res.cached && !res.batch, res.usage),
+    };
   } catch (err) {
     if (isBudgetError(err)) return 'budget';
-    return toRecord(model, s.id, '', {
-      usage: null,
-      latencyMs: null,
-      requestHash: null,
-      frames,
-      via: 'network',
-      error: providerErrorMessage(err),
-    });
+    return {
+      ...toRecord(model, s.id, '', {
+        usage: null,
+        latencyMs: null,
+        requestHash: null,
+        frames,
+        via: 'network',
+        error: providerErrorMessage(err),
+      }),
+      // A give-up still sent its attempts: they count as spent.
+      spend: responseSpend(`generate:${s.id}`, (err as { attempts?: number }).attempts ?? 0, false, null),
+    };
   }
 }

@@ -2,7 +2,7 @@
 // into per-cell accumulators, so memory grows with samples × models × metrics,
 // never with the number of judgments or rounds.
 import type { RunStore } from '../../store/run.js';
-import type { Comparison, Judgment, ResponseRecord } from '../../core/records.js';
+import type { Comparison, Judgment, ResponseRecord, Spend } from '../../core/records.js';
 import { ScoreAccumulator } from '../../stats/index.js';
 import { comparisonKey } from '../../store/run.js';
 import type { Counts, FormatRow } from '../../core/report.js';
@@ -68,7 +68,24 @@ export function emptyCounts(): Counts {
     calls: 0,
     promptTokens: 0,
     completionTokens: 0,
+    callsFromCache: 0,
+    promptTokensFromCache: 0,
+    completionTokensFromCache: 0,
+    missingResponses: 0,
+    truncatedReplies: 0,
+    filteredReplies: 0,
+    refusedReplies: 0,
   };
+}
+
+/** Adds one question's cost: network and cache apart. */
+export function addSpend(counts: Counts, s: Spend): void {
+  counts.calls += s.requests;
+  counts.promptTokens += s.promptTokens;
+  counts.completionTokens += s.completionTokens;
+  counts.callsFromCache += s.fromCache;
+  counts.promptTokensFromCache += s.promptTokensFromCache;
+  counts.completionTokensFromCache += s.completionTokensFromCache;
 }
 
 function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
@@ -107,9 +124,13 @@ export async function collectResponses(store: RunStore, c: Collected): Promise<v
     if (r.error) c.counts.responseErrors++;
     else if (!r.format.valid) c.counts.invalidFormat++;
     if (!r.error) tallyFormat(c, r);
-    if (r.via === 'network') c.counts.calls++;
-    c.counts.promptTokens += r.usage?.prompt ?? 0;
-    c.counts.completionTokens += r.usage?.completion ?? 0;
+    if (r.spend) addSpend(c.counts, r.spend);
+    else {
+      // Records written before spends were kept: one call per network response.
+      if (r.via === 'network') c.counts.calls++;
+      c.counts.promptTokens += r.usage?.prompt ?? 0;
+      c.counts.completionTokens += r.usage?.completion ?? 0;
+    }
   }
 }
 
@@ -140,9 +161,14 @@ function addJudgment(c: Collected, j: Judgment): boolean {
   c.metrics.add(j.metric);
   c.judges.add(j.judge);
   c.counts.judgments++;
-  c.counts.calls += j.mode === 'offline' ? 0 : j.attempts;
-  c.counts.promptTokens += j.usage?.prompt ?? 0;
-  c.counts.completionTokens += j.usage?.completion ?? 0;
+  if (j.callId !== undefined) {
+    // Only one record per question carries its spend (a listwise call fills many).
+    if (j.spend) addSpend(c.counts, j.spend);
+  } else {
+    c.counts.calls += j.mode === 'offline' ? 0 : j.attempts;
+    c.counts.promptTokens += j.usage?.prompt ?? 0;
+    c.counts.completionTokens += j.usage?.completion ?? 0;
+  }
   if (j.selfId.length) c.counts.selfIdFlags++;
   if (j.failure) {
     cell.failures++;
@@ -150,6 +176,10 @@ function addJudgment(c: Collected, j: Judgment): boolean {
     if (j.failure.kind === 'parse') c.counts.parseFailures++;
     else if (j.failure.kind === 'error') c.counts.judgeErrors++;
     else if (j.failure.kind === 'empty-answer') c.counts.emptyAnswers++;
+    else if (j.failure.kind === 'missing-response') c.counts.missingResponses++;
+    else if (j.failure.kind === 'truncated') c.counts.truncatedReplies++;
+    else if (j.failure.kind === 'filtered') c.counts.filteredReplies++;
+    else if (j.failure.kind === 'refused') c.counts.refusedReplies++;
   }
   if (j.score !== null) cell.chars.set(j.sampleId, j.answerChars);
   return true;
@@ -160,9 +190,12 @@ function addComparison(c: Collected, x: Comparison): void {
   c.judges.add(x.judge);
   c.counts.comparisons++;
   for (const o of x.orders) {
-    c.counts.calls += o.sent ? o.attempts : 0;
-    c.counts.promptTokens += o.usage?.prompt ?? 0;
-    c.counts.completionTokens += o.usage?.completion ?? 0;
+    if (o.spend) addSpend(c.counts, o.spend);
+    else {
+      c.counts.calls += o.sent ? o.attempts : 0;
+      c.counts.promptTokens += o.usage?.prompt ?? 0;
+      c.counts.completionTokens += o.usage?.completion ?? 0;
+    }
   }
   const cell = getOr(c.pairs, cellKey(x.candidate, x.baseline, x.metric, x.judge), () => ({ credits: new Map(), failures: 0, chars: new Map() }));
   if (x.credit === null) {

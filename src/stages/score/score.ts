@@ -2,7 +2,7 @@
 // recorded), bounded (a pool, not a promise per job) and budget-aware.
 import type { StageContext } from '../../pipeline/context.js';
 import type { Judgment, Sample } from '../../core/records.js';
-import { judgmentKey } from '../../store/run.js';
+import { judgmentKey, responseKey } from '../../store/run.js';
 import { runPool } from '../../core/pool.js';
 import { JudgmentSink, type StageSummary } from '../../pipeline/sink.js';
 import { BudgetStop } from '../../judge/ask.js';
@@ -12,10 +12,23 @@ import { allSamples, arraySource, isSampleSource, type SampleSource } from '../.
 import { ResponseLookup } from '../../store/response-lookup.js';
 import { judgeOne, type ScoreSettings } from '../../judge/pointwise.js';
 import { listwiseScore } from './listwise.js';
+import { plannedLookup, withPlanned } from '../../pipeline/planned.js';
 
 export type { StageSummary };
 
-const isRetryable = (j: Judgment) => j.failure !== undefined && (j.failure.kind === 'parse' || j.failure.kind === 'error');
+// --retry-failed redoes every failure kind: a missing response may exist now,
+// a judge that was down or cut off may answer now; redoing one with nothing
+// new costs no call (it fails again the same way without asking).
+const isFailed = (j: Judgment) => j.failure !== undefined;
+
+/** (sample, model) pairs whose response exists and did not fail. */
+async function answeredKeys(ctx: StageContext): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for await (const r of ctx.store.responses()) if (!r.error) keys.add(responseKey(r));
+  // A dry run counts what the real run will redo once generate has made these.
+  for (const m of ctx.plannedResponses?.values() ?? []) for (const r of m.values()) if (!r.error) keys.add(responseKey(r));
+  return keys;
+}
 
 export async function score(
   ctx: StageContext,
@@ -27,13 +40,17 @@ export async function score(
   const settings: ScoreSettings = { ...ctx.loaded.config.score, ...(opts.retryFailed ? { noCache: true } : {}) };
   const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
 
-  // Keys already recorded, per judge file; with --retry-failed, the failed ones are redone.
+  // Keys already recorded, per judge file; with --retry-failed, the failed ones
+  // are redone. A judgment failed for want of a response is not done once that
+  // response exists (generate ran or was resumed since): it is redone on any run.
+  const answered = await answeredKeys(ctx);
+  const stale = (j: Judgment) => j.failure?.kind === 'missing-response' && answered.has(responseKey(j));
   const done = new Map<string, Set<string>>();
   const redo = new Map<string, Set<string>>();
   for (const judge of plan.judges) {
     const file = ctx.store.judgmentsFile(judge.name);
-    done.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey));
-    if (opts.retryFailed) redo.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, isRetryable));
+    done.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, (j) => !stale(j)));
+    redo.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, opts.retryFailed ? isFailed : stale));
   }
   const wantedId = (j: JobId) => {
     const keys = opts.retryFailed ? redo.get(j.judge) : done.get(j.judge);
@@ -42,13 +59,15 @@ export async function score(
     const key = judgmentKey(j);
     return opts.retryFailed ? keys.has(key) : !keys.has(key);
   };
+  // Records redone in place (one record per key stays true); new ones are appended.
+  const replacing = (key: string, judge: string) => Boolean(redo.get(judge)?.has(key));
   const wanted = (j: PointJob) =>
     wantedId({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round });
 
-  const sink = new JudgmentSink(ctx, Boolean(opts.retryFailed), summary);
+  const sink = new JudgmentSink(ctx, replacing, summary);
   if (ctx.loaded.config.score.mode !== 'per-response') {
     try {
-      const responses = await ctx.store.responseIndex();
+      const responses = withPlanned(ctx, await ctx.store.responseIndex());
       await listwiseScore(ctx, await allSamples(samples), models, plan, responses, wanted, settings, sink);
     } finally {
       await sink.close();
@@ -70,7 +89,7 @@ export async function score(
   sink.start('score', total);
   try {
     await runPool(
-      streamPointJobs(source.samples(), models, plan, responses, wantedId),
+      streamPointJobs(source.samples(), models, plan, plannedLookup(ctx, responses), wantedId),
       ctx.inflight,
       async (job) => {
         try {

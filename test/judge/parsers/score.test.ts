@@ -78,6 +78,10 @@ describe('parseScore', () => {
     expect(parseScore('{"score": 85, "reasoning": "The reply is viv', HUNDRED)).toEqual({ score: 85 });
   });
 
+  it('rejects truncated JSON that ends inside the score (8 may have been going to be 85)', () => {
+    expect(parseScore('{"reasoning": "fluent", "score": 8', HUNDRED)).toEqual({ error: 'truncated JSON reply without a score' });
+  });
+
   it('rejects a non-numeric JSON score', () => {
     expect(parseScore('{"score": "high"}', HUNDRED)).toEqual({ error: expect.stringMatching(/not a number/) });
   });

@@ -126,6 +126,13 @@ export function sampleReport(models: [string, string, string] = ['Ours_v2 & co',
       calls: 9341,
       promptTokens: 12345678,
       completionTokens: 234567,
+      callsFromCache: 0,
+      promptTokensFromCache: 0,
+      completionTokensFromCache: 0,
+      missingResponses: 0,
+      truncatedReplies: 0,
+      filteredReplies: 0,
+      refusedReplies: 0,
     },
   };
 }
