@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { RunStore } from '../store/run.js';
+import { lockRunDir, type RunLock } from '../store/lock.js';
 import { Provider } from '../provider/index.js';
 import { VERSION } from '../core/version.js';
 import type { DryRunTally, JudgeContext, JudgeOverrides } from '../judge/ask.js';
@@ -26,6 +27,8 @@ export interface StageContext extends JudgeContext {
    */
   collect?: (req: ChatRequest) => void | Promise<void>;
   log: (msg: string) => void;
+  /** The run directory's one-writer lock (absent in a dry run, which writes nothing). */
+  lock?: RunLock;
 }
 
 export interface ContextOptions {
@@ -45,7 +48,11 @@ export function runDir(loaded: LoadedConfig): string {
 export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): StageContext {
   const { config } = loaded;
   const store = new RunStore(runDir(loaded));
-  if (!opts.dryRun) store.init(
+  // Taken before anything is written, so a second process is refused with nothing touched.
+  const lock = opts.dryRun ? undefined : lockRunDir(store.dir);
+  if (lock?.tookOver) process.stderr.write(`warning: took over the lock of ${store.dir} left by process ${lock.tookOver.pid} (no longer running) since ${lock.tookOver.startedAt}\n`);
+  try {
+    if (!opts.dryRun) store.init(
     {
       runId: config.run.id,
       configHash: loaded.hash,
@@ -56,6 +63,10 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     },
     config,
   );
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const noCache = Boolean(opts.noCache) || !config.provider.cache;
   const concurrency = opts.concurrency ?? config.provider.concurrency;
   const provider = new Provider({
@@ -77,5 +88,6 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     frames: { cacheDir: config.framesCacheDir, datasetRoot: config.dataset.root ?? dirname(config.dataset.path) },
     ...(opts.dryRun ? { dryRun: { calls: 0, cached: 0, promptTokens: 0, completionTokens: 0 } } : {}),
     log: (msg) => process.stderr.write(msg + '\n'),
+    ...(lock ? { lock } : {}),
   };
 }

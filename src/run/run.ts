@@ -33,6 +33,7 @@ export async function runAll(argv: Argv): Promise<number> {
     }
   } finally {
     await session.ctx.provider.close();
+    session.ctx.lock?.release();
   }
   if (dry) return 0;
   step('report');
