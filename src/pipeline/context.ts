@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { RunStore } from '../store/run.js';
 import { lockRunDir, type RunLock } from '../store/lock.js';
+import { probeWritable } from '../core/disk.js';
 import { Provider } from '../provider/index.js';
 import { VERSION } from '../core/version.js';
 import type { DryRunTally, JudgeContext, JudgeOverrides } from '../judge/ask.js';
@@ -48,6 +49,10 @@ export function runDir(loaded: LoadedConfig): string {
 export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): StageContext {
   const { config } = loaded;
   const store = new RunStore(runDir(loaded));
+  const noCache = Boolean(opts.noCache) || !config.provider.cache;
+  // An unwritable cache is one clear error before the first call and before
+  // the run directory is touched, not a failed judgment per call.
+  if (!noCache && !opts.dryRun) probeWritable(config.provider.cacheDir, 'the response cache directory');
   // Taken before anything is written, so a second process is refused with nothing touched.
   const lock = opts.dryRun ? undefined : lockRunDir(store.dir);
   if (lock?.tookOver) process.stderr.write(`warning: took over the lock of ${store.dir} left by process ${lock.tookOver.pid} (no longer running) since ${lock.tookOver.startedAt}\n`);
@@ -67,7 +72,6 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     lock?.release();
     throw err;
   }
-  const noCache = Boolean(opts.noCache) || !config.provider.cache;
   const concurrency = opts.concurrency ?? config.provider.concurrency;
   const provider = new Provider({
     concurrency,

@@ -8,6 +8,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync, mkdirSync } f
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { rethrowDisk } from '../core/disk.js';
 
 export const LOCK_FILE = '.lock';
 
@@ -111,7 +112,11 @@ export function lockRunDir(dir: string): RunLock {
     mine.count++;
     return handle(dir, path, null);
   }
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    rethrowDisk(err, dir);
+  }
   let tookOver: LockInfo | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -126,7 +131,7 @@ export function lockRunDir(dir: string): RunLock {
       hookExit();
       return handle(dir, path, tookOver);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') rethrowDisk(err, path);
     }
     const holder = readLock(path);
     if (!holder) continue; // released between our open and read: try again
