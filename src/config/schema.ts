@@ -59,6 +59,8 @@ export const ScoreSchema = z
     /** Reproduce EBM-RL's convention: empty answers and unparsed replies count as 0. */
     zeroOnFailure: z.boolean().default(false),
     maxParseRetries: z.number().int().min(0).max(10).default(2),
+    /** A model's name, id, outputs file name or output tags found in a judge prompt: masked before sending, or sent and the judgment flagged. */
+    anonymity: z.enum(['mask', 'flag']).default('mask'),
   })
   .strict();
 

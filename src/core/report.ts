@@ -115,6 +115,8 @@ export interface Counts {
   comparisons: number;
   comparisonFailures: number;
   selfIdFlags: number;
+  /** Judgments and comparisons whose prompt named a model, its outputs file or an output tag (masked or flagged: score.anonymity). */
+  anonymityHits: number;
   calls: number;
   promptTokens: number;
   completionTokens: number;

@@ -7,6 +7,7 @@ import type { Failure, SentParams, Usage } from '../core/records.js';
 import type { Provider } from '../provider/index.js';
 import { BudgetStop, DiskError } from '../core/errors.js';
 import { isBudgetError, providerErrorMessage } from '../provider/index.js';
+import { addHits, type AnonymityGuard, type AnonymityHits } from './protocol/anonymity.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; /** re-ask text */ retry?: string };
 
@@ -18,6 +19,8 @@ export interface Asked<T> {
   usage: Usage | null;
   latencyMs: number | null;
   sent: SentParams | null;
+  /** Identifying terms found in the rendered prompt before it was sent (see protocol/anonymity.ts). */
+  anonymity?: AnonymityHits;
 }
 
 export { BudgetStop };
@@ -36,6 +39,8 @@ export interface JudgeContext {
   dryRun?: DryRunTally;
   /** Set in batch mode's collection pass: first-attempt requests are handed here instead of sent. */
   collect?: (req: ChatRequest) => void | Promise<void>;
+  /** Scans every rendered prompt for model identities before it is sent. */
+  anonymity?: AnonymityGuard;
 }
 
 export interface JudgeOverrides {
@@ -115,8 +120,12 @@ function estimateTokens(messages: ChatMessage[]): number {
 export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: JudgeOverrides = {}): Promise<Asked<T>> {
   const endpoint = judgeEndpoint(q.judge, overrides);
   const params = judgeParams(q.judge);
+  // Scanned before anything else uses the text: dry runs, batch lines and
+  // cache keys all see the prompt exactly as the judge will.
+  const { question: seen, hits } = guard(ctx.anonymity, q);
+  q = seen;
   const messages = firstMessages(q);
-  const out: Asked<T> = { value: null, raw: [], attempts: 0, usage: null, latencyMs: null, sent: null };
+  const out: Asked<T> = { value: null, raw: [], attempts: 0, usage: null, latencyMs: null, sent: null, ...(hits ? { anonymity: hits } : {}) };
   if (ctx.dryRun || ctx.collect) {
     const req = {
       endpoint,
@@ -159,7 +168,8 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
     out.raw.push(res.content);
     out.usage = addUsage(out.usage, res.usage);
     out.latencyMs = (out.latencyMs ?? 0) + res.latencyMs;
-    out.sent = res.sent;
+    // Recorded with what was sent, so every judgment and comparison carries it into the report.
+    out.sent = hits ? { ...res.sent, anonymity: hits } : res.sent;
     const parsed = q.parse(res.content);
     if (parsed.ok) {
       out.value = parsed.value;
@@ -173,4 +183,19 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
   }
   out.failure = { kind: 'parse', message: lastError };
   return out;
+}
+
+function guard<T>(g: AnonymityGuard | undefined, q: Question<T>): { question: Question<T>; hits: AnonymityHits | null } {
+  if (!g) return { question: q, hits: null };
+  const masked = g.mode === 'mask';
+  const prompt = g.scan(q.prompt);
+  let hits = addHits(null, prompt.found, masked);
+  let system = q.system;
+  if (system !== undefined) {
+    const s = g.scan(system);
+    hits = addHits(hits, s.found, masked);
+    system = s.text;
+  }
+  if (!hits) return { question: q, hits: null };
+  return { question: { ...q, prompt: prompt.text, ...(system !== undefined ? { system } : {}) }, hits };
 }

@@ -5,6 +5,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { RunStore } from '../store/run.js';
 import { lockRunDir, type RunLock } from '../store/lock.js';
 import { probeWritable } from '../core/disk.js';
+import { AnonymityGuard } from '../judge/protocol/anonymity.js';
 import { Provider } from '../provider/index.js';
 import { VERSION } from '../core/version.js';
 import type { DryRunTally, JudgeContext, JudgeOverrides } from '../judge/ask.js';
@@ -92,6 +93,7 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     frames: { cacheDir: config.framesCacheDir, datasetRoot: config.dataset.root ?? dirname(config.dataset.path) },
     ...(opts.dryRun ? { dryRun: { calls: 0, cached: 0, promptTokens: 0, completionTokens: 0 } } : {}),
     log: (msg) => process.stderr.write(msg + '\n'),
+    anonymity: new AnonymityGuard(config.models, config.score.anonymity),
     ...(lock ? { lock } : {}),
   };
 }
