@@ -99,6 +99,8 @@ export const ProviderSchema = z
     cache: z.boolean().default(true),
     /** `sdk`: the openai client's create(); `node-http`: the same request on node:http, for fast local servers. */
     transport: z.enum(['sdk', 'node-http']).default('sdk'),
+    /** Longest Retry-After honoured, in seconds; a longer one stops the stage (exit 3) instead of waiting. */
+    maxRetryAfterSec: z.number().min(0).default(120),
   })
   .strict();
 

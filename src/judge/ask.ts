@@ -5,7 +5,7 @@ import type { LlmJudge } from './judges.js';
 import type { ChatMessage, ChatRequest, ContentPart, Endpoint } from '../provider/types.js';
 import type { Failure, SentParams, Usage } from '../core/records.js';
 import type { Provider } from '../provider/index.js';
-import { BudgetStop, DiskError } from '../core/errors.js';
+import { BudgetStop, DiskError, UnfitRunError } from '../core/errors.js';
 import { isBudgetError, providerErrorMessage } from '../provider/index.js';
 import { addHits, type AnonymityGuard, type AnonymityHits } from './protocol/anonymity.js';
 
@@ -160,7 +160,7 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
     } catch (err) {
       if (isBudgetError(err)) throw new BudgetStop();
       // A disk the user must fix ends the command; it says nothing about the judge.
-      if (err instanceof DiskError) throw err;
+      if (err instanceof DiskError || err instanceof UnfitRunError) throw err;
       out.failure = { kind: 'error', message: providerErrorMessage(err) };
       return out;
     }

@@ -79,6 +79,7 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     cacheDir: noCache ? null : config.provider.cacheDir,
     timeoutMs: config.provider.timeoutMs,
     maxRetries: config.provider.maxRetries,
+    maxRetryAfterMs: config.provider.maxRetryAfterSec * 1000,
     transport: config.provider.transport,
     budget: { maxCalls: opts.maxCalls, maxTokens: opts.maxTokens },
   });

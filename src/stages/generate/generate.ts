@@ -6,6 +6,7 @@ import type { ResponseRecord, Sample } from '../../core/records.js';
 import { responseKey } from '../../store/run.js';
 import { rewriteJsonl } from '../../store/jsonl.js';
 import { runPool } from '../../core/pool.js';
+import { DiskError, UnfitRunError } from '../../core/errors.js';
 import { Progress } from '../../core/progress.js';
 import { buildMessages } from './prompt.js';
 import { parseEbmOutput, parsePlainOutput } from './ebm.js';
@@ -152,6 +153,8 @@ async function generateOne(ctx: StageContext, model: ModelConfig, s: Sample): Pr
     });
   } catch (err) {
     if (isBudgetError(err)) return 'budget';
+    // Stops that concern the whole stage (a disk to fix, a server asking for a long pause) are not one response's error.
+    if (err instanceof DiskError || err instanceof UnfitRunError) throw err;
     return toRecord(model, s.id, '', {
       usage: null,
       latencyMs: null,
