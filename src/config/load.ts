@@ -2,11 +2,11 @@
 // config works from any working directory.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { canonicalJson, sha256 } from '../core/hash.js';
 import { ConfigError } from '../core/errors.js';
 import YAML from 'yaml';
 import { ConfigSchema, type Config } from './schema.js';
 import { BUILTIN_JUDGES, BUILTIN_RUBRICS } from '../core/paths.js';
+import { configHashOf } from './hash.js';
 
 /** A config after loading: every path absolute, judge and rubric folders set. */
 export type ResolvedConfig = Config & { judgesDir: string; rubricsDir: string };
@@ -92,8 +92,9 @@ export function loadConfig(file: string, overrides: { runId?: string } = {}): Lo
   const resolved = resolvePaths(config, baseDir);
   checkModelNames(resolved, file);
   // Hash before paths are made absolute, so shards run from different
-  // checkouts of the same config agree on it.
-  return { config: resolved, file: abs, baseDir, hash: configHash(config) };
+  // checkouts of the same config agree on it; operational settings are left
+  // out (src/config/hash.ts), so changing a port or a retry count resumes.
+  return { config: resolved, file: abs, baseDir, hash: configHashOf(config, baseDir, resolved.judgesDir, resolved.rubricsDir) };
 }
 
 function checkModelNames(config: Config, file: string): void {
@@ -133,8 +134,4 @@ function resolvePaths(config: Config, base: string): ResolvedConfig {
   return c;
 }
 
-/** The run id is left out: shards of one config run under different ids and must agree. */
-export function configHash(config: Config): string {
-  const { id: _id, ...run } = config.run;
-  return sha256(canonicalJson({ ...config, run })).slice(0, 16);
-}
+export { configHashOf as configHash } from './hash.js';

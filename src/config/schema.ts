@@ -74,6 +74,8 @@ export const ScoreSchema = z
     listwiseRubrics: z.array(z.string()).optional(),
     /** Which text of a response is judged: rolejudge's rule, or EBM-RL's released one. */
     answerExtraction: z.enum(['rolejudge', 'ebm-rl']).optional(),
+    /** A model's name, id, outputs file name or output tags found in a judge prompt: masked before sending, or sent and the judgment flagged. */
+    anonymity: z.enum(['mask', 'flag']).default('mask'),
   })
   .strict();
 
@@ -127,6 +129,8 @@ export const ProviderSchema = z
     cache: z.boolean().default(true),
     /** `sdk`: the openai client over a lean node:http fetch (default); `node-http`: the same request without the SDK's request building. */
     transport: z.enum(['sdk', 'node-http']).default('sdk'),
+    /** Longest Retry-After honoured, in seconds; a longer one stops the stage (exit 3) instead of waiting. */
+    maxRetryAfterSec: z.number().min(0).default(120),
   })
   .strict();
 

@@ -152,6 +152,8 @@ export interface Counts {
   comparisons: number;
   comparisonFailures: number;
   selfIdFlags: number;
+  /** Judgments and comparisons whose prompt named a model, its outputs file or an output tag (masked or flagged: score.anonymity). */
+  anonymityHits: number;
   /** HTTP requests really sent (retries and re-asks included), each counted once. */
   calls: number;
   promptTokens: number;

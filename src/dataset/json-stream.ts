@@ -4,7 +4,7 @@
 // must not be parsed as one giant string, so the splitter only ever buffers the
 // text of the record it is inside; JSON.parse then runs per record.
 
-import { createReadStream } from 'node:fs';
+import { readUtf8Chunks } from './utf8.js';
 import { DatasetError } from './errors.js';
 
 /** The source text of one top-level record and where it starts. */
@@ -172,24 +172,19 @@ export class JsonSplitter {
 /** Streams a file's top-level records (array elements or concatenated values). */
 export async function* splitJsonFile(file: string, highWaterMark = 64 * 1024): AsyncGenerator<JsonText> {
   const splitter = new JsonSplitter(file);
-  // setEncoding makes the stream keep multi-byte characters whole across chunks.
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark });
-  try {
-    for await (const chunk of stream) yield* splitter.push(chunk as string);
-    yield* splitter.end();
-  } finally {
-    stream.destroy();
-  }
+  // Chunks keep multi-byte characters whole, and invalid UTF-8 is an error naming the line.
+  for await (const chunk of readUtf8Chunks(file, highWaterMark)) yield* splitter.push(chunk);
+  yield* splitter.end();
 }
 
 /** Streams a JSONL file line by line (blank lines skipped), keeping line numbers exact. */
 export async function* readJsonLines(file: string, highWaterMark = 64 * 1024): AsyncGenerator<JsonText> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark });
+  const stream = readUtf8Chunks(file, highWaterMark);
   let rest = '';
   let line = 0;
   try {
     for await (const chunk of stream) {
-      const parts = (rest + (chunk as string)).split('\n');
+      const parts = (rest + chunk).split('\n');
       rest = parts.pop() ?? '';
       for (const part of parts) {
         line++;
@@ -200,7 +195,7 @@ export async function* readJsonLines(file: string, highWaterMark = 64 * 1024): A
     line++;
     if (rest.trim() !== '') yield { text: rest, line };
   } finally {
-    stream.destroy();
+    await stream.return(undefined);
   }
 }
 

@@ -9,8 +9,9 @@ import type { Failure, SentParams, Spend, Usage } from '../core/records.js';
 import { canonicalJson, sha256 } from '../core/hash.js';
 import { isTruncatedJson } from './parsers/json-extract.js';
 import type { Provider } from '../provider/index.js';
-import { BudgetStop } from '../core/errors.js';
+import { BudgetStop, DiskError, UnfitRunError } from '../core/errors.js';
 import { isBudgetError, providerErrorMessage } from '../provider/index.js';
+import { addHits, type AnonymityGuard, type AnonymityHits } from './protocol/anonymity.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; /** re-ask text */ retry?: string };
 
@@ -24,6 +25,8 @@ export interface Asked<T> {
   sent: SentParams | null;
   /** What the question cost: requests sent, replies replayed, tokens of each. */
   spend: Spend;
+  /** Identifying terms found in the rendered prompt before it was sent (see protocol/anonymity.ts). */
+  anonymity?: AnonymityHits;
 }
 
 export { BudgetStop };
@@ -42,6 +45,8 @@ export interface JudgeContext {
   dryRun?: DryRunTally;
   /** Set in batch mode's collection pass: first-attempt requests are handed here instead of sent. */
   collect?: (req: ChatRequest) => void | Promise<void>;
+  /** Scans every rendered prompt for model identities before it is sent. */
+  anonymity?: AnonymityGuard;
 }
 
 export interface JudgeOverrides {
@@ -125,8 +130,21 @@ function estimateTokens(messages: ChatMessage[]): number {
 export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: JudgeOverrides = {}): Promise<Asked<T>> {
   const endpoint = judgeEndpoint(q.judge, overrides);
   const params = judgeParams(q.judge, q.maxTokens);
+  // Scanned before anything else uses the text: dry runs, batch lines and
+  // cache keys all see the prompt exactly as the judge will.
+  const { question: seen, hits } = guard(ctx.anonymity, q);
+  q = seen;
   const messages = firstMessages(q);
-  const out: Asked<T> = { value: null, raw: [], attempts: 0, usage: null, latencyMs: null, sent: null, spend: emptySpend(callIdOf(endpoint, q.key, messages)) };
+  const out: Asked<T> = {
+    value: null,
+    raw: [],
+    attempts: 0,
+    usage: null,
+    latencyMs: null,
+    sent: null,
+    spend: emptySpend(callIdOf(endpoint, q.key, messages)),
+    ...(hits ? { anonymity: hits } : {}),
+  };
   if (ctx.dryRun || ctx.collect) {
     const req = {
       endpoint,
@@ -166,6 +184,8 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
       });
     } catch (err) {
       if (isBudgetError(err)) throw new BudgetStop();
+      // A disk the user must fix ends the command; it says nothing about the judge.
+      if (err instanceof DiskError || err instanceof UnfitRunError) throw err;
       // What a give-up cost is on the error: those requests were really sent.
       out.spend.requests += (err as { attempts?: number }).attempts ?? 0;
       out.failure = { kind: 'error', message: providerErrorMessage(err) };
@@ -175,7 +195,8 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
     out.raw.push(res.content);
     out.usage = addUsage(out.usage, res.usage);
     out.latencyMs = (out.latencyMs ?? 0) + res.latencyMs;
-    out.sent = res.sent;
+    // Recorded with what was sent, so every judgment and comparison carries it into the report.
+    out.sent = hits ? { ...res.sent, anonymity: hits } : res.sent;
     addSpend(out.spend, res);
     // A reply that did not end normally is never read: a cut-off "score": 8
     // may have been going to be 85.
@@ -233,4 +254,19 @@ export function callIdOf(endpoint: Endpoint, key: string, messages: ChatMessage[
 
 export function emptySpend(callId: string): Spend {
   return { callId, requests: 0, fromCache: 0, promptTokens: 0, completionTokens: 0, promptTokensFromCache: 0, completionTokensFromCache: 0 };
+}
+
+function guard<T>(g: AnonymityGuard | undefined, q: Question<T>): { question: Question<T>; hits: AnonymityHits | null } {
+  if (!g) return { question: q, hits: null };
+  const masked = g.mode === 'mask';
+  const prompt = g.scan(q.prompt);
+  let hits = addHits(null, prompt.found, masked);
+  let system = q.system;
+  if (system !== undefined) {
+    const s = g.scan(system);
+    hits = addHits(hits, s.found, masked);
+    system = s.text;
+  }
+  if (!hits) return { question: q, hits: null };
+  return { question: { ...q, prompt: prompt.text, ...(system !== undefined ? { system } : {}) }, hits };
 }

@@ -3,6 +3,9 @@
 import { dirname, join } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { RunStore } from '../store/run.js';
+import { lockRunDir, type RunLock } from '../store/lock.js';
+import { probeWritable } from '../core/disk.js';
+import { AnonymityGuard } from '../judge/protocol/anonymity.js';
 import { Provider } from '../provider/index.js';
 import { VERSION } from '../core/version.js';
 import type { DryRunTally, JudgeContext, JudgeOverrides } from '../judge/ask.js';
@@ -31,6 +34,8 @@ export interface StageContext extends JudgeContext {
   /** Dry run only: the model calls generate would make (for run's grand total). */
   dryRunGenerateCalls?: number;
   log: (msg: string) => void;
+  /** The run directory's one-writer lock (absent in a dry run, which writes nothing). */
+  lock?: RunLock;
 }
 
 export interface ContextOptions {
@@ -50,7 +55,15 @@ export function runDir(loaded: LoadedConfig): string {
 export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): StageContext {
   const { config } = loaded;
   const store = new RunStore(runDir(loaded));
-  if (!opts.dryRun) store.init(
+  const noCache = Boolean(opts.noCache) || !config.provider.cache;
+  // An unwritable cache is one clear error before the first call and before
+  // the run directory is touched, not a failed judgment per call.
+  if (!noCache && !opts.dryRun) probeWritable(config.provider.cacheDir, 'the response cache directory');
+  // Taken before anything is written, so a second process is refused with nothing touched.
+  const lock = opts.dryRun ? undefined : lockRunDir(store.dir);
+  if (lock?.tookOver) process.stderr.write(`warning: took over the lock of ${store.dir} left by process ${lock.tookOver.pid} (no longer running) since ${lock.tookOver.startedAt}\n`);
+  try {
+    if (!opts.dryRun) store.init(
     {
       runId: config.run.id,
       configHash: loaded.hash,
@@ -61,13 +74,17 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     },
     config,
   );
-  const noCache = Boolean(opts.noCache) || !config.provider.cache;
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const concurrency = opts.concurrency ?? config.provider.concurrency;
   const provider = new Provider({
     concurrency,
     cacheDir: noCache ? null : config.provider.cacheDir,
     timeoutMs: config.provider.timeoutMs,
     maxRetries: config.provider.maxRetries,
+    maxRetryAfterMs: config.provider.maxRetryAfterSec * 1000,
     transport: config.provider.transport,
     pacing: config.provider.pacing,
     budget: { maxCalls: opts.maxCalls, maxTokens: opts.maxTokens },
@@ -83,5 +100,7 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     frames: { cacheDir: config.framesCacheDir, datasetRoot: config.dataset.root ?? dirname(config.dataset.path) },
     ...(opts.dryRun ? { dryRun: { calls: 0, cached: 0, promptTokens: 0, completionTokens: 0 } } : {}),
     log: (msg) => process.stderr.write(msg + '\n'),
+    anonymity: new AnonymityGuard(config.models, config.score.anonymity),
+    ...(lock ? { lock } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { SentParams, Usage } from '../core/records.js';
 import { scanSegment, SlotIndex } from './cache-index.js';
 import { BlockReader } from '../core/block-reader.js';
+import { asDiskError } from '../core/disk.js';
 
 /** What a cache line holds. Never the key, never headers. */
 export interface CacheEntry {
@@ -55,7 +56,11 @@ export class DiskCache {
   private constructor(readonly dir: string) {}
 
   static async open(dir: string): Promise<DiskCache> {
-    await mkdir(dir, { recursive: true });
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (err) {
+      throw asDiskError(err, dir) ?? err;
+    }
     const cache = new DiskCache(dir);
     const names = (await readdir(dir)).filter((n) => SEGMENT.test(n)).sort();
     for (const name of names) {
@@ -92,7 +97,9 @@ export class DiskCache {
   }
 
   put(entry: CacheEntry): void {
-    if (this.writeError) return;
+    // A cache that cannot be written stops the command (DiskError, exit 4)
+    // rather than every later reply being paid for and then not kept.
+    if (this.writeError) throw this.writeError;
     const w = this.writer ?? this.startSegment();
     // `h` first: the index scan reads it at a fixed offset.
     const { h, content, usage, finishReason, sent, untrusted } = entry;
@@ -148,7 +155,7 @@ export class DiskCache {
     // 'wx': a name collision must fail rather than interleave two writers.
     const stream = createWriteStream(join(this.dir, name), { flags: 'wx' });
     stream.on('error', (err) => {
-      this.writeError = err;
+      this.writeError ??= asDiskError(err, join(this.dir, name)) ?? err;
     });
     this.writer = { stream, file, offset: 0, batch: [], batchBytes: 0, batchSeqs: new Map(), scheduled: false };
     return this.writer;

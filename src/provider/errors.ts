@@ -49,8 +49,20 @@ export class ProviderError extends Error {
 
 /** Remove the key's value from text that may echo it (some servers do). */
 export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4 || !text.includes(secret)) return text;
-  return text.split(secret).join('[REDACTED]');
+  if (!secret || secret.length < 4) return text;
+  // A server echoing an Authorization header may show the key base64-encoded
+  // (Basic auth, debug dumps); those forms are the key just as well.
+  let out = text;
+  for (const form of secretForms(secret)) if (out.includes(form)) out = out.split(form).join('[REDACTED]');
+  return out;
+}
+
+function secretForms(secret: string): string[] {
+  const b64 = Buffer.from(secret, 'utf8').toString('base64');
+  const unpadded = b64.replace(/=+$/, '');
+  const url = Buffer.from(secret, 'utf8').toString('base64url');
+  // Longest first, so a padded form is replaced whole rather than leaving its "=".
+  return [...new Set([secret, b64, unpadded, url])].sort((a, b) => b.length - a.length);
 }
 
 // 408 and 429 are "try later"; 5xx is the server's fault. Other 4xx mean the

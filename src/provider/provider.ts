@@ -22,6 +22,7 @@ import {
   type Adaptation,
 } from './params.js';
 import { retryDelay, seededRandom, sleep, type BackoffConfig } from './retry.js';
+import { checkRetryAfter } from './wait.js';
 import type { ChatRequest, ChatResult, ProviderOptions, ProviderStats } from './types.js';
 import type { Endpoint } from './types.js';
 import type OpenAI from 'openai';
@@ -249,6 +250,7 @@ export class Provider {
             ...(err.status !== undefined ? { status: err.status } : {}),
           });
         }
+        checkRetryAfter(ep, err.retryAfterMs, this.backoff.maxRetryAfterMs);
         await sleep(retryDelay(retries, this.backoff, this.rand, err.retryAfterMs));
         retries++;
         this.counters.retries++;

@@ -33,6 +33,7 @@ export async function runAll(argv: Argv): Promise<number> {
     }
   } finally {
     await session.ctx.provider.close();
+    session.ctx.lock?.release();
   }
   if (dry) {
     // One figure for the whole command: what `run` without --dry-run would send first time round.

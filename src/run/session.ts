@@ -61,5 +61,6 @@ export async function withSession(argv: Argv, stages: StageName[], body: (s: Ses
     return await body(s);
   } finally {
     await s.ctx.provider.close();
+    s.ctx.lock?.release();
   }
 }

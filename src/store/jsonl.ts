@@ -1,9 +1,10 @@
 // Append-only JSONL logs: the run store's only write path. A record is one
 // line; a process killed mid-write leaves at most one torn last line, which
 // opening the log cuts off, so a half-written record never parses as valid.
-import { createReadStream, createWriteStream, existsSync, mkdirSync, openSync, closeSync, readSync, fstatSync, ftruncateSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, openSync, closeSync, readSync, fstatSync, ftruncateSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { dirname } from 'node:path';
+import { rethrowDisk, asDiskError } from '../core/disk.js';
 
 /** Cut a torn tail (bytes after the last newline) so appends start on a fresh line. */
 export function repairTail(path: string): number {
@@ -150,11 +151,22 @@ export class JsonlWriter {
   private pending = 0;
   readonly path: string;
 
+  /** The first write error (full disk, lost permission): later appends and close throw it. */
+  private failed: Error | null = null;
+
   constructor(path: string) {
     this.path = path;
-    mkdirSync(dirname(path), { recursive: true });
-    repairTail(path);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      repairTail(path);
+    } catch (err) {
+      rethrowDisk(err, path);
+    }
     this.stream = createWriteStream(path, { flags: 'a' });
+    // Without a listener a write error is an uncaught exception (exit 1, a stack).
+    this.stream.on('error', (err) => {
+      this.failed ??= asDiskError(err, path) ?? err;
+    });
   }
 
   // Lines appended within a few milliseconds go out as one write of whole
@@ -165,6 +177,7 @@ export class JsonlWriter {
 
   /** Each record is one full line; it reaches the file within FLUSH_MS (or at close). */
   append(record: unknown): void {
+    if (this.failed) throw this.failed;
     this.batch += JSON.stringify(record) + '\n';
     if (this.batch.length >= 1 << 16) this.flush();
     else if (!this.scheduled) {
@@ -185,17 +198,28 @@ export class JsonlWriter {
   };
 
   async close(): Promise<void> {
-    this.flush();
-    await new Promise<void>((res, rej) => this.stream.end((err?: Error | null) => (err ? rej(err) : res())));
+    if (!this.failed) this.flush();
+    // 'close' comes after 'finish' or after 'error', so by then a failed write is known.
+    await new Promise<void>((res) => {
+      if (this.stream.closed) return res();
+      this.stream.once('close', () => res());
+      if (!this.stream.destroyed) this.stream.end();
+    });
+    if (this.failed) throw this.failed;
   }
 }
 
 /** Replace a file's contents atomically: readers see the old or the new file, never half. */
 export function writeFileAtomic(path: string, data: string): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    rethrowDisk(err, path);
+  }
 }
 
 /**
@@ -207,11 +231,22 @@ export async function rewriteJsonl<T>(path: string, map: (r: T) => T | null): Pr
   if (!existsSync(path)) return;
   const tmp = `${path}.tmp-${process.pid}`;
   const out = createWriteStream(tmp);
-  const write = (s: string) => new Promise<void>((res) => (out.write(s) ? res() : out.once('drain', res)));
-  for await (const rec of readJsonl<T>(path)) {
-    const next = map(rec);
-    if (next !== null) await write(JSON.stringify(next) + '\n');
+  // A failed write leaves the old log untouched (the rename never happens) and removes the copy.
+  let failed: Error | null = null;
+  out.on('error', (err) => (failed ??= err));
+  const write = (s: string) => new Promise<void>((res) => (out.write(s) ? res() : out.once('drain', res).once('error', () => res())));
+  try {
+    for await (const rec of readJsonl<T>(path)) {
+      if (failed) break;
+      const next = map(rec);
+      if (next !== null) await write(JSON.stringify(next) + '\n');
+    }
+    await new Promise<void>((res) => (out.destroyed ? res() : out.end(() => res())));
+    if (failed) throw failed;
+    renameSync(tmp, path);
+  } catch (err) {
+    out.destroy();
+    rmSync(tmp, { force: true });
+    rethrowDisk(err, path);
   }
-  await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
-  renameSync(tmp, path);
 }

@@ -282,3 +282,60 @@ describe('readable config errors', () => {
     expect(e.message).toMatch(/the field is missing/);
   });
 });
+
+describe('config hash: results, not operations', () => {
+  const hashOf = (cfg: Record<string, unknown>, dir?: string) => loadConfig(writeConfig(YAML.stringify(cfg), 'yaml', dir)).hash;
+
+  it('ignores retries, timeouts, concurrency, transport, base-URL overrides, key variables and every location', () => {
+    const a = hashOf(base());
+    const ops = {
+      ...base(),
+      run: { id: 'r1', outputDir: 'elsewhere/runs', reportsDir: 'elsewhere/reports' },
+      provider: { maxRetries: 9, timeoutMs: 5, concurrency: 3, cacheDir: '/tmp/c', cache: false, transport: 'node-http' },
+      judgeOverrides: { baseUrl: 'http://127.0.0.1:9999/v1', apiKeyEnv: 'OTHER_KEY' },
+      framesCacheDir: '/tmp/frames',
+      models: (base().models as Record<string, unknown>[]).map((m) => ({ ...m, concurrency: 2, timeoutMs: 7, apiKeyEnv: 'MODEL_KEY' })),
+    };
+    expect(hashOf(ops)).toBe(a);
+  });
+
+  it.each([
+    ['the seed', (c: any) => (c.run.seed = 7)],
+    ['the dataset split', (c: any) => (c.dataset.split = 'dev')],
+    ['a model id', (c: any) => (c.models[1].model = 'org/model-c')],
+    ['a model parameter', (c: any) => (c.models[1].params = { temperature: 0.3 })],
+    ['a scoring rule', (c: any) => (c.score = { zeroOnFailure: true })],
+    ['the comparison rule', (c: any) => (c.compare.combine = 'ebm')],
+    ['the judges', (c: any) => (c.judges = ['gpt-4o'])],
+  ])('changes with %s', (_what, edit) => {
+    const cfg = structuredClone(base());
+    edit(cfg);
+    expect(hashOf(cfg)).not.toBe(hashOf(base()));
+  });
+
+  it("follows the contents of a model's prompt, a judge file and a rubric file, not just their names", () => {
+    const dir = join(root, `files${n++}`);
+    const judges = join(dir, 'judges');
+    const rubrics = join(dir, 'rubrics');
+    mkdirSync(judges, { recursive: true });
+    mkdirSync(rubrics, { recursive: true });
+    const judge = (temperature: number, concurrency: number, baseUrl: string) =>
+      writeFileSync(join(judges, 'j.yaml'), YAML.stringify({ name: 'j', model: 'm', baseUrl, apiKeyEnv: 'K', temperature, rounds: 1, maxTokens: 10, sees: 'none', concurrency }));
+    judge(0, 1, 'http://a/v1');
+    writeFileSync(join(rubrics, 'veg.yaml'), 'id: veg\n');
+    writeFileSync(join(rubrics, 'veg.hbs'), 'Score {{answer}}\n');
+    writeFileSync(join(dir, 'p.hbs'), 'You are {{character.name}}.\n');
+    const cfg = { ...base(), judgesDir: 'judges', rubricsDir: 'rubrics', models: [{ name: 'plain-a', outputs: 'o.jsonl', prompt: 'p.hbs' }, (base().models as unknown[])[1]], judges: ['j'] };
+    const h0 = hashOf(cfg, dir);
+    judge(0, 8, 'http://b/v1'); // operational edits of the judge
+    expect(hashOf(cfg, dir)).toBe(h0);
+    judge(0.7, 8, 'http://b/v1');
+    const h1 = hashOf(cfg, dir);
+    expect(h1).not.toBe(h0);
+    writeFileSync(join(rubrics, 'veg.hbs'), 'Rate {{answer}}\n');
+    const h2 = hashOf(cfg, dir);
+    expect(h2).not.toBe(h1);
+    writeFileSync(join(dir, 'p.hbs'), 'You play {{character.name}}.\n');
+    expect(hashOf(cfg, dir)).not.toBe(h2);
+  });
+});

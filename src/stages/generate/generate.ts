@@ -7,6 +7,7 @@ import { responseKey } from '../../store/run.js';
 import { rewriteJsonl, type JsonlWriter } from '../../store/jsonl.js';
 import { arraySource, isSampleSource, type SampleSource } from '../../pipeline/source.js';
 import { runPool } from '../../core/pool.js';
+import { DiskError, UnfitRunError } from '../../core/errors.js';
 import { Progress } from '../../core/progress.js';
 import { buildMessages } from './prompt.js';
 import { formatPass, parseByKind } from './ebm.js';
@@ -213,6 +214,8 @@ async function generateOne(ctx: StageContext, model: ModelConfig, s: Sample): Pr
     };
   } catch (err) {
     if (isBudgetError(err)) return 'budget';
+    // Stops that concern the whole stage (a disk to fix, a server asking for a long pause) are not one response's error.
+    if (err instanceof DiskError || err instanceof UnfitRunError) throw err;
     return {
       ...toRecord(model, s.id, '', {
         usage: null,

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../../core/errors.js';
 import { comparisonKey, judgmentKey, responseKey, type RunManifest } from '../../store/run.js';
+import { guardTemp, sweepStaleTemps, tempFor } from './temp.js';
 import { checkOut, checkSameConfig, mergedRunId, missingShards, readInput, type MergeInput } from './inputs.js';
 
 export interface MergeOptions {
@@ -99,9 +100,11 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
   const first = inputs[0]!;
 
   mkdirSync(dirname(out), { recursive: true });
-  const tmp = `${out}.merge-tmp-${process.pid}`;
+  for (const stale of sweepStaleTemps(out)) warnings.push(`removed ${stale}, left by a merge that was killed`);
+  const tmp = tempFor(out);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
+  const unguard = guardTemp(tmp);
   const stats = { torn: 0, repeated: 0 };
   const records = { responses: 0, judgments: 0, comparisons: 0 };
   try {
@@ -132,6 +135,8 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
+  } finally {
+    unguard();
   }
   return { out, runId, configHash: first.manifest.configHash, records, tornLines: stats.torn, repeatedKeys: stats.repeated, warnings };
 }

@@ -65,6 +65,7 @@ export function emptyCounts(): Counts {
     comparisons: 0,
     comparisonFailures: 0,
     selfIdFlags: 0,
+    anonymityHits: 0,
     calls: 0,
     promptTokens: 0,
     completionTokens: 0,
@@ -170,6 +171,7 @@ function addJudgment(c: Collected, j: Judgment): boolean {
     c.counts.completionTokens += j.usage?.completion ?? 0;
   }
   if (j.selfId.length) c.counts.selfIdFlags++;
+  if (j.sent?.anonymity) c.counts.anonymityHits++;
   if (j.failure) {
     cell.failures++;
     c.counts.judgmentFailures++;
@@ -189,6 +191,7 @@ function addComparison(c: Collected, x: Comparison): void {
   c.metrics.add(x.metric);
   c.judges.add(x.judge);
   c.counts.comparisons++;
+  if (x.orders.some((o) => o.sent?.anonymity)) c.counts.anonymityHits++;
   for (const o of x.orders) {
     if (o.spend) addSpend(c.counts, o.spend);
     else {

@@ -9,6 +9,7 @@ export function counts(over: Partial<Counts> = {}): Counts {
     responses: 40,
     responseErrors: 0,
     invalidFormat: 0,
+    anonymityHits: 0,
     judgments: 80,
     judgmentFailures: 0,
     parseFailures: 0,

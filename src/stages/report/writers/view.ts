@@ -149,6 +149,7 @@ export function countRows(report: Report): { key: string; label: string; value: 
     { key: 'comparisons', label: 'Comparisons', value: c.comparisons },
     { key: 'comparisonFailures', label: 'Comparison failures', value: c.comparisonFailures },
     { key: 'selfIdFlags', label: 'Self-identification flags', value: c.selfIdFlags },
+    { key: 'anonymityHits', label: 'Prompts naming a model (masked or flagged)', value: c.anonymityHits },
     { key: 'calls', label: 'API calls', value: c.calls },
     { key: 'promptTokens', label: 'Prompt tokens', value: c.promptTokens },
     { key: 'completionTokens', label: 'Completion tokens', value: c.completionTokens },
