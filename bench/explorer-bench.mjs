@@ -42,16 +42,25 @@ function lines(file) {
 async function writeSyntheticRun(base, n) {
   const dir = join(base, 'runs', 'explorer-bench');
   for (const d of ['responses', 'judgments', 'comparisons']) mkdirSync(join(dir, d), { recursive: true });
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ runId: 'explorer-bench', configHash: 'bench', rolejudgeVersion: '0.1.0', createdAt: new Date(0).toISOString(), seed: 1 }));
+  writeFileSync(
+    join(dir, 'run.json'),
+    JSON.stringify({ runId: 'explorer-bench', configHash: 'bench', rolejudgeVersion: '0.1.0', createdAt: new Date(0).toISOString(), seed: 1 }),
+  );
   const split = lines(join(base, 'split.jsonl'));
   for (let i = 0; i < n; i++) {
-    await split.add(JSON.stringify({
-      id: sid(i), caption: `Scene ${i}: a harbour at dusk, two people argue over a lantern while the ferry leaves.`,
-      character: { name: 'Maren', description: 'A gruff lighthouse keeper who speaks in short sentences.' },
-      user: { name: 'Tobiah', description: 'A young courier.' },
-      history: [{ speaker: 'Tobiah', text: `Is the light out again (${i})?` }, { speaker: 'Maren', text: 'Starved, not broken.' }],
-      reference: 'Hold the lantern steady.',
-    }));
+    await split.add(
+      JSON.stringify({
+        id: sid(i),
+        caption: `Scene ${i}: a harbour at dusk, two people argue over a lantern while the ferry leaves.`,
+        character: { name: 'Maren', description: 'A gruff lighthouse keeper who speaks in short sentences.' },
+        user: { name: 'Tobiah', description: 'A young courier.' },
+        history: [
+          { speaker: 'Tobiah', text: `Is the light out again (${i})?` },
+          { speaker: 'Maren', text: 'Starved, not broken.' },
+        ],
+        reference: 'Hold the lantern steady.',
+      }),
+    );
   }
   await split.close();
   const chars = (i, m) => 80 + Math.floor(noise(i, m, 99) * 300);
@@ -59,7 +68,22 @@ async function writeSyntheticRun(base, n) {
     const f = lines(join(dir, 'responses', `${MODELS[m]}.jsonl`));
     for (let i = 0; i < n; i++) {
       const answer = `Reply ${i} of ${MODELS[m]}: `.padEnd(chars(i, m), 'x');
-      await f.add(JSON.stringify({ type: 'response', sampleId: sid(i), model: MODELS[m], kind: 'plain', raw: answer, answer, format: { valid: true, flags: [] }, usage: null, latencyMs: null, requestHash: null, frames: null, via: 'file' }));
+      await f.add(
+        JSON.stringify({
+          type: 'response',
+          sampleId: sid(i),
+          model: MODELS[m],
+          kind: 'plain',
+          raw: answer,
+          answer,
+          format: { valid: true, flags: [] },
+          usage: null,
+          latencyMs: null,
+          requestHash: null,
+          frames: null,
+          via: 'file',
+        }),
+      );
     }
     await f.close();
   }
@@ -72,12 +96,30 @@ async function writeSyntheticRun(base, n) {
         const u = noise(i, m, k);
         const failed = u < 0.004;
         const score = failed ? null : min + Math.round(Math.min(1, 0.5 * noise(i, 0, k) + 0.4 * u + 0.1 * (m === 0)) * (max - min));
-        const raw = failed ? 'I would rate this reply as fairly natural overall.' : `The reply stays in character and answers what was said; some phrasing is stiff. Score: ${score}`;
-        await jf.add(JSON.stringify({
-          type: 'judgment', sampleId: sid(i), model: MODELS[m], metric, judge: JUDGE, round: 1, mode: 'per-response', score,
-          ...(failed ? { failure: { kind: 'parse', message: 'no score found in the reply' } } : {}),
-          raw: [raw], attempts: failed ? 3 : 1, usage: null, latencyMs: null, sent: null, provenance: { ...prov, order: 'single' }, selfId: [], answerChars: chars(i, m),
-        }));
+        const raw = failed
+          ? 'I would rate this reply as fairly natural overall.'
+          : `The reply stays in character and answers what was said; some phrasing is stiff. Score: ${score}`;
+        await jf.add(
+          JSON.stringify({
+            type: 'judgment',
+            sampleId: sid(i),
+            model: MODELS[m],
+            metric,
+            judge: JUDGE,
+            round: 1,
+            mode: 'per-response',
+            score,
+            ...(failed ? { failure: { kind: 'parse', message: 'no score found in the reply' } } : {}),
+            raw: [raw],
+            attempts: failed ? 3 : 1,
+            usage: null,
+            latencyMs: null,
+            sent: null,
+            provenance: { ...prov, order: 'single' },
+            selfId: [],
+            answerChars: chars(i, m),
+          }),
+        );
       }
     }
   }
@@ -90,12 +132,39 @@ async function writeSyntheticRun(base, n) {
         const ab = u < 0.5 ? 'win' : u < 0.8 ? 'loss' : 'tie';
         const ba = noise(i, b + 5, metric.length) < 0.8 ? ab : 'loss';
         const verdict = (order, o) => (o === 'tie' ? 'tie' : (o === 'win') === (order === 'AB') ? 'A' : 'B');
-        const orders = [['AB', ab], ['BA', ba]].map(([order, o]) => ({ order, verdict: verdict(order, o), outcome: o, raw: [`Both replies fit the scene; ${order} verdict: [[${verdict(order, o)}]]`], attempts: 1, usage: null, latencyMs: null, sent: null, templateHash: 't' }));
-        const credit = ((ab === 'win' ? 1 : ab === 'tie' ? 0.5 : 0) + (ba === 'win' ? 1 : ba === 'tie' ? 0.5 : 0)) / 2;
-        await cf.add(JSON.stringify({
-          type: 'comparison', sampleId: sid(i), candidate: MODELS[0], baseline: MODELS[b], metric, judge: JUDGE, round: 1, orders, rule: 'half',
-          outcome: credit > 0.5 ? 'win' : credit < 0.5 ? 'loss' : 'tie', credit, provenance: prov, candidateChars: chars(i, 0), baselineChars: chars(i, b),
+        const orders = [
+          ['AB', ab],
+          ['BA', ba],
+        ].map(([order, o]) => ({
+          order,
+          verdict: verdict(order, o),
+          outcome: o,
+          raw: [`Both replies fit the scene; ${order} verdict: [[${verdict(order, o)}]]`],
+          attempts: 1,
+          usage: null,
+          latencyMs: null,
+          sent: null,
+          templateHash: 't',
         }));
+        const credit = ((ab === 'win' ? 1 : ab === 'tie' ? 0.5 : 0) + (ba === 'win' ? 1 : ba === 'tie' ? 0.5 : 0)) / 2;
+        await cf.add(
+          JSON.stringify({
+            type: 'comparison',
+            sampleId: sid(i),
+            candidate: MODELS[0],
+            baseline: MODELS[b],
+            metric,
+            judge: JUDGE,
+            round: 1,
+            orders,
+            rule: 'half',
+            outcome: credit > 0.5 ? 'win' : credit < 0.5 ? 'loss' : 'tie',
+            credit,
+            provenance: prov,
+            candidateChars: chars(i, 0),
+            baselineChars: chars(i, b),
+          }),
+        );
       }
     }
   }
@@ -105,15 +174,22 @@ async function writeSyntheticRun(base, n) {
 
 function writeConfig(base, detail) {
   const file = join(base, `explorer-bench-${detail}.json`);
-  writeFileSync(file, JSON.stringify({
-    run: { id: 'explorer-bench', outputDir: join(base, 'runs'), reportsDir: join(base, `reports-${detail}`) },
-    dataset: { path: join(base, 'split.jsonl'), format: 'rolejudge' },
-    models: MODELS.map((name) => ({ name, kind: 'plain', outputs: join(base, 'runs', 'explorer-bench', 'responses', `${name}.jsonl`) })),
-    judges: [JUDGE],
-    rubrics: METRICS.map(([id]) => id),
-    compare: { candidates: [MODELS[0]], baselines: MODELS.slice(1) },
-    report: { explorerDetail: detail },
-  }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        run: { id: 'explorer-bench', outputDir: join(base, 'runs'), reportsDir: join(base, `reports-${detail}`) },
+        dataset: { path: join(base, 'split.jsonl'), format: 'rolejudge' },
+        models: MODELS.map((name) => ({ name, kind: 'plain', outputs: join(base, 'runs', 'explorer-bench', 'responses', `${name}.jsonl`) })),
+        judges: [JUDGE],
+        rubrics: METRICS.map(([id]) => id),
+        compare: { candidates: [MODELS[0]], baselines: MODELS.slice(1) },
+        report: { explorerDetail: detail },
+      },
+      null,
+      2,
+    ),
+  );
   return file;
 }
 
@@ -152,23 +228,64 @@ async function explorerOnly(base, n, detail) {
   const { renderHtml } = await import('../dist/stages/report/writers/html.js');
   const { RunStore } = await import('../dist/store/run.js');
   const { loadSamples } = await import('../dist/dataset/load.js');
-  const zero = Object.fromEntries(['responses', 'responseErrors', 'invalidFormat', 'judgments', 'judgmentFailures', 'parseFailures', 'judgeErrors', 'emptyAnswers', 'comparisons', 'comparisonFailures', 'selfIdFlags', 'calls', 'promptTokens', 'completionTokens'].map((k) => [k, 0]));
+  const zero = Object.fromEntries(
+    [
+      'responses',
+      'responseErrors',
+      'invalidFormat',
+      'judgments',
+      'judgmentFailures',
+      'parseFailures',
+      'judgeErrors',
+      'emptyAnswers',
+      'comparisons',
+      'comparisonFailures',
+      'selfIdFlags',
+      'calls',
+      'promptTokens',
+      'completionTokens',
+    ].map((k) => [k, 0]),
+  );
   const report = {
-    rolejudgeVersion: '0', runId: 'explorer-bench', configHash: 'bench', generatedFrom: 'bench', judges: [JUDGE], models: MODELS,
+    rolejudgeVersion: '0',
+    runId: 'explorer-bench',
+    configHash: 'bench',
+    generatedFrom: 'bench',
+    judges: [JUDGE],
+    models: MODELS,
     metrics: METRICS.map(([id, min, max]) => ({ id, name: id, abbr: id, scale: { min, max } })),
     conventions: { rounds: '', ensemble: '', ties: '', combine: '', signTest: '', bootstrap: '', failures: '' },
-    leaderboard: [], pairwise: [], pairedDiffs: [], positionBias: [], lengthBias: [], rankings: [], agreement: [], counts: zero,
+    leaderboard: [],
+    pairwise: [],
+    pairedDiffs: [],
+    positionBias: [],
+    lengthBias: [],
+    rankings: [],
+    agreement: [],
+    counts: zero,
   };
   const t0 = performance.now();
-  const data = await buildExplorer(new RunStore(join(base, 'runs', 'explorer-bench')), report, { detailLimit: detail, samples: loadSamples({ path: join(base, 'split.jsonl'), format: 'rolejudge' }) });
+  const data = await buildExplorer(new RunStore(join(base, 'runs', 'explorer-bench')), report, {
+    detailLimit: detail,
+    samples: loadSamples({ path: join(base, 'split.jsonl'), format: 'rolejudge' }),
+  });
   const buildS = (performance.now() - t0) / 1000;
   const file = join(base, `explorer-${detail}.html`);
   writeFileSync(file, renderHtml(report, data));
   const b = await openInChromium(file);
   return {
-    mode: 'explorer-only', samples: n, detailSamples: Math.min(detail, n), buildS: +buildS.toFixed(1), htmlMiB: +(statSync(file).size / 2 ** 20).toFixed(1),
-    loadS: +(b.loadMs / 1000).toFixed(2), firstListS: +(b.listMs / 1000).toFixed(2), filterMs: Math.round(b.filterMs), openSampleMs: Math.round(b.openMs),
-    failedFilter: b.failed, heapMiB: b.heapMiB && Math.round(b.heapMiB), pageErrors: b.errors,
+    mode: 'explorer-only',
+    samples: n,
+    detailSamples: Math.min(detail, n),
+    buildS: +buildS.toFixed(1),
+    htmlMiB: +(statSync(file).size / 2 ** 20).toFixed(1),
+    loadS: +(b.loadMs / 1000).toFixed(2),
+    firstListS: +(b.listMs / 1000).toFixed(2),
+    filterMs: Math.round(b.filterMs),
+    openSampleMs: Math.round(b.openMs),
+    failedFilter: b.failed,
+    heapMiB: b.heapMiB && Math.round(b.heapMiB),
+    pageErrors: b.errors,
   };
 }
 
@@ -179,7 +296,12 @@ if (!existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)))) {
   console.error('dist/ is missing: run `npm run build` first (the bench measures the built CLI).');
   process.exit(2);
 }
-const args = { samples: flag('samples', '32000'), detail: flag('detail', '2000,32000'), keep: argv.includes('--keep'), explorerOnly: argv.includes('--explorer-only') };
+const args = {
+  samples: flag('samples', '32000'),
+  detail: flag('detail', '2000,32000'),
+  keep: argv.includes('--keep'),
+  explorerOnly: argv.includes('--explorer-only'),
+};
 const n = Number(args.samples);
 const base = mkdtempSync(join(tmpdir(), 'rolejudge-explorer-bench-'));
 console.log(`machine: ${machine()}`);
@@ -196,11 +318,22 @@ try {
     const html = join(base, `reports-${detail}`, 'explorer-bench', 'report.html');
     const bytes = statSync(html).size;
     const b = await openInChromium(html);
-    console.log(JSON.stringify({
-      samples: n, detailSamples: Math.min(detail, n), reportWallS: +(r.wallMs / 1000).toFixed(1), peakRssMiB: Math.round(r.maxRssMb),
-      htmlMiB: +(bytes / 2 ** 20).toFixed(1), loadS: +(b.loadMs / 1000).toFixed(2), firstListS: +(b.listMs / 1000).toFixed(2),
-      filterMs: Math.round(b.filterMs), openSampleMs: Math.round(b.openMs), failedFilter: b.failed, heapMiB: b.heapMiB && Math.round(b.heapMiB), pageErrors: b.errors,
-    }));
+    console.log(
+      JSON.stringify({
+        samples: n,
+        detailSamples: Math.min(detail, n),
+        reportWallS: +(r.wallMs / 1000).toFixed(1),
+        peakRssMiB: Math.round(r.maxRssMb),
+        htmlMiB: +(bytes / 2 ** 20).toFixed(1),
+        loadS: +(b.loadMs / 1000).toFixed(2),
+        firstListS: +(b.listMs / 1000).toFixed(2),
+        filterMs: Math.round(b.filterMs),
+        openSampleMs: Math.round(b.openMs),
+        failedFilter: b.failed,
+        heapMiB: b.heapMiB && Math.round(b.heapMiB),
+        pageErrors: b.errors,
+      }),
+    );
   }
 } finally {
   if (!args.keep) rmSync(base, { recursive: true, force: true });

@@ -42,7 +42,20 @@ const clip = join(tmpdir(), `rolejudge-frames-bench-${MINUTES}min-${SIZE}-${RATE
 if (!existsSync(clip)) {
   log(`writing a ${MINUTES}-minute ${SIZE} test clip to ${clip} (cached for later runs)…`);
   const part = `${clip}.part.mp4`;
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', `testsrc=duration=${MINUTES * 60}:size=${SIZE}:rate=${RATE}`, ...codec, '-pix_fmt', 'yuv420p', part]);
+  const r = spawnSync('ffmpeg', [
+    '-v',
+    'error',
+    '-nostdin',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=duration=${MINUTES * 60}:size=${SIZE}:rate=${RATE}`,
+    ...codec,
+    '-pix_fmt',
+    'yuv420p',
+    part,
+  ]);
   if (r.status !== 0) throw new Error(`making the bench clip failed: ${r.stderr}`);
   renameSync(part, clip);
 }
@@ -107,6 +120,8 @@ const lines = [
   '',
   `target ≤ ${TARGET}× one full decode: one pass ${met(median(onePass) / R)}; key-frame path ${met(median(keyFramePath) / R)}.`,
   `same images as the old path: ${same}.`,
-  `load average (1, 5, 15 min) at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadavg().map((x) => x.toFixed(2)).join(', ')}.`,
+  `load average (1, 5, 15 min) at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')}.`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -31,8 +31,22 @@ const LATENCY = 50;
 // Two budgets, one binding in each scenario. Prompt sizes are in characters;
 // the server counts 3.5 characters a token, plus max_tokens, like OpenAI's estimate.
 const SCENARIOS = [
-  { name: 'requests-bound', limits: { requests: 40, tokens: 1_000_000, windowMs: 1000 }, calls: Math.round(600 * SCALE), promptChars: 300, maxTokens: 16, binds: 'requests' },
-  { name: 'tokens-bound', limits: { requests: 1000, tokens: 8000, windowMs: 1000 }, calls: Math.round(450 * SCALE), promptChars: 700, maxTokens: 64, binds: 'tokens' },
+  {
+    name: 'requests-bound',
+    limits: { requests: 40, tokens: 1_000_000, windowMs: 1000 },
+    calls: Math.round(600 * SCALE),
+    promptChars: 300,
+    maxTokens: 16,
+    binds: 'requests',
+  },
+  {
+    name: 'tokens-bound',
+    limits: { requests: 1000, tokens: 8000, windowMs: 1000 },
+    calls: Math.round(450 * SCALE),
+    promptChars: 700,
+    maxTokens: 64,
+    binds: 'tokens',
+  },
 ];
 const TARGET_SHARE = 0.95;
 const TARGET_REFUSED = 0.01;
@@ -44,12 +58,15 @@ function startRateServer(cfg) {
     env: { ...process.env, RATE_SERVER: JSON.stringify(cfg) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const waitFor = (type) => new Promise((resolve) => child.on('message', function on(m) {
-    if (m.type === type) {
-      child.off('message', on);
-      resolve(m);
-    }
-  }));
+  const waitFor = (type) =>
+    new Promise((resolve) =>
+      child.on('message', function on(m) {
+        if (m.type === type) {
+          child.off('message', on);
+          resolve(m);
+        }
+      }),
+    );
   return waitFor('ready').then(({ port }) => ({
     port,
     async reset(limits) {
@@ -88,7 +105,13 @@ async function findPromptfoo(work) {
 
 async function rolejudge(sc, port) {
   const r = await runNode([join(ROOT, 'bench', 'lib', 'rate-client.mjs')], {
-    env: { RATE_BASE_URL: `http://127.0.0.1:${port}/v1`, RATE_CALLS: String(sc.calls), RATE_CEILING: String(CEILING), RATE_PROMPT_CHARS: String(sc.promptChars), RATE_MAX_TOKENS: String(sc.maxTokens) },
+    env: {
+      RATE_BASE_URL: `http://127.0.0.1:${port}/v1`,
+      RATE_CALLS: String(sc.calls),
+      RATE_CEILING: String(CEILING),
+      RATE_PROMPT_CHARS: String(sc.promptChars),
+      RATE_MAX_TOKENS: String(sc.maxTokens),
+    },
   });
   const out = JSON.parse(r.stdout);
   return { wallMs: r.wallMs, failed: out.failed, cpuMs: r.cpuMs };
@@ -125,7 +148,19 @@ async function promptfoo(bin, sc, port, work) {
     OPENAI_API_KEY: 'sk-bench',
   };
   // promptfoo exits non-zero when tests fail; only its request figures matter here.
-  const args = [bin, 'eval', '-c', join(dir, 'promptfooconfig.yaml'), '--no-cache', '--no-write', '--no-table', '--no-progress-bar', '--no-share', '-j', String(CEILING)];
+  const args = [
+    bin,
+    'eval',
+    '-c',
+    join(dir, 'promptfooconfig.yaml'),
+    '--no-cache',
+    '--no-write',
+    '--no-table',
+    '--no-progress-bar',
+    '--no-share',
+    '-j',
+    String(CEILING),
+  ];
   const r = await runNode(args, { env, cwd: dir, allowFailure: true }).catch((err) => ({ error: err }));
   return r.error ? { error: String(r.error.message).split('\n')[0] } : { wallMs: r.wallMs, cpuMs: r.cpuMs };
 }
@@ -171,7 +206,7 @@ const lines = [
   }),
   '',
   'achieved ÷ limit: for the budget that binds, what the server accepted beyond its opening full bucket, per second, from the',
-  'first arrival to the last accepted one, ÷ the budget\'s refill rate. refused share: 429s ÷ requests that reached the server.',
+  "first arrival to the last accepted one, ÷ the budget's refill rate. refused share: 429s ÷ requests that reached the server.",
   `promptfoo: ${pf?.bin ? `promptfoo ${PROMPTFOO}, same server, same calls, same run` : `not run (${pf?.why ?? 'bench failed before it'})`}.`,
   `load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}.`,
 ];

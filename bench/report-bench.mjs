@@ -54,7 +54,9 @@ const dir = mkdtempSync(join(tmpdir(), 'rolejudge-report-bench-'));
 const loadStart = loadavg()[0];
 try {
   const expected = SAMPLES * METRICS.length * MODELS.length * ROUNDS * JUDGES.length;
-  log(`report bench: writing ${SAMPLES} samples × ${METRICS.length} metrics × ${MODELS.length} models × ${ROUNDS} rounds × ${JUDGES.length} judges = ${expected.toLocaleString('en')} judgments under ${dir}…`);
+  log(
+    `report bench: writing ${SAMPLES} samples × ${METRICS.length} metrics × ${MODELS.length} models × ${ROUNDS} rounds × ${JUDGES.length} judges = ${expected.toLocaleString('en')} judgments under ${dir}…`,
+  );
   const t0 = performance.now();
   const run = await writeRun(join(dir, 'runs'), 'report-bench', SAMPLES);
   const bytes = readdirSync(join(run.dir, 'judgments')).reduce((n, f) => n + statSync(join(run.dir, 'judgments', f)).size, 0);

@@ -70,7 +70,16 @@ async function scoreRun(name, n, concurrency, { cacheDir = null, rounds = 1, tra
   const cfg = writeConfig(dir, name, { data: d.split, judgesDir, cacheDir: cacheDir ?? join(dir, 'cache-unused'), concurrency, transport });
   cpSync(d.responses, join(dir, 'runs', name, 'responses'), { recursive: true });
   await server.reset();
-  const args = [CLI, 'score', '-c', cfg, '--concurrency', String(concurrency), ...(cacheDir ? [] : ['--no-cache']), ...(rounds > 1 ? ['--rounds', String(rounds)] : [])];
+  const args = [
+    CLI,
+    'score',
+    '-c',
+    cfg,
+    '--concurrency',
+    String(concurrency),
+    ...(cacheDir ? [] : ['--no-cache']),
+    ...(rounds > 1 ? ['--rounds', String(rounds)] : []),
+  ];
   const r = await runNode(args, { env, cwd: dir });
   const s = await server.stats();
   const m = /score: (\d+) judgments written \((\d+) failed\)/.exec(r.stderr);
@@ -86,7 +95,13 @@ async function scoreRun(name, n, concurrency, { cacheDir = null, rounds = 1, tra
 async function providerRun(calls, concurrency, bodyBytes, transport) {
   await server.reset();
   const r = await runNode([join(ROOT, 'bench', 'lib', 'provider-loop.mjs')], {
-    env: { LOOP_PORT: String(server.port), LOOP_CALLS: String(calls), LOOP_CONCURRENCY: String(concurrency), LOOP_TRANSPORT: transport, LOOP_BODY_CHARS: String(Math.max(100, Math.round(bodyBytes - 90))) },
+    env: {
+      LOOP_PORT: String(server.port),
+      LOOP_CALLS: String(calls),
+      LOOP_CONCURRENCY: String(concurrency),
+      LOOP_TRANSPORT: transport,
+      LOOP_BODY_CHARS: String(Math.max(100, Math.round(bodyBytes - 90))),
+    },
   });
   const s = await server.stats();
   const out = JSON.parse(r.stdout);
@@ -99,7 +114,12 @@ async function bareRun(calls, concurrency, bodyBytes) {
   // The bare request carries the same bytes as rolejudge's average request.
   const envelope = 90;
   const r = await runNode([join(ROOT, 'bench', 'lib', 'bare-loop.mjs')], {
-    env: { BARE_PORT: String(server.port), BARE_CALLS: String(calls), BARE_CONCURRENCY: String(concurrency), BARE_BODY_CHARS: String(Math.max(100, Math.round(bodyBytes - envelope))) },
+    env: {
+      BARE_PORT: String(server.port),
+      BARE_CALLS: String(calls),
+      BARE_CONCURRENCY: String(concurrency),
+      BARE_BODY_CHARS: String(Math.max(100, Math.round(bodyBytes - envelope))),
+    },
   });
   const s = await server.stats();
   const out = JSON.parse(r.stdout);
@@ -147,7 +167,9 @@ try {
     for (const transport of TRANSPORTS) {
       if (transport === 'default') continue;
       log(`concurrency ${concurrency}: provider loop (${transport}), ${bare.calls} calls…`);
-      rows.push(row(`c=${concurrency}`, `provider only, ${transport}`, await providerRun(bare.calls, concurrency, runs[0][1].bodyBytes, transport), concurrency, bare));
+      rows.push(
+        row(`c=${concurrency}`, `provider only, ${transport}`, await providerRun(bare.calls, concurrency, runs[0][1].bodyBytes, transport), concurrency, bare),
+      );
     }
   }
 
@@ -157,12 +179,18 @@ try {
   // A new run directory, so nothing is skipped as already recorded: every answer must come from the cache.
   const rerun = await scoreRun('cache-rerun', CACHE_SAMPLES, CACHE_CONCURRENCY, { cacheDir });
   rows.push(row(`cache, c=${CACHE_CONCURRENCY}`, `rolejudge, ${TRANSPORTS[0]}, cache on, 1st run`, first, CACHE_CONCURRENCY, null));
-  rows.push({ ...row(`cache, c=${CACHE_CONCURRENCY}`, `rolejudge, ${TRANSPORTS[0]}, cached rerun`, rerun, null, null), rerunShare: rerun.wallMs / first.wallMs, judgments: rerun.judgments });
+  rows.push({
+    ...row(`cache, c=${CACHE_CONCURRENCY}`, `rolejudge, ${TRANSPORTS[0]}, cached rerun`, rerun, null, null),
+    rerunShare: rerun.wallMs / first.wallMs,
+    judgments: rerun.judgments,
+  });
 
   for (const { samples, rounds } of MEMORY) {
     log(`memory: ${samples}-sample split × ${rounds} round(s), ${2 * samples * rounds} calls at concurrency ${MEMORY_CONCURRENCY}…`);
     const r = await scoreRun(`mem-${samples}`, samples, MEMORY_CONCURRENCY, { rounds });
-    rows.push(row(`split ${samples.toLocaleString('en')} × ${rounds} round${rounds > 1 ? 's' : ''}`, `rolejudge, ${TRANSPORTS[0]}`, r, MEMORY_CONCURRENCY, null));
+    rows.push(
+      row(`split ${samples.toLocaleString('en')} × ${rounds} round${rounds > 1 ? 's' : ''}`, `rolejudge, ${TRANSPORTS[0]}`, r, MEMORY_CONCURRENCY, null),
+    );
   }
 } finally {
   await server.stop();
@@ -184,12 +212,13 @@ const lines = [
   'requests: calls the server answered. wall: the whole process, start-up included. active: first request in to last',
   'response out, as the server saw it; req/s and efficiency (req/s ÷ concurrency/latency) are over that window.',
   'CPU ms/call: user+system CPU of the whole client process (all its threads) ÷ requests; the server runs in its own',
-  'process. calling CPU: the same between the client\'s first request and its last response (start-up and shutdown left',
+  "process. calling CPU: the same between the client's first request and its last response (start-up and shutdown left",
   'out). start-up CPU: before the first request (loading, validating the split, indexing responses).',
 ];
 lines.push(`load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}.`);
 const cached = rows.find((r) => r.client === `rolejudge, ${TRANSPORTS[0]}, cached rerun`);
-if (cached) lines.push(`cached rerun: ${cached.judgments} judgments, ${cached.calls} calls, ${(100 * cached.rerunShare).toFixed(1)}% of the first run's wall time.`);
+if (cached)
+  lines.push(`cached rerun: ${cached.judgments} judgments, ${cached.calls} calls, ${(100 * cached.rerunShare).toFixed(1)}% of the first run's wall time.`);
 lines.push('', ...targetLines(rows));
 process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -198,9 +227,13 @@ function targetLines(all) {
   const get = (setting, client) => all.find((r) => r.setting === setting && r.client === client);
   const cpu = (r) => r?.callingCpuMsPerCall ?? r?.cpuMsPerCall ?? null;
   const out = ['| target (default transport) | client | figure | met? |', '|---|---|---:|---|'];
-  const add = (target, client, value, ok, digits = 3) => out.push(`| ${target} | ${client} | ${f(value, digits)} | ${value === null || value === undefined ? '—' : ok ? 'met' : 'not met'} |`);
+  const add = (target, client, value, ok, digits = 3) =>
+    out.push(`| ${target} | ${client} | ${f(value, digits)} | ${value === null || value === undefined ? '—' : ok ? 'met' : 'not met'} |`);
   const dflt = TRANSPORTS[0];
-  for (const [c, goal] of [[64, 0.95], [256, 0.85]]) {
+  for (const [c, goal] of [
+    [64, 0.95],
+    [256, 0.85],
+  ]) {
     for (const who of [`rolejudge, ${dflt}`, `provider only, ${dflt}`]) {
       const r = get(`c=${c}`, who);
       add(`throughput ÷ bare loop at c=${c} ≥ ${goal}`, who, r?.vsBare, (r?.vsBare ?? 0) >= goal);
@@ -223,7 +256,9 @@ function targetLines(all) {
 // The rate-limit figures last: they need their own server and (maybe) a promptfoo install.
 if (!process.argv.includes('--no-rate')) {
   const pf = flag('promptfoo', null);
-  const rate = spawnSync(process.execPath, [join(ROOT, 'bench', 'rate-limit-bench.mjs'), ...(pf ? ['--promptfoo', pf] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rate = spawnSync(process.execPath, [join(ROOT, 'bench', 'rate-limit-bench.mjs'), ...(pf ? ['--promptfoo', pf] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   process.stdout.write(`\n${rate.stdout}`);
   if (rate.status !== 0) process.exitCode = 1;
 }

@@ -66,7 +66,17 @@ function sessionsOf(rng) {
 // The report's cluster-level sign test row (src/stages/report/clustered.ts does the same).
 function clusteredSign(signs, sessions) {
   const t = clusterSignTest(signs, sessions);
-  return { by: 'session', clusters: t.clusters, positive: t.positiveClusters, negative: t.negativeClusters, tied: t.tiedClusters, p: t.p, log10p: t.log10p, pHolm: t.p, log10pHolm: t.log10p };
+  return {
+    by: 'session',
+    clusters: t.clusters,
+    positive: t.positiveClusters,
+    negative: t.negativeClusters,
+    tied: t.tiedClusters,
+    p: t.p,
+    log10p: t.log10p,
+    pHolm: t.p,
+    log10pHolm: t.log10p,
+  };
 }
 
 /** One simulated run → the Report and evidence decide() reads. */
@@ -106,10 +116,26 @@ function simulateRun(rng, drop) {
     scores.old[metric.id] = mean(base);
     const s = pairwiseSummary(counts);
     pairwise.push({
-      candidate: 'new', baseline: 'old', metric: metric.id, judge: 'judge', n: s.n, win: s.wins, loss: s.losses, tie: s.ties,
-      winPct: s.winPct ?? 0, lossPct: s.lossPct ?? 0, tiePct: s.tiePct ?? 0, net: s.net ?? 0, decisive: s.decisive,
+      candidate: 'new',
+      baseline: 'old',
+      metric: metric.id,
+      judge: 'judge',
+      n: s.n,
+      win: s.wins,
+      loss: s.losses,
+      tie: s.ties,
+      winPct: s.winPct ?? 0,
+      lossPct: s.lossPct ?? 0,
+      tiePct: s.tiePct ?? 0,
+      net: s.net ?? 0,
+      decisive: s.decisive,
       decisiveCi95: s.decisiveCi95 ? [s.decisiveCi95[0] / 100, s.decisiveCi95[1] / 100] : null,
-      p: s.p, log10p: s.log10p, pHolm: 1, log10pHolm: 0, failures: 0, lengthControlled: null,
+      p: s.p,
+      log10p: s.log10p,
+      pHolm: 1,
+      log10pHolm: 0,
+      failures: 0,
+      lengthControlled: null,
       clustered: clusteredSign(signs, sessions),
     });
   }
@@ -129,9 +155,21 @@ function simulateRun(rng, drop) {
     n: N,
   });
   const report = {
-    rolejudgeVersion: 'sim', runId: 'sim', configHash: '', generatedFrom: '', judges: ['judge'], models: ['new', 'old'],
-    metrics: METRICS, conventions: {}, leaderboard: [row('new'), row('old')], pairwise, pairedDiffs: [], positionBias: [],
-    lengthBias: [], rankings: [], agreement: [],
+    rolejudgeVersion: 'sim',
+    runId: 'sim',
+    configHash: '',
+    generatedFrom: '',
+    judges: ['judge'],
+    models: ['new', 'old'],
+    metrics: METRICS,
+    conventions: {},
+    leaderboard: [row('new'), row('old')],
+    pairwise,
+    pairedDiffs: [],
+    positionBias: [],
+    lengthBias: [],
+    rankings: [],
+    agreement: [],
     counts: { judgments: 4 * N, comparisons: 2 * N, parseFailures: 0, judgeErrors: 0, comparisonFailures: 0 },
   };
   return { report, evidence: { records: 6 * N, judgeFailures: 0, paired } };
@@ -143,7 +181,17 @@ const CONFIGS = [
 ];
 
 function settings(c) {
-  return { candidate: 'new', baseline: 'old', margin: c.margin, alpha: c.alpha, power: 0.8, nonInferiorityFloor: null, nonInferiority: false, maxFailureShare: 0.05, junit: null };
+  return {
+    candidate: 'new',
+    baseline: 'old',
+    margin: c.margin,
+    alpha: c.alpha,
+    power: 0.8,
+    nonInferiorityFloor: null,
+    nonInferiority: false,
+    maxFailureShare: 0.05,
+    junit: null,
+  };
 }
 
 /** Share of runs the gate calls a regression, with its 95% Wilson simulation interval. */
@@ -162,7 +210,10 @@ console.log(`Gate simulation: ${sims} runs per cell, ${N} samples in sessions of
 for (const c of CONFIGS) {
   const s = settings(c);
   const out = {};
-  for (const [name, drop] of [['identical', 0], ['drop', DROP]]) {
+  for (const [name, drop] of [
+    ['identical', 0],
+    ['drop', DROP],
+  ]) {
     const rng = createRng(`${seed}:${c.label}:${name}`);
     let gate = 0;
     let pointRule = 0;

@@ -123,7 +123,12 @@ naiveStops.sort((x, y) => x - y);
 const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 console.log(`simulate:sequential  sims=${sims} seed=${seed} max=${maxN} alpha=${ALPHA} ties=${TIE}`);
-console.log(`cpu: ${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}, load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+console.log(
+  `cpu: ${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}, load average ${os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
 console.log('');
 const exactMixFp = exactRejection(mixtureRejects, 0.5);
 console.log('| rule (checked after every verdict) | H0 false positives (Monte Carlo, 95% sim. interval) | H0 exact (DP) |');
@@ -135,13 +140,17 @@ console.log('VEG effect (p_win 0.514, p_loss 0.268, p_tie 0.218); stop = compari
 console.log('| rule | median stop | 10th–90th pct | decided by 500 | exact P(decided by 500) |');
 console.log('|---|---|---|---|---|');
 const exactPower = (t) => exactRejection(t, 0.514 / (0.514 + 0.268));
-console.log(`| anytime-valid mixture e-test | ${median(mixStops)} | ${pct(mixStops, 0.1)}–${pct(mixStops, 0.9)} | ${rate(mixDecided)} | ${(100 * exactPower(mixtureRejects)).toFixed(2)} % |`);
-console.log(`| naive peeking (not valid; for scale) | ${median(naiveStops)} | ${pct(naiveStops, 0.1)}–${pct(naiveStops, 0.9)} | – | ${(100 * exactPower(naiveRejects)).toFixed(2)} % |`);
+console.log(
+  `| anytime-valid mixture e-test | ${median(mixStops)} | ${pct(mixStops, 0.1)}–${pct(mixStops, 0.9)} | ${rate(mixDecided)} | ${(100 * exactPower(mixtureRejects)).toFixed(2)} % |`,
+);
+console.log(
+  `| naive peeking (not valid; for scale) | ${median(naiveStops)} | ${pct(naiveStops, 0.1)}–${pct(naiveStops, 0.9)} | – | ${(100 * exactPower(naiveRejects)).toFixed(2)} % |`,
+);
 console.log('');
 console.log(`the anytime-valid test decided for the baseline in ${mixWrong} of ${mixDecided} decided VEG runs`);
 // The claim checked: the false-positive rate is <= alpha within simulation
 // error (the Monte Carlo interval reaches below alpha) and exactly (DP).
-const mcLow = mixFp / sims - 1.96 * Math.sqrt((mixFp / sims) * (1 - mixFp / sims) / sims);
+const mcLow = mixFp / sims - 1.96 * Math.sqrt(((mixFp / sims) * (1 - mixFp / sims)) / sims);
 const ok = mcLow <= ALPHA && exactMixFp <= ALPHA;
 console.log(`type-I error <= ${ALPHA}: ${ok ? 'yes' : 'NO'} (Monte Carlo lower bound ${(100 * mcLow).toFixed(2)} %, exact ${(100 * exactMixFp).toFixed(2)} %)`);
 console.log(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);

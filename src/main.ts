@@ -21,7 +21,20 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
 
-const COMMANDS: CommandSpec[] = [generateCommand, scoreCommand, compareCommand, reportCommand, gateCommand, runCommand, demoCommand, initCommand, agreementCommand, mergeCommand, calibrateCommand, diffCommand];
+const COMMANDS: CommandSpec[] = [
+  generateCommand,
+  scoreCommand,
+  compareCommand,
+  reportCommand,
+  gateCommand,
+  runCommand,
+  demoCommand,
+  initCommand,
+  agreementCommand,
+  mergeCommand,
+  calibrateCommand,
+  diffCommand,
+];
 
 const args = hideBin(process.argv);
 const first = args.find((a) => !a.startsWith('-'));
@@ -33,10 +46,7 @@ if (first !== undefined && !names.includes(first)) {
   process.exit(EXIT.input);
 }
 
-let cli = yargs(args)
-  .scriptName('rolejudge')
-  .version(VERSION)
-  .usage('$0 <command> [options]\n\nEvaluate video role-playing agents with LLM judges.');
+let cli = yargs(args).scriptName('rolejudge').version(VERSION).usage('$0 <command> [options]\n\nEvaluate video role-playing agents with LLM judges.');
 for (const spec of COMMANDS) {
   cli = cli.command(
     spec.command,

@@ -12,9 +12,7 @@ const bodyChars = Number(process.env.BARE_BODY_CHARS ?? 3500);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 // A request the size of a real judge prompt, so both clients move the same bytes.
 const prompt = 'x'.repeat(bodyChars);
-const body = Buffer.from(
-  JSON.stringify({ model: 'bench-judge', messages: [{ role: 'user', content: prompt }], temperature: 0, max_tokens: 16 }),
-);
+const body = Buffer.from(JSON.stringify({ model: 'bench-judge', messages: [{ role: 'user', content: prompt }], temperature: 0, max_tokens: 16 }));
 
 function once() {
   return new Promise((resolve, reject) => {

@@ -18,7 +18,12 @@ async function worker() {
   while (next < calls) {
     const i = next++;
     try {
-      await p.chat({ endpoint: ep, messages: [{ role: 'user', content: `Sample ${i}. ${filler}` }], params: { temperature: 0, max_tokens: maxTokens }, key: String(i) });
+      await p.chat({
+        endpoint: ep,
+        messages: [{ role: 'user', content: `Sample ${i}. ${filler}` }],
+        params: { temperature: 0, max_tokens: maxTokens },
+        key: String(i),
+      });
     } catch {
       failed++;
     }

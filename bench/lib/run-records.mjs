@@ -101,7 +101,9 @@ export async function writeRun(runsDir, runId, samples) {
             const failed = u < 0.004;
             const frac = Math.min(1, Math.max(0, 0.55 * quality + 0.3 * u + (m === 0 ? 0.1 : 0.05)));
             const score = failed ? null : min + Math.round(frac * (max - min));
-            const raw = failed ? 'I would rate this reply as fairly natural overall.' : `The reply stays in character and answers what was said; some phrasing is stiff. Score: ${score}`;
+            const raw = failed
+              ? 'I would rate this reply as fairly natural overall.'
+              : `The reply stays in character and answers what was said; some phrasing is stiff. Score: ${score}`;
             const failure = failed ? `,"failure":{"kind":"parse","message":"no score found in the reply"}` : '';
             await f.add(
               `{"type":"judgment","sampleId":"${id}","model":"${MODELS[m]}","metric":"${metric}","judge":"${judge}","round":${round},"selfId":[],"answerChars":${chars},` +

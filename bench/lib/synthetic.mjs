@@ -57,7 +57,10 @@ export async function writeSplit(dir, n) {
   const split = join(dir, `split-${n}.jsonl`);
   await writeLines(split, n, sample);
   const outputs = {};
-  for (const [m, salt] of [['model-a', 8], ['model-b', 9]]) {
+  for (const [m, salt] of [
+    ['model-a', 8],
+    ['model-b', 9],
+  ]) {
     outputs[m] = join(dir, `outputs-${m}-${n}.jsonl`);
     await writeLines(outputs[m], n, (i) => ({ id: sampleId(i), output: `Hold steady, lad. ${words(i, salt, 24)}.` }));
   }

@@ -17,7 +17,11 @@ export const diffCommand: CommandSpec = {
     ['$0 diff runs/a runs/b -o review/', 'write diff.md (for the pull request), diff.json and diff.html into review/'],
   ],
   handler: async (argv) => {
-    const [{ diffStage }, { diffSummary }, { basename, join }] = await Promise.all([import('../stages/diff/diff.js'), import('../stages/diff/render.js'), import('node:path')]);
+    const [{ diffStage }, { diffSummary }, { basename, join }] = await Promise.all([
+      import('../stages/diff/diff.js'),
+      import('../stages/diff/render.js'),
+      import('node:path'),
+    ]);
     const a = String(argv.runA ?? argv['run-a']);
     const b = String(argv.runB ?? argv['run-b']);
     const out = typeof argv.out === 'string' ? argv.out : join('reports', `diff-${basename(a)}-${basename(b)}`);

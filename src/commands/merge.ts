@@ -10,7 +10,8 @@ async function merge(argv: Argv): Promise<number> {
   const r = await mergeRuns({ inputs: dirs, out: argv.out, ...(typeof argv['run-id'] === 'string' ? { runId: argv['run-id'] } : {}) });
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
   if (r.tornLines) process.stderr.write(`warning: ${r.tornLines} torn (unparseable) lines dropped\n`);
-  if (r.repeatedKeys) process.stderr.write(`warning: ${r.repeatedKeys} records repeat a key within one input; copied as they are (the report keeps the first)\n`);
+  if (r.repeatedKeys)
+    process.stderr.write(`warning: ${r.repeatedKeys} records repeat a key within one input; copied as they are (the report keeps the first)\n`);
   if (!argv.quiet) {
     process.stdout.write(
       `merged ${dirs.length} runs into ${r.out} (run id ${r.runId}, config ${r.configHash}): ` +

@@ -63,10 +63,11 @@ function rubricDigest(dir: string, id: string): Record<string, string> {
     // Templates the rubric names under other file names count too.
     for (const m of yaml.matchAll(/[\w.-]+\.hbs/g)) named.add(m[0]);
   }
-  for (const f of readdirSync(dir)) if (f.startsWith(`${id}.`) || named.has(f)) {
-    const t = fileText(join(dir, f));
-    if (t !== null) out[f] = sha256(t);
-  }
+  for (const f of readdirSync(dir))
+    if (f.startsWith(`${id}.`) || named.has(f)) {
+      const t = fileText(join(dir, f));
+      if (t !== null) out[f] = sha256(t);
+    }
   return out;
 }
 

@@ -26,7 +26,11 @@ export function checkPromptTemplate(file: string, field: string): string {
   try {
     source = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, `cannot read the prompt template (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}), named by field "${field}"`, { field });
+    throw new ConfigError(
+      file,
+      `cannot read the prompt template (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}), named by field "${field}"`,
+      { field },
+    );
   }
   let vars;
   try {
@@ -38,7 +42,11 @@ export function checkPromptTemplate(file: string, field: string): string {
   const known = new Set<string>(PROMPT_VARIABLES);
   const unknown = [...vars.required, ...vars.optional].filter((v) => !known.has(v));
   if (unknown.length) {
-    throw new ConfigError(file, `unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} in a model prompt template (known: ${PROMPT_VARIABLES.join(', ')})`, { field });
+    throw new ConfigError(
+      file,
+      `unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} in a model prompt template (known: ${PROMPT_VARIABLES.join(', ')})`,
+      { field },
+    );
   }
   return source;
 }

@@ -31,7 +31,10 @@ export const ModelSchema = z
     kind: z.enum(['plain', 'ebm', 'answer-tag', 'cot']).default('plain'),
     baseUrl: z.string().url().optional(),
     model: z.string().min(1).optional(),
-    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').optional(),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
+      .optional(),
     video: z.enum(['video_url', 'frames', 'caption', 'none']).default('frames'),
     maxFrames: z.number().int().min(1).max(1024).default(128),
     /** Long side in pixels of frames sent to the model (0 = original size). */
@@ -150,7 +153,13 @@ export const ConfigSchema = z
     rubrics: z.array(z.string()).default([]),
     /** Point every LLM judge at another OpenAI-compatible server (a proxy, vLLM, a test server). */
     judgeOverrides: z
-      .object({ baseUrl: z.string().url().optional(), apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional() })
+      .object({
+        baseUrl: z.string().url().optional(),
+        apiKeyEnv: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/)
+          .optional(),
+      })
       .strict()
       .default({}),
     /** Folders of judge and rubric files; default: the ones shipped with rolejudge. */

@@ -52,7 +52,11 @@ export class ConfigError extends InputError {
 export class InputErrors extends InputError {
   override name = 'InputErrors';
   constructor(readonly problems: Error[]) {
-    super(problems.length === 1 ? problems[0]!.message : `${problems.length} problems found before anything was spent:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`);
+    super(
+      problems.length === 1
+        ? problems[0]!.message
+        : `${problems.length} problems found before anything was spent:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
+    );
   }
 }
 

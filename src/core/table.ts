@@ -22,5 +22,9 @@ export function textTable(header: string[], rows: string[][], align: Align[] = [
 
 /** Right-aligned numbers after a left-aligned first column (score and count tables). */
 export function numericTable(header: string[], rows: string[][]): string {
-  return textTable(header, rows, header.map((_, i) => (i === 0 ? 'left' : 'right')));
+  return textTable(
+    header,
+    rows,
+    header.map((_, i) => (i === 0 ? 'left' : 'right')),
+  );
 }

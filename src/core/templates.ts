@@ -44,7 +44,6 @@ const VALUE_HELPERS = new Set(['lookup']);
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-
 /** Provenance for judgments: changes when the wording or the declared version does. */
 export function templateHash(source: string, version: string): string {
   return sha256(`${source}\u0000${version}`);

@@ -23,8 +23,7 @@ export interface JoinCheck {
 }
 
 const norm = (s: string): string => s.replace(/\s+/g, ' ').trim();
-const showTurns = (turns: Array<{ speaker: string; text: string }>): string =>
-  turns.map((t) => `${norm(t.speaker)}: ${norm(t.text)}`).join(' | ');
+const showTurns = (turns: Array<{ speaker: string; text: string }>): string => turns.map((t) => `${norm(t.speaker)}: ${norm(t.text)}`).join(' | ');
 
 function firstDifference(e: EmbeddedSample, s: Sample): { field: string; output: string; split: string } | null {
   if (e.sessionId !== undefined && s.sessionId !== undefined && norm(e.sessionId) !== norm(s.sessionId)) {
@@ -90,9 +89,12 @@ export function joinByContent(outputs: Iterable<RecordedOutput>, samples: Iterab
 /** The error text for a refused join: the first mismatches, how many, and the two ways on. */
 export function mismatchMessage(check: JoinCheck, model: string, show = 3): string {
   const n = check.mismatches.length;
-  const lines = check.mismatches.slice(0, show).map(
-    (m) => `  line ${m.line}: id ${JSON.stringify(m.id)} field "${m.field}": the output has ${JSON.stringify(clip(m.output))}, the split has ${JSON.stringify(clip(m.split))}`,
-  );
+  const lines = check.mismatches
+    .slice(0, show)
+    .map(
+      (m) =>
+        `  line ${m.line}: id ${JSON.stringify(m.id)} field "${m.field}": the output has ${JSON.stringify(clip(m.output))}, the split has ${JSON.stringify(clip(m.split))}`,
+    );
   return (
     `${n} of ${check.compared} outputs of model "${model}" answer a different sample than the split's sample of the same id` +
     ` (the ids come from another ordering of the data):\n${lines.join('\n')}${n > show ? `\n  … and ${n - show} more` : ''}\n` +

@@ -71,7 +71,7 @@ export function llavaToSample(value: unknown, at: Origin, root: string, problems
   for (const t of all) if (t.role === 'system' && t.text) preambleParts.push(t.text);
   const dialog = all.filter((t) => t.role !== 'system');
   const last = dialog[dialog.length - 1];
-  if (!last || last.role !== 'gpt') fail(at, 'conversations', 'a conversation ending with a "gpt" turn (the reference)', rec.conversations);
+  if (last?.role !== 'gpt') fail(at, 'conversations', 'a conversation ending with a "gpt" turn (the reference)', rec.conversations);
   if (last.text === '') fail(at, `conversations[${all.lastIndexOf(last)}].value`, 'a non-empty reference', last.text);
 
   const firstHuman = dialog.find((t) => t.role === 'human');

@@ -4,19 +4,7 @@
 
 import path from 'node:path';
 import type { Origin, Persona, Sample, Turn, VideoRef } from '../core/records.js';
-import {
-  asArray,
-  asId,
-  asObject,
-  asRecord,
-  asString,
-  asText,
-  fail,
-  isObject,
-  optDuration,
-  optString,
-  rejectUnknownKeys,
-} from './fields.js';
+import { asArray, asId, asObject, asRecord, asString, asText, fail, isObject, optDuration, optString, rejectUnknownKeys } from './fields.js';
 import type { FormatReader, ReadContext } from './format.js';
 import { readWith } from './format.js';
 import { readJsonLines } from './json-stream.js';

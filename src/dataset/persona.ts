@@ -9,16 +9,7 @@ import { findCharacter, findFilm, type ProfileDb } from './profiles.js';
 
 // The order EBM-RL's prompt builder presents fields in; minor characters have
 // only some of them, and unknown extra fields are appended after these.
-const FIELD_ORDER = [
-  'personality',
-  'catchphrases',
-  'speech_style',
-  'relationships',
-  'strengths',
-  'weaknesses',
-  'background',
-  'motivation',
-];
+const FIELD_ORDER = ['personality', 'catchphrases', 'speech_style', 'relationships', 'strengths', 'weaknesses', 'background', 'motivation'];
 
 function label(key: string): string {
   const words = key.replace(/_/g, ' ').trim();
@@ -39,10 +30,7 @@ function renderValue(key: string, value: unknown): string {
 
 /** "Personality: …\nCatchphrases: "…"; "…"\n…" in EBM-RL's field order. */
 export function renderProfile(fields: Json): string {
-  const keys = [
-    ...FIELD_ORDER.filter((k) => k in fields),
-    ...Object.keys(fields).filter((k) => !FIELD_ORDER.includes(k)),
-  ];
+  const keys = [...FIELD_ORDER.filter((k) => k in fields), ...Object.keys(fields).filter((k) => !FIELD_ORDER.includes(k))];
   return keys
     .filter((k) => fields[k] !== null && fields[k] !== undefined && fields[k] !== '')
     .map((k) => `${label(k)}: ${renderValue(k, fields[k])}`)

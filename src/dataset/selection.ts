@@ -41,7 +41,10 @@ export function parseShard(text: string): Shard {
 }
 
 export function parseIds(text: string): string[] {
-  const ids = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (ids.length === 0) throw new Error(`--ids expects a comma-separated list of sample ids, got ${JSON.stringify(text)}`);
   return ids;
 }

@@ -13,7 +13,7 @@ import { BudgetStop, DiskError, UnfitRunError } from '../core/errors.js';
 import { isBudgetError, providerErrorMessage } from '../provider/index.js';
 import { addHits, type AnonymityGuard, type AnonymityHits } from './protocol/anonymity.js';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; /** re-ask text */ retry?: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string /** re-ask text */; retry?: string };
 
 export interface Asked<T> {
   value: T | null;

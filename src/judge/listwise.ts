@@ -86,7 +86,10 @@ export async function judgeList(
     framesHash = scene.framesHash;
     manifest = scene.manifest;
     const candidates = assignment.order.map((model) => ({ label: assignment.labels[model]!, answer: answers.get(model)! }));
-    const prompt = renderListwise(rubric, sampleView(sample, scene.caption), candidates, { json: judge.structuredOutput, frameCount: scene.manifest?.frames.length ?? 0 });
+    const prompt = renderListwise(rubric, sampleView(sample, scene.caption), candidates, {
+      json: judge.structuredOutput,
+      frameCount: scene.manifest?.frames.length ?? 0,
+    });
     promptHash = sha256(prompt).slice(0, 16);
     const labels = candidates.map((c) => c.label);
     askedOut = await ask<true>(
@@ -128,7 +131,8 @@ export async function judgeList(
     const value = label ? scores.get(`${label}\u0000${key}`) : undefined;
     const base = {
       ...p.base,
-      mode: judge.kind === 'offline' ? ('offline' as const) : job.models.length === 1 && settings.multiMetric ? ('multi-metric' as const) : ('listwise' as const),
+      mode:
+        judge.kind === 'offline' ? ('offline' as const) : job.models.length === 1 && settings.multiMetric ? ('multi-metric' as const) : ('listwise' as const),
       provenance: {
         ...p.base.provenance,
         templateHash: `${rubric.template.hash.slice(0, 16)}:${promptHash}`,
@@ -136,7 +140,11 @@ export async function judgeList(
         order: label ? `listwise:${label}` : 'listwise:-',
       },
       ...(manifest ? { frames: manifest } : {}),
-      raw: askedOut?.raw ?? (judge.kind === 'offline' ? [`offline lexical overlap ${label ? offlineOverlap(cell.rubric.id, sample, answers.get(cell.model)!).toFixed(4) : '-'}`] : []),
+      raw:
+        askedOut?.raw ??
+        (judge.kind === 'offline'
+          ? [`offline lexical overlap ${label ? offlineOverlap(cell.rubric.id, sample, answers.get(cell.model)!).toFixed(4) : '-'}`]
+          : []),
       attempts: askedOut?.attempts ?? (judge.kind === 'offline' ? 1 : 0),
       usage: askedOut?.usage ?? null,
       latencyMs: askedOut?.latencyMs ?? null,
@@ -145,7 +153,11 @@ export async function judgeList(
       ...(askedOut ? { callId: askedOut.spend.callId, ...(i === 0 ? { spend: askedOut.spend } : {}) } : {}),
     };
     if (emptied.has(cell.model)) {
-      return { ...base, score: 0, failure: { kind: 'empty-answer' as const, message: `the response has no answer; shown as ${EMPTY_RESPONSE} and scored 0 (paper convention)` } };
+      return {
+        ...base,
+        score: 0,
+        failure: { kind: 'empty-answer' as const, message: `the response has no answer; shown as ${EMPTY_RESPONSE} and scored 0 (paper convention)` },
+      };
     }
     if (dropped) {
       const why = askedOut?.failure?.message ?? 'a model is still missing';

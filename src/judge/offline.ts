@@ -97,12 +97,7 @@ export function offlineOverlap(metric: string, sample: Pick<Sample, 'references'
 }
 
 /** Overlap mapped linearly onto the rubric's scale and rounded to an integer. */
-export function offlineScore(
-  metric: string,
-  sample: Pick<Sample, 'references' | 'caption'>,
-  answer: string,
-  scale: Scale,
-): number {
+export function offlineScore(metric: string, sample: Pick<Sample, 'references' | 'caption'>, answer: string, scale: Scale): number {
   const o = offlineOverlap(metric, sample, answer);
   return Math.round(scale.min + o * (scale.max - scale.min));
 }

@@ -79,15 +79,17 @@ export async function compareOne(
   const missing = [cand, base].find((x) => !x.response || x.response.error || !x.answer);
   if (missing) {
     const which = missing === cand ? job.candidate : job.baseline;
-    record.failure = missing.response && !missing.response.error
-      ? { kind: 'empty-answer', message: `${which} has no answer to compare` }
-      : { kind: 'missing-response', message: missing.response?.error ?? `no response of ${which}` };
+    record.failure =
+      missing.response && !missing.response.error
+        ? { kind: 'empty-answer', message: `${which} has no answer to compare` }
+        : { kind: 'missing-response', message: missing.response?.error ?? `no response of ${which}` };
     return record;
   }
   const scene = job.judge.kind === 'llm' ? await judgeScene(ctx, job.rubric, job.judge, job.sample) : null;
   record.provenance.framesHash = scene?.framesHash ?? null;
   for (const order of orderList) {
-    const kept = previous?.provenance.responseHash === record.provenance.responseHash ? previous.orders.find((o) => o.order === order && o.verdict !== null) : undefined;
+    const kept =
+      previous?.provenance.responseHash === record.provenance.responseHash ? previous.orders.find((o) => o.order === order && o.verdict !== null) : undefined;
     // A kept order keeps its spend: the record it came from is replaced, so nothing is counted twice.
     if (kept) {
       record.orders.push(kept);
@@ -103,7 +105,10 @@ export async function compareOne(
     record.failure.message = `order ${failedOrder.order} failed: ${record.failure.message}`;
     return record;
   }
-  const combined = combineOrders(record.orders.map((o) => o.outcome), settings.combine);
+  const combined = combineOrders(
+    record.orders.map((o) => o.outcome),
+    settings.combine,
+  );
   record.outcome = combined.outcome;
   record.credit = combined.credit;
   if (combined.outcome === null) record.failure = record.orders.find((o) => o.failure)?.failure ?? { kind: 'parse', message: 'no verdict' };
@@ -123,7 +128,17 @@ async function judgeOrder(
   const templateHash = job.rubric.pairwiseTemplate!.hash.slice(0, 16);
   if (job.judge.kind === 'offline') {
     const verdict = offlineVerdict(job.rubric.id, job.sample, a, b);
-    return { order, verdict, outcome: outcomeFor(verdict, order), raw: [`offline verdict ${verdict}`], attempts: 1, usage: null, latencyMs: 0, sent: null, templateHash };
+    return {
+      order,
+      verdict,
+      outcome: outcomeFor(verdict, order),
+      raw: [`offline verdict ${verdict}`],
+      attempts: 1,
+      usage: null,
+      latencyMs: 0,
+      sent: null,
+      templateHash,
+    };
   }
   const prompt = renderPairwise(job.rubric, sampleView(job.sample, scene!.caption), a, b, {
     json: job.judge.structuredOutput,
@@ -167,4 +182,3 @@ async function judgeOrder(
     spend: asked.spend,
   };
 }
-

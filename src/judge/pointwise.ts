@@ -43,7 +43,8 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
     const message = job.response?.error ?? `no response of ${job.model} for sample ${sample.id}`;
     return failed(p, { kind: 'missing-response', message }, settings, judge.kind === 'offline' ? 'offline' : 'per-response');
   }
-  if (!p.answer) return failed(p, { kind: 'empty-answer', message: 'the response has no answer to judge' }, settings, judge.kind === 'offline' ? 'offline' : 'per-response');
+  if (!p.answer)
+    return failed(p, { kind: 'empty-answer', message: 'the response has no answer to judge' }, settings, judge.kind === 'offline' ? 'offline' : 'per-response');
 
   if (judge.kind === 'offline') {
     const view = sampleView(sample, true);
@@ -79,7 +80,11 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
         const r = parseScore(reply, rubric.scale);
         return isScore(r)
           ? { ok: true, value: r.score }
-          : { ok: false, error: r.error, retry: `Your reply had no valid score (${r.error}). Give your final score as an integer from ${rubric.scale.min} to ${rubric.scale.max} on a last line "Score: N".` };
+          : {
+              ok: false,
+              error: r.error,
+              retry: `Your reply had no valid score (${r.error}). Give your final score as an integer from ${rubric.scale.min} to ${rubric.scale.max} on a last line "Score: N".`,
+            };
       },
       ...(settings.noCache ? { noCache: true } : {}),
     },

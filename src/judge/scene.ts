@@ -21,13 +21,17 @@ export async function judgeScene(ctx: Pick<JudgeContext, 'frames'>, rubric: Pick
   if (judge.sees !== 'frames' || rubric.scene.frames === 0 || !s.video || (!s.video.path && !s.video.frames?.length)) {
     return { parts: [], manifest: null, framesHash: null, caption };
   }
-  const set = await getFrames(s.video, { kind: 'uniform', n: rubric.scene.frames }, {
-    cacheDir: ctx.frames.cacheDir,
-    datasetRoot: ctx.frames.datasetRoot,
-    maxFrames: rubric.scene.frames,
-    longSide: rubric.scene.longSide,
-    format: rubric.scene.format,
-  });
+  const set = await getFrames(
+    s.video,
+    { kind: 'uniform', n: rubric.scene.frames },
+    {
+      cacheDir: ctx.frames.cacheDir,
+      datasetRoot: ctx.frames.datasetRoot,
+      maxFrames: rubric.scene.frames,
+      longSide: rubric.scene.longSide,
+      format: rubric.scene.format,
+    },
+  );
   return {
     parts: toImageParts(set.dataUrls, rubric.scene.detail),
     manifest: set.manifest,

@@ -101,4 +101,3 @@ export function prepare(job: PointJob, settings: ScoreSettings): Prepared {
     },
   };
 }
-

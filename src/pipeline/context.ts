@@ -61,19 +61,23 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
   if (!noCache && !opts.dryRun) probeWritable(config.provider.cacheDir, 'the response cache directory');
   // Taken before anything is written, so a second process is refused with nothing touched.
   const lock = opts.dryRun ? undefined : lockRunDir(store.dir);
-  if (lock?.tookOver) process.stderr.write(`warning: took over the lock of ${store.dir} left by process ${lock.tookOver.pid} (no longer running) since ${lock.tookOver.startedAt}\n`);
+  if (lock?.tookOver)
+    process.stderr.write(
+      `warning: took over the lock of ${store.dir} left by process ${lock.tookOver.pid} (no longer running) since ${lock.tookOver.startedAt}\n`,
+    );
   try {
-    if (!opts.dryRun) store.init(
-    {
-      runId: config.run.id,
-      configHash: loaded.hash,
-      rolejudgeVersion: VERSION,
-      createdAt: new Date().toISOString(),
-      seed: config.run.seed,
-      ...(opts.shard ? { shard: opts.shard } : {}),
-    },
-    config,
-  );
+    if (!opts.dryRun)
+      store.init(
+        {
+          runId: config.run.id,
+          configHash: loaded.hash,
+          rolejudgeVersion: VERSION,
+          createdAt: new Date().toISOString(),
+          seed: config.run.seed,
+          ...(opts.shard ? { shard: opts.shard } : {}),
+        },
+        config,
+      );
   } catch (err) {
     lock?.release();
     throw err;

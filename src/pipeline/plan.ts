@@ -41,7 +41,7 @@ export function planJudging(loaded: LoadedConfig, samples: Sample[] | { inputs: 
     }
   };
   const ids = opts.metrics ?? (config.rubrics.length ? config.rubrics : undefined);
-  if (!ids || !ids.length) problems.push(ConfigError.field(file, 'rubrics', 'a list of rubric ids (files in rubrics/)'));
+  if (!ids?.length) problems.push(ConfigError.field(file, 'rubrics', 'a list of rubric ids (files in rubrics/)'));
   if (opts.metrics) {
     const unknown = config.rubrics.length ? opts.metrics.filter((m) => !config.rubrics.includes(m)) : [];
     if (unknown.length) problems.push(new UsageError(`--metrics: ${unknown.join(', ')} not in the config's rubrics (${config.rubrics.join(', ')})`));
@@ -74,7 +74,8 @@ export function planJudging(loaded: LoadedConfig, samples: Sample[] | { inputs: 
   }
   const have = Array.isArray(samples) ? availableInputs(samples) : samples.inputs;
   for (const r of rubrics) {
-    if (opts.mode === 'pairwise' && !r.pairwiseTemplate) problems.push(ConfigError.field(file, 'rubrics', `rubric "${r.id}" to have a pairwise template for compare`));
+    if (opts.mode === 'pairwise' && !r.pairwiseTemplate)
+      problems.push(ConfigError.field(file, 'rubrics', `rubric "${r.id}" to have a pairwise template for compare`));
     for (const j of judges) {
       const problem = checkInputs(r, have, { mode: opts.mode, sees: j.sees });
       if (problem) problems.push(ConfigError.field(file, 'rubrics', `inputs the samples carry: ${problem} (rubric "${r.id}", judge "${j.name}")`));

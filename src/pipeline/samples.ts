@@ -61,7 +61,9 @@ export async function openSplit(loaded: LoadedConfig, selection: Selection, onSe
   });
   const problems: Error[] = [...report.errors];
   if (report.unknownIds.length) {
-    problems.push(new DatasetError({ file: options.path, line: 0, field: '--ids', expected: 'ids present in the split', got: report.unknownIds.slice(0, 10).join(', ') }));
+    problems.push(
+      new DatasetError({ file: options.path, line: 0, field: '--ids', expected: 'ids present in the split', got: report.unknownIds.slice(0, 10).join(', ') }),
+    );
   }
   if (problems.length) throw problems.length === 1 ? problems[0]! : new InputErrors(problems);
   const stream = loadSamples(options, selection);

@@ -14,18 +14,10 @@ const HEX64 = /^[0-9a-f]{64}$/;
  * so the hash is read at a fixed offset without parsing the JSON; a line is
  * complete only when newline-terminated, which drops a torn last write.
  */
-export async function scanSegment(
-  fh: FileHandle,
-  onEntry: (hash: string, offset: number, length: number) => void,
-): Promise<void> {
+export async function scanSegment(fh: FileHandle, onEntry: (hash: string, offset: number, length: number) => void): Promise<void> {
   await scanLines(fh, (view, start, end, offset) => {
     const len = end - start;
-    if (
-      len > HASH_END + 1 &&
-      view[start + HASH_END] === 0x22 &&
-      view[end - 1] === 0x7d &&
-      view.toString('latin1', start, start + PREFIX.length) === PREFIX
-    ) {
+    if (len > HASH_END + 1 && view[start + HASH_END] === 0x22 && view[end - 1] === 0x7d && view.toString('latin1', start, start + PREFIX.length) === PREFIX) {
       const hash = view.toString('latin1', start + PREFIX.length, start + HASH_END);
       if (HEX64.test(hash)) onEntry(hash, offset, len);
     }

@@ -12,7 +12,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type OpenAI from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { VERSION } from '../core/version.js';
 
 interface Transport {
@@ -91,12 +92,7 @@ function readBody(res: http.IncomingMessage, body: Buffer): unknown {
  * bounds the whole exchange, body included (a server that stalls mid-body
  * times out like one that never answers).
  */
-export function postChat(
-  client: OpenAI,
-  body: Record<string, unknown>,
-  timeoutMs: number,
-  onHeaders?: (headers: Headers) => void,
-): Promise<unknown> {
+export function postChat(client: OpenAI, body: Record<string, unknown>, timeoutMs: number, onHeaders?: (headers: Headers) => void): Promise<unknown> {
   const t = transportFor(client);
   // Written as a string: the socket encodes it, no intermediate Buffer per call.
   const payload = JSON.stringify(body);

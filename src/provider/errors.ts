@@ -1,11 +1,6 @@
 // Every failure of the provider layer becomes a ProviderError so stages can
 // decide on `kind`/`retryable` without knowing the SDK's class hierarchy.
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { parseRetryAfter } from './retry.js';
 
 export type ProviderErrorKind = 'http' | 'timeout' | 'connection' | 'budget' | 'malformed';

@@ -1,13 +1,12 @@
 // Content addressing of requests: the same question gives the same hash on
 // any machine, so a hash is both cache key and provenance.
-import { createHash, hash, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { normalizeBaseUrl } from './endpoint.js';
 import { responseFormatOf, staticParams } from './params.js';
 import type { ChatRequest } from './types.js';
 
 // One canonical JSON and sha256 for the whole code base (src/core/hash.ts).
 export { canonicalJson, sha256 } from '../core/hash.js';
-import { canonicalJson } from '../core/hash.js';
 
 /**
  * Feeds exactly the bytes of canonicalJson(value) into a hash without

@@ -128,7 +128,19 @@ export class Pacer {
   private state(key: string): EndpointPace {
     let s = this.endpoints.get(key);
     if (!s) {
-      s = { requests: null, tokens: null, heard: false, inFlight: 0, cap: Infinity, blockedUntil: 0, promptRatio: 1, queue: [], timer: null, refused: 0, sent: 0 };
+      s = {
+        requests: null,
+        tokens: null,
+        heard: false,
+        inFlight: 0,
+        cap: Infinity,
+        blockedUntil: 0,
+        promptRatio: 1,
+        queue: [],
+        timer: null,
+        refused: 0,
+        sent: 0,
+      };
       this.endpoints.set(key, s);
     }
     return s;

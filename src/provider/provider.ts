@@ -12,15 +12,7 @@ import { Limiter } from './limiter.js';
 import { Pacer, type PaceTicket } from './pacer.js';
 import { promptChars } from './rate-headers.js';
 import type { HeaderSource } from './retry.js';
-import {
-  adaptationFor,
-  applyAdaptation,
-  emptyAdaptation,
-  responseFormatOf,
-  sentOf,
-  staticParams,
-  type Adaptation,
-} from './params.js';
+import { adaptationFor, applyAdaptation, emptyAdaptation, responseFormatOf, sentOf, staticParams, type Adaptation } from './params.js';
 import { retryDelay, seededRandom, sleep, type BackoffConfig } from './retry.js';
 import { checkRetryAfter } from './wait.js';
 import type { ChatRequest, ChatResult, ProviderOptions, ProviderStats } from './types.js';
@@ -129,10 +121,7 @@ export class Provider {
   }
 
   /** Record an answer obtained outside chat() (a batch result) exactly as an online call would. */
-  async ingest(
-    hash: string,
-    r: { content: string; usage: ChatResult['usage']; finishReason: string | null; sent: SentParams },
-  ): Promise<void> {
+  async ingest(hash: string, r: { content: string; usage: ChatResult['usage']; finishReason: string | null; sent: SentParams }): Promise<void> {
     const cache = await this.openCache();
     if (!cache) throw new Error('cannot ingest results: the response cache is disabled');
     cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
@@ -168,13 +157,7 @@ export class Provider {
     return this.cache;
   }
 
-  private fromCache(
-    requestHash: string,
-    content: string,
-    usage: ChatResult['usage'],
-    finishReason: string | null,
-    sent: SentParams,
-  ): ChatResult {
+  private fromCache(requestHash: string, content: string, usage: ChatResult['usage'], finishReason: string | null, sent: SentParams): ChatResult {
     this.counters.cacheHits++;
     return { content, usage, latencyMs: 0, cached: true, requestHash, sent, finishReason, attempts: 0 };
   }
@@ -221,9 +204,7 @@ export class Provider {
           const ticket = await pacer.admit(paceKey, promptEstimate, allowance);
           this.counters.calls++;
           started = performance.now();
-          return pacedAttempt(pacer, ticket, promptEstimate, (onHeaders) =>
-            attemptOnce(client, body, timeoutMs, secret, this.opts.transport, onHeaders),
-          );
+          return pacedAttempt(pacer, ticket, promptEstimate, (onHeaders) => attemptOnce(client, body, timeoutMs, secret, this.opts.transport, onHeaders));
         });
       } catch (raw) {
         const err = classify(raw, secret);

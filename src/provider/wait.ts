@@ -29,7 +29,12 @@ export class RetryAfterTooLong extends UnfitRunError {
 const fmt = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** Throw when `hintMs` exceeds `maxMs`; announce a long but allowed wait. */
-export function checkRetryAfter(ep: Pick<Endpoint, 'name' | 'baseUrl'>, hintMs: number | undefined, maxMs: number, say: (msg: string) => void = (m) => process.stderr.write(m + '\n')): void {
+export function checkRetryAfter(
+  ep: Pick<Endpoint, 'name' | 'baseUrl'>,
+  hintMs: number | undefined,
+  maxMs: number,
+  say: (msg: string) => void = (m) => process.stderr.write(m + '\n'),
+): void {
   if (hintMs === undefined) return;
   const where = `${ep.name} (${ep.baseUrl})`;
   if (hintMs > maxMs) throw new RetryAfterTooLong(where, hintMs, maxMs);

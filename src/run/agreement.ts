@@ -62,4 +62,3 @@ export async function agreementStep(argv: Argv): Promise<number> {
   process.stderr.write(`agreement written to ${dir}: agreement.csv, agreement.json\n`);
   return 0;
 }
-

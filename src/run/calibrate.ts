@@ -65,7 +65,9 @@ export async function calibrateStep(loaded: LoadedConfig, argv: Argv): Promise<n
   const rows = calibrateMeans(judge, labels);
   for (const w of pinWarnings(labels, hashes)) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(`Calibration of ${manifest.runId} with ${labels.length} human labels from ${human}\n\n${calibrationTable(rows)}\n\n`);
-  process.stdout.write('Corrected = judge mean on the unlabelled samples + mean(human − judge) on the labelled ones; 95% normal interval (prediction-powered inference). The labelled samples must be a random subset.\n');
+  process.stdout.write(
+    'Corrected = judge mean on the unlabelled samples + mean(human − judge) on the labelled ones; 95% normal interval (prediction-powered inference). The labelled samples must be a random subset.\n',
+  );
   const out = join(loaded.config.run.reportsDir, manifest.runId, 'calibration.json');
   const body = {
     runId: manifest.runId,

@@ -81,6 +81,8 @@ export function checkTally(what: string, t: FailureTally, maxShare: number, hint
   if (empty.length) throw new UnfitRunError(`${what}: nothing could be judged for ${empty.join(', ')} — ${describeTally(t)}; ${hint}`);
   const share = t.failed / t.total;
   if (share > maxShare) {
-    throw new UnfitRunError(`${what}: ${describeTally(t)}, a share of ${(share * 100).toFixed(1)}% over failures.maxShare ${(maxShare * 100).toFixed(1)}%; ${hint}`);
+    throw new UnfitRunError(
+      `${what}: ${describeTally(t)}, a share of ${(share * 100).toFixed(1)}% over failures.maxShare ${(maxShare * 100).toFixed(1)}%; ${hint}`,
+    );
   }
 }

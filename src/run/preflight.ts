@@ -84,7 +84,11 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
     }
   }
 
-  const judging = { ...(opts.metrics ? { metrics: opts.metrics } : {}), ...(opts.judges ? { judges: opts.judges } : {}), ...(opts.rounds !== undefined ? { rounds: opts.rounds } : {}) };
+  const judging = {
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    ...(opts.judges ? { judges: opts.judges } : {}),
+    ...(opts.rounds !== undefined ? { rounds: opts.rounds } : {}),
+  };
   const survey = split ?? { inputs: [] };
   let pointwise: JudgingPlan | null = null;
   if (wants('score')) {
@@ -96,7 +100,8 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
   }
   let pairwise: JudgingPlan | null = null;
   if (wants('compare')) {
-    if (!opts.pairs?.candidates.length || !opts.pairs.baselines.length) problems.push(new UsageError(`compare needs compare.candidates and compare.baselines in ${file}`));
+    if (!opts.pairs?.candidates.length || !opts.pairs.baselines.length)
+      problems.push(new UsageError(`compare needs compare.candidates and compare.baselines in ${file}`));
     const metrics = opts.metrics ?? config.compare.metrics;
     pairwise = await guard(() => planJudging(loaded, survey, { mode: 'pairwise', ...judging, ...(metrics ? { metrics } : {}) }));
   }
@@ -105,7 +110,8 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
     const names = config.models.map((m) => m.name);
     for (const field of ['candidate', 'baseline'] as const) {
       const n = config.gate[field];
-      if (n !== undefined && !names.includes(n)) problems.push(ConfigError.field(file, `gate.${field}`, `a model named in "models" (got "${n}"; known: ${names.join(', ')})`));
+      if (n !== undefined && !names.includes(n))
+        problems.push(ConfigError.field(file, `gate.${field}`, `a model named in "models" (got "${n}"; known: ${names.join(', ')})`));
     }
   }
 
@@ -122,7 +128,9 @@ async function readOutputsFile(m: ModelConfig): Promise<OutputsReport> {
   try {
     await access(file);
   } catch (err) {
-    throw new ConfigError(file, `cannot read the outputs file of model "${m.name}" (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, { field: 'models.outputs' });
+    throw new ConfigError(file, `cannot read the outputs file of model "${m.name}" (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, {
+      field: 'models.outputs',
+    });
   }
   return loadOutputs(file);
 }
@@ -131,15 +139,25 @@ async function readOutputsFile(m: ModelConfig): Promise<OutputsReport> {
 async function checkOutputs(m: ModelConfig, report: OutputsReport, split: Split | null, selected: Sample[], warn: (msg: string) => void): Promise<void> {
   const file = m.outputs!;
   if (!split) return;
-  const sample = (ids: string[]) => `${ids.slice(0, 5).map((u) => JSON.stringify(u)).join(', ')}${ids.length > 5 ? ', …' : ''}`;
+  const sample = (ids: string[]) =>
+    `${ids
+      .slice(0, 5)
+      .map((u) => JSON.stringify(u))
+      .join(', ')}${ids.length > 5 ? ', …' : ''}`;
   if (m.join === 'content') {
     const joined = joinByContent(report.outputs.values(), selected);
     if (report.outputs.size && !joined.bySample.size) {
-      throw new ConfigError(file, `none of its ${report.outputs.size} outputs matches a selected sample by session and dialogue; model "${m.name}"`, { field: 'models.join' });
+      throw new ConfigError(file, `none of its ${report.outputs.size} outputs matches a selected sample by session and dialogue; model "${m.name}"`, {
+        field: 'models.join',
+      });
     }
-    if (joined.unmatched.length) warn(`${file}: ${joined.unmatched.length} of ${report.outputs.size} outputs match no selected sample by session and dialogue (ids ${sample(joined.unmatched.map((o) => o.id))}); model "${m.name}"`);
+    if (joined.unmatched.length)
+      warn(
+        `${file}: ${joined.unmatched.length} of ${report.outputs.size} outputs match no selected sample by session and dialogue (ids ${sample(joined.unmatched.map((o) => o.id))}); model "${m.name}"`,
+      );
     const without = split.ids.filter((id) => !joined.bySample.has(id));
-    if (without.length) warn(`${file}: ${without.length} of ${split.ids.length} selected samples have no output by content (${sample(without)}); model "${m.name}"`);
+    if (without.length)
+      warn(`${file}: ${without.length} of ${split.ids.length} selected samples have no output by content (${sample(without)}); model "${m.name}"`);
     return;
   }
   // Joined by id: an output that embeds its sample must embed this one.

@@ -15,7 +15,12 @@ export async function runAll(argv: Argv): Promise<number> {
   const dry = Boolean(argv['dry-run']);
   const judging = config.judges.length > 0 && config.rubrics.length > 0;
   const comparing = judging && config.compare.candidates.length > 0 && config.compare.baselines.length > 0;
-  const stages: StageName[] = ['generate', ...(judging ? (['score'] as const) : []), ...(comparing ? (['compare'] as const) : []), ...(config.gate && !dry ? (['gate'] as const) : [])];
+  const stages: StageName[] = [
+    'generate',
+    ...(judging ? (['score'] as const) : []),
+    ...(comparing ? (['compare'] as const) : []),
+    ...(config.gate && !dry ? (['gate'] as const) : []),
+  ];
   const session = await openSession(argv, stages, loaded);
   const step = (name: string) => process.stderr.write(`\n== ${name} ==\n`);
   let code = 0;

@@ -11,7 +11,7 @@ import { score } from '../stages/score/score.js';
 import type { Session } from './session.js';
 import { compareUntilDecided } from './until-decided.js';
 import type { ModelConfig } from '../config/schema.js';
-import type { ResponseRecord, Sample } from '../core/records.js';
+import type { ResponseRecord } from '../core/records.js';
 import { placeholderResponse, type ResponseIndex } from '../pipeline/planned.js';
 import { toRecord } from '../stages/generate/generate.js';
 import { readOutputsMap } from '../stages/generate/outputs.js';
@@ -23,7 +23,12 @@ export function printDryRun(ctx: StageContext, what: string, before?: { calls: n
   const all = ctx.dryRun!;
   // The tally is the session's (run's grand total); a stage prints its own share.
   const t = before
-    ? { calls: all.calls - before.calls, cached: all.cached - before.cached, promptTokens: all.promptTokens - before.promptTokens, completionTokens: all.completionTokens - before.completionTokens }
+    ? {
+        calls: all.calls - before.calls,
+        cached: all.cached - before.cached,
+        promptTokens: all.promptTokens - before.promptTokens,
+        completionTokens: all.completionTokens - before.completionTokens,
+      }
     : all;
   process.stdout.write(
     `dry run (${what}): ${t.calls} judge calls would be made` +
@@ -45,7 +50,14 @@ async function plannedResponses(ctx: StageContext, split: { ids: string[] }, mod
       let rec: ResponseRecord;
       if (outputs) {
         const raw = outputs.get(sample.id);
-        rec = toRecord(model, sample.id, raw ?? '', { usage: null, latencyMs: null, requestHash: null, frames: null, via: 'file', ...(raw === undefined ? { error: 'missing from the outputs file' } : {}) });
+        rec = toRecord(model, sample.id, raw ?? '', {
+          usage: null,
+          latencyMs: null,
+          requestHash: null,
+          frames: null,
+          via: 'file',
+          ...(raw === undefined ? { error: 'missing from the outputs file' } : {}),
+        });
       } else rec = placeholderResponse(sample.id, model.name, model.kind);
       let m = out.get(sample.id);
       if (!m) out.set(sample.id, (m = new Map()));
@@ -74,7 +86,9 @@ export async function generateStep(s: Session): Promise<number> {
       for (const g of await generate(ctx, samples, models)) {
         const m = models.find((x) => x.name === g.model)!;
         process.stdout.write(
-          `dry run (generate ${g.model}): ${g.total - g.skipped} responses to make` + (m.outputs ? `, read from ${m.outputs}` : '') + `, ${g.skipped} already recorded.\n`,
+          `dry run (generate ${g.model}): ${g.total - g.skipped} responses to make` +
+            (m.outputs ? `, read from ${m.outputs}` : '') +
+            `, ${g.skipped} already recorded.\n`,
         );
       }
     } finally {
@@ -82,7 +96,9 @@ export async function generateStep(s: Session): Promise<number> {
       ctx.dryRun = judgeTally;
     }
     process.stdout.write(
-      `dry run (generate): ${tally.calls} model calls would be made` + (tally.cached ? ` (${tally.cached} more answered from the cache)` : '') + '. Nothing was spent.\n',
+      `dry run (generate): ${tally.calls} model calls would be made` +
+        (tally.cached ? ` (${tally.cached} more answered from the cache)` : '') +
+        '. Nothing was spent.\n',
     );
     ctx.dryRunGenerateCalls = tally.calls;
     // The judging stages of the same dry run count the calls these responses will need.
@@ -94,20 +110,26 @@ export async function generateStep(s: Session): Promise<number> {
   for (const g of summaries) {
     ctx.log(
       `generate ${g.model}: ${g.written} written, ${g.skipped} already done, ${g.errors} errors` +
-        (g.missing.length ? `, ${g.missing.length} ids missing from the outputs file (${g.missing.slice(0, 5).join(', ')}${g.missing.length > 5 ? ', …' : ''})` : ''),
+        (g.missing.length
+          ? `, ${g.missing.length} ids missing from the outputs file (${g.missing.slice(0, 5).join(', ')}${g.missing.length > 5 ? ', …' : ''})`
+          : ''),
     );
     budget ||= g.stoppedByBudget;
   }
   if (budget) ctx.log(BUDGET_NOTE);
   ctx.log(`responses in ${ctx.store.responsesDir}`);
-  const tally = await responseTally(ctx.store, models.map((m) => m.name));
+  const tally = await responseTally(
+    ctx.store,
+    models.map((m) => m.name),
+  );
   ctx.log(`generate failures: ${describeTally(tally)}`);
   if (budget) return BUDGET_STOP;
   // A model whose every answer failed is caught by score (nothing to judge for it); here only all-failed stops.
   if (tally.total > 0 && tally.failed === tally.total) {
     throw new UnfitRunError(`generate: no model answered — ${describeTally(tally)}; are the model endpoints up? The records are in ${ctx.store.responsesDir}`);
   }
-  if (tally.total > 0 && tally.failed / tally.total > ctx.loaded.config.failures.maxShare) checkTally('generate', tally, ctx.loaded.config.failures.maxShare, `the records are in ${ctx.store.responsesDir}`);
+  if (tally.total > 0 && tally.failed / tally.total > ctx.loaded.config.failures.maxShare)
+    checkTally('generate', tally, ctx.loaded.config.failures.maxShare, `the records are in ${ctx.store.responsesDir}`);
   return 0;
 }
 
@@ -122,14 +144,21 @@ export async function scoreStep(s: Session): Promise<number> {
     if (!ctx.plannedResponses) {
       const idx = await ctx.store.responseIndex();
       const missing = s.split.ids.reduce((n, id) => n + models.filter((m) => !idx.get(id)?.has(m)).length, 0);
-      if (missing) process.stdout.write(`note: ${missing} responses are not generated yet; the judge calls they will need are not counted (run generate first, or dry-run \`run\`)\n`);
+      if (missing)
+        process.stdout.write(
+          `note: ${missing} responses are not generated yet; the judge calls they will need are not counted (run generate first, or dry-run \`run\`)\n`,
+        );
     }
     return 0;
   }
   ctx.log(`score: ${sum.written} judgments written (${sum.failures} failed), ${sum.skipped} already recorded, of ${sum.planned}`);
   if (sum.stoppedByBudget) ctx.log(BUDGET_NOTE);
   logCalls(ctx);
-  const tally = await judgmentTally(ctx.store, models, plan.judges.map((j) => j.name));
+  const tally = await judgmentTally(
+    ctx.store,
+    models,
+    plan.judges.map((j) => j.name),
+  );
   ctx.log(`score failures: ${describeTally(tally)}`);
   if (sum.stoppedByBudget) return BUDGET_STOP;
   checkTally('score', tally, ctx.loaded.config.failures.maxShare, failureHint(tally, ctx.store.judgmentsDir));
@@ -143,11 +172,15 @@ export async function compareStep(s: Session): Promise<number> {
   if (argv['until-decided'] && !ctx.dryRun) {
     // Seeded order, stop once the anytime-valid family test decides (until-decided.ts).
     const { summary, result } = await compareUntilDecided(s, samples);
-    const tests = result.comparisons.map((c) => `${c.key}: ${c.wins}/${c.losses}/${c.ties} W/L/T, e ${c.eValue.toPrecision(3)}, anytime p ${c.pAnytime.toPrecision(3)}${c.decidedAfter ? `, decided after ${c.decidedAfter}` : ', undecided'}`);
+    const tests = result.comparisons.map(
+      (c) =>
+        `${c.key}: ${c.wins}/${c.losses}/${c.ties} W/L/T, e ${c.eValue.toPrecision(3)}, anytime p ${c.pAnytime.toPrecision(3)}${c.decidedAfter ? `, decided after ${c.decidedAfter}` : ', undecided'}`,
+    );
     ctx.log(
       (result.stoppedEarly
         ? `compare --until-decided: stopped early after ${result.samplesJudged} of ${result.samplesInSplit} samples, ${result.callsSaved} comparison calls saved (α ${result.alpha})`
-        : `compare --until-decided: the split was exhausted (${result.samplesJudged} samples) before every comparison was decided`) + `\n  ${tests.join('\n  ')}`,
+        : `compare --until-decided: the split was exhausted (${result.samplesJudged} samples) before every comparison was decided`) +
+        `\n  ${tests.join('\n  ')}`,
     );
     ctx.log(`compare: ${summary.written} comparisons written (${summary.failures} without a verdict), ${summary.skipped} already recorded`);
     if (summary.stoppedByBudget) ctx.log(BUDGET_NOTE);
@@ -162,7 +195,11 @@ export async function compareStep(s: Session): Promise<number> {
   ctx.log(`compare: ${sum.written} comparisons written (${sum.failures} without a verdict), ${sum.skipped} already recorded, of ${sum.planned}`);
   if (sum.stoppedByBudget) ctx.log(BUDGET_NOTE);
   logCalls(ctx);
-  const tally = await comparisonTally(ctx.store, s.pairs, plan.judges.map((j) => j.name));
+  const tally = await comparisonTally(
+    ctx.store,
+    s.pairs,
+    plan.judges.map((j) => j.name),
+  );
   ctx.log(`compare failures: ${describeTally(tally)}`);
   if (sum.stoppedByBudget) return BUDGET_STOP;
   checkTally('compare', tally, ctx.loaded.config.failures.maxShare, failureHint(tally, ctx.store.comparisonsDir));

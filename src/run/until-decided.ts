@@ -19,12 +19,24 @@ export interface UntilDecided {
   /** Comparisons (judge calls × orders) not made because judging stopped. */
   callsSaved: number;
   alpha: number;
-  comparisons: Array<{ key: string; wins: number; losses: number; ties: number; eValue: number; pAnytime: number; decidedAfter: number | null; winner: string | null }>;
+  comparisons: Array<{
+    key: string;
+    wins: number;
+    losses: number;
+    ties: number;
+    eValue: number;
+    pAnytime: number;
+    decidedAfter: number | null;
+    winner: string | null;
+  }>;
 }
 
 /** Seeded order: samples sorted by a hash of (seed, id), the same on every rerun. */
 export function seededOrder(samples: readonly Sample[], seed: number | string): Sample[] {
-  return samples.map((s) => ({ s, k: sha256(`${seed}:${s.id}`) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.s);
+  return samples
+    .map((s) => ({ s, k: sha256(`${seed}:${s.id}`) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.s);
 }
 
 /** Per comparison cell, outcomes in judging order (+1 win, −1 loss, 0 tie; rounds by mean credit, as the report does). */
@@ -76,7 +88,10 @@ export async function compareUntilDecided(s: Session, samples: Sample[]): Promis
     }
     const records: Comparison[] = [];
     for await (const c of ctx.store.comparisons()) records.push(c);
-    const streams = outcomeStreams(records, order.slice(0, judged).map((x) => x.id));
+    const streams = outcomeStreams(
+      records,
+      order.slice(0, judged).map((x) => x.id),
+    );
     keys = [...streams.keys()];
     fam = sequentialSignTestFamily([...streams.values()], { alpha });
     if (keys.length && fam.allDecidedAfter !== null) break;
@@ -89,7 +104,16 @@ export async function compareUntilDecided(s: Session, samples: Sample[]): Promis
     alpha,
     comparisons: keys.map((key, i) => {
       const m = fam!.members[i]!;
-      return { key, wins: m.wins, losses: m.losses, ties: m.ties, eValue: Math.exp(m.logMaxEValue), pAnytime: m.pAnytime, decidedAfter: m.decidedAfter, winner: m.winner };
+      return {
+        key,
+        wins: m.wins,
+        losses: m.losses,
+        ties: m.ties,
+        eValue: Math.exp(m.logMaxEValue),
+        pAnytime: m.pAnytime,
+        decidedAfter: m.decidedAfter,
+        winner: m.winner,
+      };
     }),
   };
   writeFileAtomic(`${ctx.store.dir}/until-decided.json`, `${JSON.stringify(result, null, 2)}\n`);

@@ -19,9 +19,7 @@ export interface LengthScoreCorrelation {
  * @example lengthScoreCorrelation([{ answerChars: 10, score: 1 }, { answerChars: 20, score: 3 }, { answerChars: 30, score: null }]).n // 2
  * @example lengthScoreCorrelation([{ answerChars: 10, score: 1 }, { answerChars: 20, score: 3 }, { answerChars: 30, score: 4 }]).spearman // 1
  */
-export function lengthScoreCorrelation(
-  items: Iterable<{ answerChars: number; score: number | null }>,
-): LengthScoreCorrelation {
+export function lengthScoreCorrelation(items: Iterable<{ answerChars: number; score: number | null }>): LengthScoreCorrelation {
   const len: number[] = [];
   const sc: number[] = [];
   for (const it of items) {
@@ -73,10 +71,7 @@ export interface LengthControlledResult {
  * @example lengthControlledWinRate([{ outcome: 'win', candidateChars: 5, baselineChars: 5 }, { outcome: 'tie', candidateChars: 9, baselineChars: 5 }]).n // 1
  * @example lengthControlledWinRate([...['win', 'loss'].map((outcome) => ({ outcome, candidateChars: 100, baselineChars: 100 })), ...['win', 'win', 'win', 'loss'].map((outcome) => ({ outcome, candidateChars: 120, baselineChars: 100 }))]).lcWinRate // ≈ 0.5000
  */
-export function lengthControlledWinRate(
-  items: Iterable<LengthControlledItem>,
-  opts: { ties?: 'exclude' | 'half'; l2?: number } = {},
-): LengthControlledResult {
+export function lengthControlledWinRate(items: Iterable<LengthControlledItem>, opts: { ties?: 'exclude' | 'half'; l2?: number } = {}): LengthControlledResult {
   const ties = opts.ties ?? 'exclude';
   const diffs: number[] = [];
   const ys: number[] = [];
@@ -90,8 +85,14 @@ export function lengthControlledWinRate(
   }
   const n = ys.length;
   const empty: LengthControlledResult = {
-    n, rawWinRate: null, lcWinRate: null, lengthCoef: null, lengthCoefSe: null,
-    lengthScale: null, meanLengthDiff: null, converged: false,
+    n,
+    rawWinRate: null,
+    lcWinRate: null,
+    lengthCoef: null,
+    lengthCoefSe: null,
+    lengthScale: null,
+    meanLengthDiff: null,
+    converged: false,
   };
   if (n === 0) return empty;
   const rawWinRate = mean(ys);

@@ -124,7 +124,11 @@ export function bradleyTerry(comparisons: readonly BtComparison[], opts: BtOptio
   }
   if (k < 2) {
     const systems = names.map((name, i) => ({
-      name, strength: 1, logStrength: 0, wins: realWins[i] as number, comparisons: realGames[i] as number,
+      name,
+      strength: 1,
+      logStrength: 0,
+      wins: realWins[i] as number,
+      comparisons: realGames[i] as number,
     }));
     return { systems, iterations: 0, converged: true };
   }

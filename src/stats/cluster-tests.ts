@@ -94,7 +94,8 @@ export function clusterSignFlipTest(
   if (g === 0) return null;
   const exactMax = opts.exactMaxClusters ?? 20;
   const resamples = opts.resamples ?? 10000;
-  if (!Number.isInteger(exactMax) || exactMax < 0 || exactMax > 30) throw new RangeError(`clusterSignFlipTest: exactMaxClusters must be an integer in [0, 30], got ${exactMax}`);
+  if (!Number.isInteger(exactMax) || exactMax < 0 || exactMax > 30)
+    throw new RangeError(`clusterSignFlipTest: exactMaxClusters must be an integer in [0, 30], got ${exactMax}`);
   if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`clusterSignFlipTest: resamples must be a positive integer, got ${resamples}`);
   const d = Float64Array.from(totals, (c) => c.sum);
   let observed = 0;

@@ -73,11 +73,7 @@ export interface ClusterInterval {
  * // session means 1 and 3, so the 95% interval is [1, 3].
  * clusterBootstrapMeanCi([1, 1, 3, 3], ['s1', 's1', 's2', 's2']).ci; // [1, 3]
  */
-export function clusterBootstrapMeanCi(
-  values: ArrayLike<number>,
-  clusters: ArrayLike<ClusterId>,
-  opts: BootstrapOptions = {},
-): ClusterInterval | null {
+export function clusterBootstrapMeanCi(values: ArrayLike<number>, clusters: ArrayLike<ClusterId>, opts: BootstrapOptions = {}): ClusterInterval | null {
   const totals = clusterTotals(values, clusters);
   const g = totals.length;
   if (g < 2) return null;

@@ -19,10 +19,7 @@ function isConstant(v: readonly number[]): boolean {
  * ratings with gaps against judge scores with failures.
  * @example completePairs([1, null, 3], [4, 5, undefined]) // [[1], [4]]
  */
-export function completePairs(
-  x: ReadonlyArray<number | null | undefined>,
-  y: ReadonlyArray<number | null | undefined>,
-): [number[], number[]] {
+export function completePairs(x: ReadonlyArray<number | null | undefined>, y: ReadonlyArray<number | null | undefined>): [number[], number[]] {
   if (x.length !== y.length) throw new RangeError(`completePairs: length mismatch ${x.length} vs ${y.length}`);
   const xs: number[] = [];
   const ys: number[] = [];

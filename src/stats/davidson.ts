@@ -46,7 +46,13 @@ export interface DavidsonFit {
   iterations: number;
 }
 
-interface PairCounts { i: number; j: number; wi: number; wj: number; t: number }
+interface PairCounts {
+  i: number;
+  j: number;
+  wi: number;
+  wj: number;
+  t: number;
+}
 
 function pairCounts(comparisons: readonly BtComparison[], index: Map<string, number>): PairCounts[] {
   const byKey = new Map<string, PairCounts>();
@@ -149,10 +155,7 @@ function reduce<T>(v: readonly T[], k: number): T[] {
  * fit.systems[0].strength / fit.systems[1].strength; // 2
  * fit.tieParameter;                                  // 0.4714
  */
-export function davidson(
-  comparisons: readonly BtComparison[],
-  opts: { systems?: readonly string[]; level?: number; maxIter?: number } = {},
-): DavidsonFit {
+export function davidson(comparisons: readonly BtComparison[], opts: { systems?: readonly string[]; level?: number; maxIter?: number } = {}): DavidsonFit {
   const level = opts.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new RangeError(`davidson: level must be in (0, 1), got ${level}`);
   const names = opts.systems ? [...opts.systems] : [...new Set(comparisons.flatMap((c) => [c.a, c.b]))].sort();
@@ -176,7 +179,10 @@ export function davidson(
   let converged = false;
   while (iterations < maxIter && !converged) {
     iterations++;
-    const step = solve(reduce(cur.info, k).map((row) => reduce(row, k)), reduce(cur.grad, k));
+    const step = solve(
+      reduce(cur.info, k).map((row) => reduce(row, k)),
+      reduce(cur.grad, k),
+    );
     if (!step) throw new RangeError('davidson: singular information matrix; the data do not identify the strengths');
     const full = [...step.slice(0, k - 1), 0, step[k - 1] as number];
     // Step halving keeps every iterate an improvement (the surface is concave,

@@ -58,7 +58,7 @@ export function normalQuantile(p: number): number {
   }
   // Halley refinement; the error term is taken in the smaller tail so that
   // p close to 1 does not lose digits to 1 - p cancellation.
-  const e = p < 0.5 ? normalCdf(x) - p : (1 - p) - normalSf(x);
+  const e = p < 0.5 ? normalCdf(x) - p : 1 - p - normalSf(x);
   const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
   return x - u / (1 + (x * u) / 2);
 }

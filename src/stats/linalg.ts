@@ -16,7 +16,7 @@ export function solve(a: readonly (readonly number[])[], b: readonly number[]): 
       if (Math.abs((m[r] as number[])[col] as number) > Math.abs((m[piv] as number[])[col] as number)) piv = r;
     }
     const pivRow = m[piv] as number[];
-    const scale = Math.max(...(pivRow.slice(0, n).map(Math.abs)), 1e-300);
+    const scale = Math.max(...pivRow.slice(0, n).map(Math.abs), 1e-300);
     if (Math.abs(pivRow[col] as number) <= 1e-13 * scale) return null;
     [m[col], m[piv]] = [pivRow, m[col] as number[]];
     const top = m[col] as number[];

@@ -51,11 +51,7 @@ function logLik(rows: number[][], y: readonly number[], w: readonly number[], be
  * @example fitLogistic([[], [], [], []], [1, 1, 1, 0]).coef[0] // ≈ 1.0986
  * @example fitLogistic([[0], [0], [1], [1], [1], [1]], [1, 0, 1, 1, 1, 0]).coef[1] // ≈ 1.0986
  */
-export function fitLogistic(
-  covariates: readonly (readonly number[])[],
-  y: readonly number[],
-  opts: LogisticOptions = {},
-): LogisticFit {
+export function fitLogistic(covariates: readonly (readonly number[])[], y: readonly number[], opts: LogisticOptions = {}): LogisticFit {
   const n = y.length;
   if (covariates.length !== n) throw new RangeError('fitLogistic: covariates and y differ in length');
   const p = (covariates[0]?.length ?? 0) + 1;

@@ -99,10 +99,7 @@ export interface CreditSummary extends PairwiseSummary {
  * @example creditSummary([1, 0.75, 0.5, null]).meanCredit // 0.75
  * @example creditSummary([1, 0.75, 0.5, null]).wins // 2
  */
-export function creditSummary(
-  credits: ReadonlyArray<number | null | undefined>,
-  opts: BootstrapOptions = {},
-): CreditSummary {
+export function creditSummary(credits: ReadonlyArray<number | null | undefined>, opts: BootstrapOptions = {}): CreditSummary {
   const valid: number[] = [];
   for (const c of credits) {
     if (c === null || c === undefined) continue;

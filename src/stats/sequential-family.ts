@@ -58,10 +58,7 @@ export interface FamilyResult {
  * // 2^8/9 = 28.4 after 8), so after 9 samples; the second never wins.
  * sequentialSignTestFamily([Array(10).fill(1), Array(10).fill(0)]).members[0].decidedAfter; // 9
  */
-export function sequentialSignTestFamily(
-  streams: ReadonlyArray<ArrayLike<number>>,
-  opts: FamilyOptions = {},
-): FamilyResult {
+export function sequentialSignTestFamily(streams: ReadonlyArray<ArrayLike<number>>, opts: FamilyOptions = {}): FamilyResult {
   const alpha = opts.alpha ?? 0.05;
   const prior = opts.prior ?? DEFAULT_MIXTURE_PRIOR;
   const split = opts.split ?? 'holm';
@@ -69,7 +66,13 @@ export function sequentialSignTestFamily(
   if (split !== 'holm' && split !== 'bonferroni') throw new RangeError(`sequentialSignTestFamily: unknown split ${String(split)}`);
   const k = streams.length;
   const members: FamilyMember[] = streams.map(() => ({
-    wins: 0, losses: 0, ties: 0, logMaxEValue: 0, pAnytime: 1, decidedAfter: null, winner: null,
+    wins: 0,
+    losses: 0,
+    ties: 0,
+    logMaxEValue: 0,
+    pAnytime: 1,
+    decidedAfter: null,
+    winner: null,
   }));
   const n = streams.reduce((m, s) => Math.max(m, s.length), 0);
   let allDecidedAfter: number | null = k === 0 ? 0 : null;

@@ -147,12 +147,9 @@ export function sequentialSignTest(outcomes: ArrayLike<number>, opts: Sequential
  * // Reject on 2 straight wins or 2 straight losses from the start:
  * signRuleCrossing(2, (w, l) => w === 2 || l === 2); // [0, 0, 0.5]
  */
-export function signRuleCrossing(
-  maxDecisive: number,
-  rejects: (wins: number, losses: number) => boolean,
-  pWin = 0.5,
-): Float64Array {
-  if (!Number.isInteger(maxDecisive) || maxDecisive < 0) throw new RangeError(`signRuleCrossing: maxDecisive must be a non-negative integer, got ${maxDecisive}`);
+export function signRuleCrossing(maxDecisive: number, rejects: (wins: number, losses: number) => boolean, pWin = 0.5): Float64Array {
+  if (!Number.isInteger(maxDecisive) || maxDecisive < 0)
+    throw new RangeError(`signRuleCrossing: maxDecisive must be a non-negative integer, got ${maxDecisive}`);
   if (!(pWin >= 0 && pWin <= 1)) throw new RangeError(`signRuleCrossing: pWin must be in [0, 1], got ${pWin}`);
   const crossed = new Float64Array(maxDecisive + 1);
   // alive[w] = P(w wins after m decisive comparisons and no rejection yet).

@@ -6,9 +6,7 @@ import { logGamma } from './special.js';
 
 /** ln of the Student t density at t. */
 function logTDensity(t: number, df: number): number {
-  return (
-    logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df)
-  );
+  return logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df);
 }
 
 /**

@@ -1,7 +1,21 @@
 // Append-only JSONL logs: the run store's only write path. A record is one
 // line; a process killed mid-write leaves at most one torn last line, which
 // opening the log cuts off, so a half-written record never parses as valid.
-import { createReadStream, createWriteStream, existsSync, mkdirSync, openSync, closeSync, readSync, fstatSync, ftruncateSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readSync,
+  fstatSync,
+  ftruncateSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  type WriteStream,
+} from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { dirname } from 'node:path';
 import { rethrowDisk, asDiskError } from '../core/disk.js';
@@ -148,7 +162,6 @@ const FLUSH_MS = 50;
 
 export class JsonlWriter {
   private stream: WriteStream;
-  private pending = 0;
   readonly path: string;
 
   /** The first write error (full disk, lost permission): later appends and close throw it. */
@@ -191,10 +204,7 @@ export class JsonlWriter {
     if (!this.batch) return;
     const chunk = this.batch;
     this.batch = '';
-    this.pending++;
-    this.stream.write(chunk, () => {
-      this.pending--;
-    });
+    this.stream.write(chunk);
   };
 
   async close(): Promise<void> {

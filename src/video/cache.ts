@@ -54,12 +54,7 @@ export async function readCache(dir: string, policy: string): Promise<CachedFram
   return out;
 }
 
-export async function writeCache(
-  dir: string,
-  policy: string,
-  frames: readonly { t: number | null; bytes: Buffer }[],
-  ext: string,
-): Promise<CachedFrame[]> {
+export async function writeCache(dir: string, policy: string, frames: readonly { t: number | null; bytes: Buffer }[], ext: string): Promise<CachedFrame[]> {
   const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   await mkdir(tmp, { recursive: true });
   const index: Index = { policy, frames: [] };

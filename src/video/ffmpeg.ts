@@ -3,8 +3,7 @@
 // runner is injectable so callers and tests can count or fake the work done.
 import { spawn } from 'node:child_process';
 
-export const INSTALL_HINT =
-  'Install ffmpeg (it includes ffprobe): "apt-get install -y ffmpeg" on Debian/Ubuntu, "brew install ffmpeg" on macOS.';
+export const INSTALL_HINT = 'Install ffmpeg (it includes ffprobe): "apt-get install -y ffmpeg" on Debian/Ubuntu, "brew install ffmpeg" on macOS.';
 
 export interface RunResult {
   code: number | null;
@@ -31,9 +30,7 @@ export const spawnRunner: Runner = (bin, args) =>
     child.on('error', (e: NodeJS.ErrnoException) => {
       reject(e.code === 'ENOENT' ? new Error(`${bin} not found on PATH. ${INSTALL_HINT}`) : e);
     });
-    child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
-    );
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
   });
 
 export async function run(bin: string, args: string[], opts: ToolOptions, what: string): Promise<RunResult> {
@@ -156,11 +153,7 @@ function encodeArgs(o: EncodeOptions): string[] {
  * done per timestamp (-ss before -i), which is fast on long clips because
  * ffmpeg jumps to the nearest key frame instead of decoding from the start.
  */
-export async function extractFrames(
-  path: string,
-  timestamps: readonly number[],
-  opts: EncodeOptions & ToolOptions,
-): Promise<Buffer[]> {
+export async function extractFrames(path: string, timestamps: readonly number[], opts: EncodeOptions & ToolOptions): Promise<Buffer[]> {
   const bin = opts.ffmpeg ?? 'ffmpeg';
   const tail = encodeArgs(opts);
   const out: Buffer[] = [];

@@ -5,13 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FrameEntry, FrameManifest, VideoRef } from '../core/records.js';
 import { cacheKey, readCache, sha256, writeCache, type CachedFrame } from './cache.js';
-import {
-  encodeImage,
-  ffmpegAvailable,
-  frameDifferences,
-  probe,
-  type ToolOptions,
-} from './ffmpeg.js';
+import { encodeImage, ffmpegAvailable, frameDifferences, probe, type ToolOptions } from './ffmpeg.js';
 import { extractFramesOnePass } from './one-pass.js';
 import { dataUrl, imageMime } from './parts.js';
 import { resolveInside } from './paths.js';

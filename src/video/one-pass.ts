@@ -84,8 +84,20 @@ export async function extractFramesOnePass(clip: string, timestamps: readonly nu
     await writeFile(script, filters.join(','));
     // Passthrough: one image per kept frame, no frames duplicated to fill the gaps.
     const args = (passthrough: string[]): string[] => [
-      '-v', 'error', '-nostdin', '-i', clip, '-an', '-sn', '-filter_script:v', script,
-      ...passthrough, ...imageCodecArgs(opts), '-f', 'image2', path.join(scratch, `%06d.${ext}`),
+      '-v',
+      'error',
+      '-nostdin',
+      '-i',
+      clip,
+      '-an',
+      '-sn',
+      '-filter_script:v',
+      script,
+      ...passthrough,
+      ...imageCodecArgs(opts),
+      '-f',
+      'image2',
+      path.join(scratch, `%06d.${ext}`),
     ];
     const what = `extracting ${timestamps.length} frames from ${clip}`;
     // -fps_mode arrived in ffmpeg 5.1; the 4.x of older distributions only knows -vsync.

@@ -11,9 +11,7 @@ export const LONG_CLIP_S = 600;
 /** The fixed stride used for medium clips. */
 export const STRIDE_S = 5;
 
-export type SamplingPolicy =
-  | { kind: 'adaptive'; cap: number }
-  | { kind: 'uniform'; n: number };
+export type SamplingPolicy = { kind: 'adaptive'; cap: number } | { kind: 'uniform'; n: number };
 
 export type SampleTier = 'every-frame' | 'every-5s' | 'key-frames' | 'uniform';
 
@@ -155,7 +153,10 @@ export function uniformSampler(duration: number, n: number, fps?: number): Sampl
   }
   checkPositive('fps', fps);
   const total = frameCount(duration, fps);
-  const indices = subsampleUniform(Array.from({ length: total }, (_, i) => i), n);
+  const indices = subsampleUniform(
+    Array.from({ length: total }, (_, i) => i),
+    n,
+  );
   return { policy, tier: 'uniform', times: indices.map((i) => i / fps), indices };
 }
 

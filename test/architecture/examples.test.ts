@@ -21,8 +21,25 @@ const FOLDERS = ['src/stats', 'src/core', 'src/judge/parsers'];
 // (issue 11: the statistics and the number formatting a report prints).
 const MUST_HAVE_EXAMPLES = [
   ...[
-    'agreement', 'alpha-moments', 'bias', 'binomial', 'bootstrap', 'bradley-terry', 'correlation', 'distributions',
-    'intervals', 'multiple', 'paired', 'pairwise', 'ranks', 'rng', 'scores', 'special', 'wilcoxon', 'logistic', 'linalg',
+    'agreement',
+    'alpha-moments',
+    'bias',
+    'binomial',
+    'bootstrap',
+    'bradley-terry',
+    'correlation',
+    'distributions',
+    'intervals',
+    'multiple',
+    'paired',
+    'pairwise',
+    'ranks',
+    'rng',
+    'scores',
+    'special',
+    'wilcoxon',
+    'logistic',
+    'linalg',
   ].map((f) => `src/stats/${f}.ts`),
   'src/core/format.ts',
 ];
@@ -110,7 +127,12 @@ function toleranceOf(written: string): number {
 function approxMismatch(actual: unknown, written: string): string | null {
   const text = written.trim();
   const list = text.startsWith('[');
-  const parts = list ? text.slice(1, -1).split(',').map((s) => s.trim()) : [text];
+  const parts = list
+    ? text
+        .slice(1, -1)
+        .split(',')
+        .map((s) => s.trim())
+    : [text];
   const values = list ? actual : [actual];
   if (!Array.isArray(values) && !ArrayBuffer.isView(values)) return `expected a list ≈ ${text}, got ${String(actual)}`;
   const got = Array.from(values as ArrayLike<unknown>);

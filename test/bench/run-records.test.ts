@@ -13,8 +13,7 @@ interface RunRecords {
 }
 
 // Imported through a computed URL: the bench is plain JavaScript with no type declarations.
-const load = async (): Promise<RunRecords> =>
-  (await import(new URL('../../bench/lib/run-records.mjs', import.meta.url).href)) as RunRecords;
+const load = async (): Promise<RunRecords> => (await import(new URL('../../bench/lib/run-records.mjs', import.meta.url).href)) as RunRecords;
 
 describe('bench run generator', () => {
   it('draws noise in [0, 1) spread over the whole interval', async () => {

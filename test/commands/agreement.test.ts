@@ -13,7 +13,9 @@ const MODELS = ['plain-vlm', 'ebm-rl'];
 /** Judge score per (sample, model) straight from the log: rounds averaged per judge, then judges. */
 function judgeScores(dir: string, metric: string): Map<string, number> {
   const byUnit = new Map<string, Map<string, number[]>>();
-  for (const line of readFileSync(join(dir, 'runs', 'sample', 'judgments', 'offline.jsonl'), 'utf8').split('\n').filter(Boolean)) {
+  for (const line of readFileSync(join(dir, 'runs', 'sample', 'judgments', 'offline.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)) {
     const j = JSON.parse(line) as Judgment;
     if (j.metric !== metric || j.score === null) continue;
     const u = `${j.sampleId}|${j.model}`;
@@ -48,12 +50,17 @@ describe('rolejudge agreement (CLI)', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Kendall/);
     const out = JSON.parse(readFileSync(join(dir, 'reports', 'sample', 'agreement.json'), 'utf8'));
-    for (const [metric, models, mIdx] of [['veg', MODELS, null], ['spc', ['ebm-rl'], 2]] as const) {
+    for (const [metric, models, mIdx] of [
+      ['veg', MODELS, null],
+      ['spc', ['ebm-rl'], 2],
+    ] as const) {
       const judge = judgeScores(dir, metric);
       const xs: number[] = [];
       const ys: number[] = [];
       // Units in sorted key order, like the command, so the floating-point sums match exactly.
-      const units = SAMPLES.flatMap((s, i) => models.map((m) => ({ key: `${s}\u0000${m}`, u: `${s}|${m}`, h: human(i, mIdx ?? MODELS.indexOf(m)) }))).sort((a, b) => (a.key < b.key ? -1 : 1));
+      const units = SAMPLES.flatMap((s, i) => models.map((m) => ({ key: `${s}\u0000${m}`, u: `${s}|${m}`, h: human(i, mIdx ?? MODELS.indexOf(m)) }))).sort(
+        (a, b) => (a.key < b.key ? -1 : 1),
+      );
       for (const { u, h } of units) {
         const y = judge.get(u);
         if (y === undefined) continue;
@@ -63,10 +70,19 @@ describe('rolejudge agreement (CLI)', () => {
       expect(xs.length).toBeGreaterThan(3);
       for (const judgeName of [null, 'offline']) {
         const row = out.rows.find((x: { metric: string; judge: string | null }) => x.metric === metric && x.judge === judgeName);
-        expect(row, `${metric}/${judgeName}`).toEqual({ metric, judge: judgeName, n: xs.length, pearson: pearson(xs, ys), spearman: spearman(xs, ys), kendallTauB: kendallTauB(xs, ys) });
+        expect(row, `${metric}/${judgeName}`).toEqual({
+          metric,
+          judge: judgeName,
+          n: xs.length,
+          pearson: pearson(xs, ys),
+          spearman: spearman(xs, ys),
+          kendallTauB: kendallTauB(xs, ys),
+        });
       }
     }
-    const csv = readFileSync(join(dir, 'reports', 'sample', 'agreement.csv'), 'utf8').trim().split('\n');
+    const csv = readFileSync(join(dir, 'reports', 'sample', 'agreement.csv'), 'utf8')
+      .trim()
+      .split('\n');
     expect(csv[0]).toBe('metric,scope,judge,n,pearson,spearman,kendall_tau_b');
     expect(csv).toHaveLength(5);
     expect(csv[1]).toMatch(/^veg,ensemble,,\d+,/);

@@ -320,12 +320,21 @@ describe('config hash: results, not operations', () => {
     mkdirSync(judges, { recursive: true });
     mkdirSync(rubrics, { recursive: true });
     const judge = (temperature: number, concurrency: number, baseUrl: string) =>
-      writeFileSync(join(judges, 'j.yaml'), YAML.stringify({ name: 'j', model: 'm', baseUrl, apiKeyEnv: 'K', temperature, rounds: 1, maxTokens: 10, sees: 'none', concurrency }));
+      writeFileSync(
+        join(judges, 'j.yaml'),
+        YAML.stringify({ name: 'j', model: 'm', baseUrl, apiKeyEnv: 'K', temperature, rounds: 1, maxTokens: 10, sees: 'none', concurrency }),
+      );
     judge(0, 1, 'http://a/v1');
     writeFileSync(join(rubrics, 'veg.yaml'), 'id: veg\n');
     writeFileSync(join(rubrics, 'veg.hbs'), 'Score {{answer}}\n');
     writeFileSync(join(dir, 'p.hbs'), 'You are {{character.name}}.\n');
-    const cfg = { ...base(), judgesDir: 'judges', rubricsDir: 'rubrics', models: [{ name: 'plain-a', outputs: 'o.jsonl', prompt: 'p.hbs' }, (base().models as unknown[])[1]], judges: ['j'] };
+    const cfg = {
+      ...base(),
+      judgesDir: 'judges',
+      rubricsDir: 'rubrics',
+      models: [{ name: 'plain-a', outputs: 'o.jsonl', prompt: 'p.hbs' }, (base().models as unknown[])[1]],
+      judges: ['j'],
+    };
     const h0 = hashOf(cfg, dir);
     judge(0, 8, 'http://b/v1'); // operational edits of the judge
     expect(hashOf(cfg, dir)).toBe(h0);

@@ -21,13 +21,16 @@ async function split(file = TEST): Promise<Sample[]> {
 describe('joining released outputs to the split', () => {
   it('the two released files share no problem id: nothing is compared, both sides are counted by the caller', async () => {
     const samples = await split();
-    const report = await loadOutputs(OUTPUTS, samples.map((s) => s.id));
+    const report = await loadOutputs(
+      OUTPUTS,
+      samples.map((s) => s.id),
+    );
     expect(report.missing.sort()).toEqual(samples.map((s) => s.id).sort());
     expect(report.extra).toHaveLength(report.outputs.size);
     expect(checkJoin(report.outputs.values(), new Map(samples.map((s) => [s.id, s])))).toEqual({ compared: 0, mismatches: [] });
   });
 
-  it('an output carrying another sample\'s id is a mismatch naming id, field and both values', async () => {
+  it("an output carrying another sample's id is a mismatch naming id, field and both values", async () => {
     const samples = await split();
     const target = samples[0]!;
     // Built from the released records: the first output, relabelled with the split's first id.

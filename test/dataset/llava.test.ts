@@ -60,7 +60,14 @@ describe('llava / Video2Roleplay format', () => {
   it('reports a missing profile as a problem and uses a fallback description', () => {
     const problems: string[] = [];
     const s = llavaToSample(
-      { id: 'x', video: 'a.mp4', conversations: [{ from: 'human', value: '<video>\nHi' }, { from: 'gpt', value: 'Yo' }] },
+      {
+        id: 'x',
+        video: 'a.mp4',
+        conversations: [
+          { from: 'human', value: '<video>\nHi' },
+          { from: 'gpt', value: 'Yo' },
+        ],
+      },
       at,
       '/ds',
       problems,

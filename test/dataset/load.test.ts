@@ -33,9 +33,7 @@ describe('loadSamples', () => {
     expect(all.samples.map((s) => s.id)).toEqual(['s1', 's5']);
     expect(all.missingIds).toEqual(['ghost']);
     expect(missingIds).toEqual([]);
-    const shards = await Promise.all(
-      [1, 2, 3].map((k) => collectSamples({ path: splitFile, format: 'rolejudge' }, { shard: { index: k, count: 3 } })),
-    );
+    const shards = await Promise.all([1, 2, 3].map((k) => collectSamples({ path: splitFile, format: 'rolejudge' }, { shard: { index: k, count: 3 } })));
     const union = shards.flatMap((s) => s.samples.map((x) => x.id));
     expect(union.sort()).toEqual([...ids].sort());
   });
@@ -53,7 +51,11 @@ describe('loadSamples', () => {
   });
 
   it('rejects an unknown format', async () => {
-    await expect(loadSamples({ path: splitFile, format: 'csv' as never })[Symbol.asyncIterator]().next()).rejects.toThrow('unknown dataset format');
+    await expect(
+      loadSamples({ path: splitFile, format: 'csv' as never })
+        [Symbol.asyncIterator]()
+        .next(),
+    ).rejects.toThrow('unknown dataset format');
   });
 });
 

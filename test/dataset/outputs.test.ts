@@ -9,7 +9,12 @@ const at = { file: 'o.jsonl', line: 4 };
 
 describe('recorded outputs', () => {
   it('prefers raw_output, then output, then model_prediction', () => {
-    expect(toRecordedOutput({ id: 'a', raw_output: 'R', output: 'O', model_prediction: 'P' }, at)).toEqual({ id: 'a', output: 'R', prediction: 'P', origin: at });
+    expect(toRecordedOutput({ id: 'a', raw_output: 'R', output: 'O', model_prediction: 'P' }, at)).toEqual({
+      id: 'a',
+      output: 'R',
+      prediction: 'P',
+      origin: at,
+    });
     expect(toRecordedOutput({ id: 'a', output: 'O', model_prediction: 'P' }, at).output).toBe('O');
     expect(toRecordedOutput({ problem_id: 9, model_prediction: 'P' }, at)).toEqual({ id: '9', output: 'P', prediction: 'P', origin: at });
     expect(toRecordedOutput({ id: 'a', raw_output: null, output: 'O' }, at).output).toBe('O');
@@ -25,7 +30,13 @@ describe('recorded outputs', () => {
     const tmp = tempDir();
     const file = tmp.write(
       'o.jsonl',
-      [{ id: 'a', output: '1' }, { id: 'b', output: '2' }, { id: 'a', output: '3' }, { id: 'z', output: '4' }, { id: 'a', output: '5' }]
+      [
+        { id: 'a', output: '1' },
+        { id: 'b', output: '2' },
+        { id: 'a', output: '3' },
+        { id: 'z', output: '4' },
+        { id: 'a', output: '5' },
+      ]
         .map((r) => JSON.stringify(r))
         .join('\n'),
     );

@@ -37,10 +37,7 @@ describe('film resolution', () => {
 
   it('uses aliases in both directions', () => {
     // Reverse direction: the database is keyed by the alias, and the alias target is no key at all.
-    const reversed = parseProfiles(
-      { MOVIE_PROFILE_DB: { LOTR: { main: {} } }, MOVIE_ALIASES: { LOTR: 'The Lord of the Rings' } },
-      'p.json',
-    );
+    const reversed = parseProfiles({ MOVIE_PROFILE_DB: { LOTR: { main: {} } }, MOVIE_ALIASES: { LOTR: 'The Lord of the Rings' } }, 'p.json');
     expect(findFilm(reversed, 'The Lord of the Ring')).toBe('LOTR');
     expect(findFilm(db, 'Sen to Chihiro')).toBe('Spirited Away');
     expect(findFilm(db, 'Unknown Film')).toBeUndefined();

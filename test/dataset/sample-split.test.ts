@@ -92,7 +92,11 @@ describe('data/sample/ebm-rl', () => {
   it.skipIf(!hasFfprobe)('clips are 64x36 and 2-12 s long', async () => {
     const { samples } = await collectSamples({ path: path.join(ebmDir, 'test.json'), format: 'ebm-rl', profiles: path.join(ebmDir, 'profiles.json') });
     for (const s of samples) {
-      const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', s.video?.path ?? ''], { encoding: 'utf8' });
+      const out = execFileSync(
+        'ffprobe',
+        ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', s.video?.path ?? ''],
+        { encoding: 'utf8' },
+      );
       const info = JSON.parse(out) as { streams: Array<{ width: number; height: number }>; format: { duration: string } };
       expect(info.streams[0]).toMatchObject({ width: 64, height: 36 });
       const seconds = Number(info.format.duration);

@@ -50,7 +50,13 @@ describe('bad input is rejected before anything is written', () => {
     const split = join(ws.dir, `split-${i}.jsonl`);
     writeFileSync(split, c.text.join('\n') + '\n');
     const runId = `bad-${i}`;
-    const config = configFor(ws, { runId, models: [liveModel('plainbot', 'plain', server.url)], judgeUrl: server.url, judges: ['gpt-5-mini'], rubrics: ['cn'] });
+    const config = configFor(ws, {
+      runId,
+      models: [liveModel('plainbot', 'plain', server.url)],
+      judgeUrl: server.url,
+      judges: ['gpt-5-mini'],
+      rubrics: ['cn'],
+    });
     // Media paths resolve against the real sample folder, so only the broken line is wrong.
     const cfg = ws.config(`bad-${i}`, { ...config, dataset: { path: split, format: 'rolejudge', root: SAMPLE_DIR } });
 
@@ -75,7 +81,10 @@ describe('bad input is rejected before anything is written', () => {
     expect(r.stderr).toContain('field "models.0.video"');
     expect(existsSync(ws.runDir('bad-config'))).toBe(false);
 
-    const cfg2 = ws.config('bad-config-2', { ...configFor(ws, { runId: 'bad-config-2', models: [liveModel('plainbot', 'plain', server.url)] }), provider: { concurrency: 0 } });
+    const cfg2 = ws.config('bad-config-2', {
+      ...configFor(ws, { runId: 'bad-config-2', models: [liveModel('plainbot', 'plain', server.url)] }),
+      provider: { concurrency: 0 },
+    });
     const r2 = await runCli(['generate', '-c', cfg2]);
     expect(r2.code, describeRun(r2)).toBe(2);
     expect(r2.stderr).toContain(`${cfg2}: field "provider.concurrency"`);

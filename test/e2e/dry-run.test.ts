@@ -24,15 +24,18 @@ describe('--dry-run', () => {
   beforeAll(async () => {
     server = await startFakeServer({ handler: roleplayHandler() });
     ws = makeWorkspace('dry-run');
-    cfg = ws.config('dry', configFor(ws, {
-      runId: 'dry',
-      models: [recordedModel('plain-vlm', 'plain'), recordedModel('ebm-rl', 'ebm')],
-      judgeUrl: server.url,
-      judges: ['gpt-5-mini'],
-      // Text-only metrics: the point here is counting, not frames.
-      rubrics: ['cn', 'human-likeness'],
-      compare: { candidates: ['ebm-rl'], baselines: ['plain-vlm'] },
-    }));
+    cfg = ws.config(
+      'dry',
+      configFor(ws, {
+        runId: 'dry',
+        models: [recordedModel('plain-vlm', 'plain'), recordedModel('ebm-rl', 'ebm')],
+        judgeUrl: server.url,
+        judges: ['gpt-5-mini'],
+        // Text-only metrics: the point here is counting, not frames.
+        rubrics: ['cn', 'human-likeness'],
+        compare: { candidates: ['ebm-rl'], baselines: ['plain-vlm'] },
+      }),
+    );
   });
   afterAll(async () => {
     await server?.close();

@@ -29,17 +29,24 @@ describe('a judge whose replies never parse', () => {
 
   it('records score null with a parse failure after maxParseRetries re-asks, and the report counts them', async () => {
     const maxParseRetries = 1;
-    const cfg = ws.config('refuse', configFor(ws, {
-      runId: 'refuse',
-      models: MODELS,
-      judgeUrl: server.url,
-      judges: ['gpt-5-mini'],
-      rubrics: ['cn'],
-      score: { maxParseRetries },
-    }));
+    const cfg = ws.config(
+      'refuse',
+      configFor(ws, {
+        runId: 'refuse',
+        models: MODELS,
+        judgeUrl: server.url,
+        judges: ['gpt-5-mini'],
+        rubrics: ['cn'],
+        score: { maxParseRetries },
+      }),
+    );
     const ids = ['--ids', IDS.join(',')];
     // Nothing could be judged: score says so and exits 3; the failures are still on record and reported.
-    for (const [args, code] of [[['generate', '-c', cfg, ...ids], 0], [['score', '-c', cfg, ...ids], 3], [['report', '-c', cfg], 0]] as const) {
+    for (const [args, code] of [
+      [['generate', '-c', cfg, ...ids], 0],
+      [['score', '-c', cfg, ...ids], 3],
+      [['report', '-c', cfg], 0],
+    ] as const) {
       const r = await runCli([...args]);
       expect(r.code, `${args[0]}: ${describeRun(r)}`).toBe(code);
       if (code === 3) expect(r.stderr).toMatch(/score: nothing could be judged — 4 of 4 failed \(parse 4\)/);
@@ -93,15 +100,18 @@ describe('a judge endpoint that is down', () => {
 
   /** Generates (from recorded outputs, no network) then runs the judging stages against judgeUrl. */
   async function judgeAgainst(runId: string, judgeUrl: string, timeoutMs: number, stages: string[]) {
-    const cfg = ws.config(runId, configFor(ws, {
+    const cfg = ws.config(
       runId,
-      models: MODELS,
-      judgeUrl,
-      judges: ['gpt-5-mini'],
-      rubrics: ['cn'],
-      compare: { candidates: ['ebm-rl'], baselines: ['plain-vlm'] },
-      provider: { maxRetries: 1, timeoutMs },
-    }));
+      configFor(ws, {
+        runId,
+        models: MODELS,
+        judgeUrl,
+        judges: ['gpt-5-mini'],
+        rubrics: ['cn'],
+        compare: { candidates: ['ebm-rl'], baselines: ['plain-vlm'] },
+        provider: { maxRetries: 1, timeoutMs },
+      }),
+    );
     const ids = ['--ids', IDS.join(',')];
     const gen = await runCli(['generate', '-c', cfg, ...ids]);
     expect(gen.code, describeRun(gen)).toBe(0);

@@ -36,7 +36,10 @@ describe('hostile text from datasets and models', () => {
     });
     const split = join(ws.dir, 'split.jsonl');
     writeFileSync(split, [JSON.stringify(first), ...rest].join('\n') + '\n');
-    const outputs = readFileSync(SAMPLE_OUTPUTS.plain, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const outputs = readFileSync(SAMPLE_OUTPUTS.plain, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     outputs[0].output = `${SCRIPT}${IMG} I will not let the light die.`;
     const hostileOutputs = join(ws.dir, 'hostile-outputs.jsonl');
     writeFileSync(hostileOutputs, outputs.map((o) => JSON.stringify(o)).join('\n') + '\n');
@@ -71,7 +74,15 @@ describe('hostile text from datasets and models', () => {
   it.skipIf(!hasChromium)('runs no planted code in Chromium', async () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();

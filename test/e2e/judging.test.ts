@@ -56,7 +56,10 @@ describe('score and compare with LLM judges (both protocols)', () => {
     const models = [liveModel(CAND, 'ebm', server.url), liveModel(BASE, 'plain', server.url)];
     const base = { models, judgeUrl: server.url, compare: { candidates: [CAND], baselines: [BASE] } };
     const ebm = ws.config('ebm', configFor(ws, { runId: 'ebm', judges: ['gpt-5-mini'], rubrics: ['veg', 'spc', 'cn'], ...base }));
-    const list = ws.config('list', configFor(ws, { runId: 'list', judges: ['gpt-5-mini'], rubrics: ['veg', 'spc', 'cn'], score: { mode: 'listwise' }, ...base }));
+    const list = ws.config(
+      'list',
+      configFor(ws, { runId: 'list', judges: ['gpt-5-mini'], rubrics: ['veg', 'spc', 'cn'], score: { mode: 'listwise' }, ...base }),
+    );
     const v2r = ws.config('v2r', configFor(ws, { runId: 'v2r', judges: ['v2r-ensemble'], rubrics: ['human-likeness', 'response-accuracy'], ...base }));
     const ebmIds = ['--ids', EBM_IDS.join(',')];
     const v2rIds = ['--ids', V2R_IDS.join(','), '--rounds', '2'];
@@ -80,7 +83,9 @@ describe('score and compare with LLM judges (both protocols)', () => {
 
   /** The request a judgment's first attempt was, found by sample, metric and the answer shown. */
   function pointRequest(reqs: FakeRequest[], sampleId: string, metric: string, model: string): FakeRequest[] {
-    return reqs.filter((q) => characterOf(prompt(q)) === character.get(sampleId) && criterionOf(prompt(q)) === NAMES[metric] && prompt(q).includes(styleMark(`${model}-v1`)));
+    return reqs.filter(
+      (q) => characterOf(prompt(q)) === character.get(sampleId) && criterionOf(prompt(q)) === NAMES[metric] && prompt(q).includes(styleMark(`${model}-v1`)),
+    );
   }
 
   it('EBM-RL per response: one parsed score per (sample, model, metric), frames only for VEG and SPC', () => {
@@ -155,7 +160,9 @@ describe('score and compare with LLM judges (both protocols)', () => {
         expect(j.mode).toBe('listwise');
         expect(j.score).toBe(reply[labelOf.get(j.model)!][KEYS[j.metric]!]);
         // The label shown with this model's answer is the one recorded.
-        const section = prompt(q).split(`### Model ${labelOf.get(j.model)}\n`)[1]!.split('\n')[0];
+        const section = prompt(q)
+          .split(`### Model ${labelOf.get(j.model)}\n`)[1]!
+          .split('\n')[0];
         expect(section).toContain(styleMark(`${j.model}-v1`));
       }
     }
@@ -190,7 +197,9 @@ describe('score and compare with LLM judges (both protocols)', () => {
   });
 
   it('no judge request names a model or shows an EBM section', () => {
-    const judged = Object.values(stage).flat().filter((q) => isJudgeKind(kindOf(q.body)));
+    const judged = Object.values(stage)
+      .flat()
+      .filter((q) => isJudgeKind(kindOf(q.body)));
     const kinds = new Set(judged.map((q) => kindOf(q.body)));
     expect(kinds).toEqual(new Set(['pointwise', 'pairwise', 'listwise']));
     const forbidden = [CAND, BASE, `${CAND}-v1`, `${BASE}-v1`, '<perception>', '<vision>', '<think>', '<answer>', '</answer>', PERCEPTION_MARK, THINK_MARK];

@@ -31,14 +31,17 @@ describe('resume after SIGKILL', () => {
   beforeAll(async () => {
     server = await startFakeServer({ handler: roleplayHandler(), latencyMs: 100 });
     ws = makeWorkspace('resume');
-    cfg = ws.config('resume', configFor(ws, {
-      runId: 'resume',
-      models: MODELS.map((m) => liveModel(m, m === 'ebmbot' ? 'ebm' : 'plain', server.url)),
-      judgeUrl: server.url,
-      judges: ['gpt-5-mini'],
-      // Text-only metrics: no frame encoding, so the time goes to the slow server, where the kill lands.
-      rubrics: ['cn', 'human-likeness'],
-    }));
+    cfg = ws.config(
+      'resume',
+      configFor(ws, {
+        runId: 'resume',
+        models: MODELS.map((m) => liveModel(m, m === 'ebmbot' ? 'ebm' : 'plain', server.url)),
+        judgeUrl: server.url,
+        judges: ['gpt-5-mini'],
+        // Text-only metrics: no frame encoding, so the time goes to the slow server, where the kill lands.
+        rubrics: ['cn', 'human-likeness'],
+      }),
+    );
   });
   afterAll(async () => {
     await server?.close();
@@ -79,7 +82,9 @@ describe('resume after SIGKILL', () => {
     expect(recs).toHaveLength(planned);
     const counts = keyCounts(recs.map((j) => [j.sampleId, j.model, j.metric, j.judge, j.round].join('|')));
     expect(counts.size).toBe(planned);
-    const expected = ids.flatMap((s) => MODELS.flatMap((m) => ['cn', 'human-likeness'].flatMap((metric) => [1, 2].map((round) => [s, m, metric, 'gpt-5-mini', round].join('|')))));
+    const expected = ids.flatMap((s) =>
+      MODELS.flatMap((m) => ['cn', 'human-likeness'].flatMap((metric) => [1, 2].map((round) => [s, m, metric, 'gpt-5-mini', round].join('|')))),
+    );
     expect([...counts.keys()].sort()).toEqual(expected.sort());
     for (const j of recs) {
       expect(j.failure).toBeUndefined();

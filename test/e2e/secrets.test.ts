@@ -41,7 +41,12 @@ describe('the API key never reaches the disk', () => {
       judgeOverrides: { baseUrl: server.url, apiKeyEnv: KEY_ENV },
     });
     const ids = ['--ids', IDS.join(',')];
-    for (const args of [['generate', '-c', cfg, ...ids], ['score', '-c', cfg, ...ids], ['compare', '-c', cfg, ...ids], ['report', '-c', cfg]]) {
+    for (const args of [
+      ['generate', '-c', cfg, ...ids],
+      ['score', '-c', cfg, ...ids],
+      ['compare', '-c', cfg, ...ids],
+      ['report', '-c', cfg],
+    ]) {
       const r = await runCli(args, { env: { [KEY_ENV]: KEY } });
       expect(r.code, `${args[0]}: ${describeRun(r)}`).toBe(0);
       outputs.push(r);
@@ -68,7 +73,10 @@ describe('the API key never reaches the disk', () => {
     const files = [ws.runDir('secret'), ws.reports, ws.cache, ws.frames].flatMap(filesUnder);
     // Not vacuous: records, report files and cache segments were all written.
     for (const part of ['/responses/', '/judgments/', '/comparisons/', 'report.json', 'report.html', '/cache/cache-']) {
-      expect(files.some((f) => f.includes(part)), `no file matching ${part}`).toBe(true);
+      expect(
+        files.some((f) => f.includes(part)),
+        `no file matching ${part}`,
+      ).toBe(true);
     }
     for (const f of files) expect(readFileSync(f).includes(KEY), `${f} contains the key`).toBe(false);
     for (const r of outputs) expect(`${r.stdout}${r.stderr}`).not.toContain(KEY);

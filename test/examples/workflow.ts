@@ -164,18 +164,24 @@ export function runJob(ws: Workspace, w: Workflow, job: string, vars: Record<str
     if (step.uses) {
       const action = step.uses.split('@')[0];
       // Only the artifact actions' inputs matter here (the cache key names github.* values this runner has not).
-      const args = (): Record<string, string> =>
-        Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v), vars)]));
+      const args = (): Record<string, string> => Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(String(v), vars)]));
       let output: string;
       let code = 0;
       if (action === 'actions/upload-artifact') {
         const a = args();
-        ({ code, output } = upload(ws, a.name!, a.path!.split('\n').map((p) => p.trim()).filter(Boolean), a['if-no-files-found'] ?? 'warn'));
+        ({ code, output } = upload(
+          ws,
+          a.name!,
+          a
+            .path!.split('\n')
+            .map((p) => p.trim())
+            .filter(Boolean),
+          a['if-no-files-found'] ?? 'warn',
+        ));
       } else if (action === 'actions/download-artifact') {
         const a = args();
         output = download(ws, a.pattern!, a.path!);
-      }
-      else if (['actions/checkout', 'actions/setup-node', 'actions/cache'].includes(action!)) output = 'runner set-up: not needed here';
+      } else if (['actions/checkout', 'actions/setup-node', 'actions/cache'].includes(action!)) output = 'runner set-up: not needed here';
       else throw new Error(`workflow runner: unknown action ${step.uses}`);
       results.push({ name, code, output, rolejudge: false });
       if (code !== 0 && !step['continue-on-error']) failed = true;

@@ -27,8 +27,7 @@ const fromTop = (p: string) => relative(CI, p);
 const RUNS = fromTop(config.run.outputDir);
 const REPORTS = fromTop(config.run.reportsDir);
 
-const uploads = (w: Workflow, job: string) =>
-  jobSteps(w, job).filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
+const uploads = (w: Workflow, job: string) => jobSteps(w, job).filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
 const paths = (step: { with?: Record<string, unknown> }) =>
   String(step.with?.path ?? '')
     .split('\n')
@@ -154,9 +153,7 @@ describe('examples/ci command lines, run by the real CLI', () => {
     expect(merge['Refuse to gate a partial split']!.code).toBeNull();
     const g = merge['Gate once, on the merged run']!;
     expect([0, 1], g.output).toContain(g.code);
-    expect(ws.artifactFiles('rolejudge-merged')).toEqual(
-      expect.arrayContaining(['runs/pr-eval/run.json', 'reports/pr-eval/report.json', 'reports/gate.xml']),
-    );
+    expect(ws.artifactFiles('rolejudge-merged')).toEqual(expect.arrayContaining(['runs/pr-eval/run.json', 'reports/pr-eval/report.json', 'reports/gate.xml']));
     // The merged run covers the whole split: as many responses as the unsharded run.
     const merged = JSON.parse(ws.read('eval/reports/pr-eval/report.json')) as { counts: { responses: number } };
     expect(merged.counts.responses).toBe(24);

@@ -60,4 +60,3 @@ export function expectAbsorbed(d: Disturbed, ref: Reference): void {
   // Not vacuous: the faults cost extra requests, which the retries made.
   expect(d.server.requests.length).toBeGreaterThan(ref.requests);
 }
-

@@ -20,9 +20,18 @@ describe('transient HTTP faults', () => {
   });
 
   it('429 storms with Retry-After: same figures, one record per key', async () => {
-    const windows: Array<[number, number]> = [[3, 15], [30, 42], [62, 74]];
+    const windows: Array<[number, number]> = [
+      [3, 15],
+      [30, 42],
+      [62, 74],
+    ];
     // OpenAI sends both headers; the millisecond one must win or every retry waits a second.
-    const storm: FakeFault = { status: 429, retryAfter: 1, retryAfterMs: 25, error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } };
+    const storm: FakeFault = {
+      status: 429,
+      retryAfter: 1,
+      retryAfterMs: 25,
+      error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' },
+    };
     const plan = (c: FaultCall) => (inWindows(c.n, windows) && c.seen < 3 ? storm : null);
     const d = await disturbedRun('storm', plan, { maxRetries: 5 });
     expect(injectedKinds(d.faulty)['429']).toBeGreaterThanOrEqual(24);
@@ -30,7 +39,11 @@ describe('transient HTTP faults', () => {
   });
 
   it('bursts of 500 and 503: same figures, one record per key', async () => {
-    const windows: Array<[number, number]> = [[2, 8], [20, 27], [50, 57]];
+    const windows: Array<[number, number]> = [
+      [2, 8],
+      [20, 27],
+      [50, 57],
+    ];
     const plan = (c: FaultCall): FakeFault | null =>
       inWindows(c.n, windows) && c.seen < 2 ? { status: c.n % 2 ? 500 : 503, ...(c.n % 3 ? {} : { retryAfterMs: 20 }) } : null;
     const d = await disturbedRun('5xx', plan, { maxRetries: 4 });

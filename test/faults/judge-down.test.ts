@@ -74,7 +74,9 @@ describe('a judge endpoint that stays down', () => {
 
   it('a server answering 503 to everything: non-zero exit; once it is back, --retry-failed reproduces the reference', async () => {
     let down = true;
-    const judge = await startFakeServer({ handler: (body) => (down ? { status: 503, retryAfterMs: 10, error: { message: 'Service Unavailable' } } : roleplayReply(body)) });
+    const judge = await startFakeServer({
+      handler: (body) => (down ? { status: 503, retryAfterMs: 10, error: { message: 'Service Unavailable' } } : roleplayReply(body)),
+    });
     try {
       const { ws, cfg } = await judgedAt('503', judge.url);
       const judgments = expectedKeys().judgments.length;

@@ -25,7 +25,10 @@ describe('one writer per run directory (CLI)', () => {
   });
 
   it('refuses the second process, and takes over the lock of a killed one', async () => {
-    const cfg = ws.config('c', configFor(ws, { runId: 'w', models: [liveModel('cand', 'plain', server.url, { video: 'none' })], provider: { concurrency: 1 } }));
+    const cfg = ws.config(
+      'c',
+      configFor(ws, { runId: 'w', models: [liveModel('cand', 'plain', server.url, { video: 'none' })], provider: { concurrency: 1 } }),
+    );
     const lock = join(ws.runDir('w'), '.lock');
     const first = spawnCli(['generate', '-c', cfg, '-q'], { timeoutMs: 60_000 });
     await waitFor(() => existsSync(lock) && server.requests.length > 0, 'the first run to hold the lock and start calling');
@@ -52,7 +55,10 @@ describe('one writer per run directory (CLI)', () => {
 
   it('SIGTERM releases the lock', async () => {
     // Another model: the first test's replies are in the cache and would make this run instant.
-    const cfg = ws.config('t', configFor(ws, { runId: 't', models: [liveModel('other', 'plain', server.url, { video: 'none' })], provider: { concurrency: 1 } }));
+    const cfg = ws.config(
+      't',
+      configFor(ws, { runId: 't', models: [liveModel('other', 'plain', server.url, { video: 'none' })], provider: { concurrency: 1 } }),
+    );
     const lock = join(ws.runDir('t'), '.lock');
     const from = server.requests.length;
     const run = spawnCli(['generate', '-c', cfg, '-q'], { timeoutMs: 60_000 });

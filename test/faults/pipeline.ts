@@ -26,16 +26,19 @@ export const ids = (): string[] => sampleIds().slice(0, LIMIT);
 
 /** Writes the pipeline's config into the workspace, every model and the judge on `url`. */
 export function pipelineConfig(ws: Workspace, url: string, provider: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): string {
-  return ws.config(RUN_ID, configFor(ws, {
-    runId: RUN_ID,
-    models: [liveModel(BASELINE, 'plain', url), liveModel(CANDIDATE, 'ebm', url)],
-    judgeUrl: url,
-    judges: [JUDGE],
-    rubrics: METRICS,
-    compare: { candidates: [CANDIDATE], baselines: [BASELINE], bothOrders: true },
-    provider: { concurrency: 4, ...provider },
-    ...extra,
-  }));
+  return ws.config(
+    RUN_ID,
+    configFor(ws, {
+      runId: RUN_ID,
+      models: [liveModel(BASELINE, 'plain', url), liveModel(CANDIDATE, 'ebm', url)],
+      judgeUrl: url,
+      judges: [JUDGE],
+      rubrics: METRICS,
+      compare: { candidates: [CANDIDATE], baselines: [BASELINE], bothOrders: true },
+      provider: { concurrency: 4, ...provider },
+      ...extra,
+    }),
+  );
 }
 
 export function stageArgs(stage: Stage, cfg: string, more: string[] = []): string[] {

@@ -61,7 +61,10 @@ describe('SIGKILL at random moments of generate, score and compare', () => {
     const from = server.requests.length;
     const run = spawnCli(stageArgs(stage, cfg), { timeoutMs: 30_000 });
     let exited = false;
-    void run.result.then(() => (exited = true), () => (exited = true));
+    void run.result.then(
+      () => (exited = true),
+      () => (exited = true),
+    );
     await waitFor(() => exited || server.requests.length > from, `${stage} to send its first request`);
     if (!exited) await new Promise((r) => setTimeout(r, delayMs));
     const landed = !exited;

@@ -67,7 +67,15 @@ export function fakeBatchApi(opts: FakeBatchOptions = {}): FakeBatchApi {
   const counts: Record<string, number> = {};
   let seq = 0;
 
-  const fileObject = (f: FakeFile) => ({ id: f.id, object: 'file', bytes: Buffer.byteLength(f.text), created_at: now(), filename: f.filename, purpose: f.purpose, status: 'processed' });
+  const fileObject = (f: FakeFile) => ({
+    id: f.id,
+    object: 'file',
+    bytes: Buffer.byteLength(f.text),
+    created_at: now(),
+    filename: f.filename,
+    purpose: f.purpose,
+    status: 'processed',
+  });
   const addFile = (purpose: string, filename: string, text: string) => {
     const f = { id: `file-${++seq}`, purpose, filename, text };
     files.set(f.id, f);
@@ -110,7 +118,15 @@ export function fakeBatchApi(opts: FakeBatchOptions = {}): FakeBatchApi {
   }
 
   async function answer(body: any, index: number): Promise<{ status: number; body: any }> {
-    const request: FakeRequest = { index: -1, method: 'POST', path: '/v1/chat/completions', body, rawBody: Buffer.from(JSON.stringify(body)), headers: {}, at: performance.now() };
+    const request: FakeRequest = {
+      index: -1,
+      method: 'POST',
+      path: '/v1/chat/completions',
+      body,
+      rawBody: Buffer.from(JSON.stringify(body)),
+      headers: {},
+      at: performance.now(),
+    };
     let r: FakeReply = await handler(body, { index, request });
     while (typeof r === 'object' && 'delayMs' in r) r = r.reply ?? (await handler(body, { index, request }));
     if (typeof r === 'string') return { status: 200, body: completion(body, { content: r }, index) };
@@ -122,7 +138,11 @@ export function fakeBatchApi(opts: FakeBatchOptions = {}): FakeBatchApi {
   /** Ends a batch: writes the output and error files as the script says. */
   async function finish(b: FakeBatch, final: Terminal): Promise<void> {
     const o = b.object;
-    const input = files.get(b.inputFileId)!.text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+    const input = files
+      .get(b.inputFileId)!
+      .text.split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l));
     if (final === 'failed') return;
     const partial = final === 'expired' || final === 'cancelled';
     const upto = partial ? (b.script.processed ?? Math.floor(input.length / 2)) : input.length;
@@ -132,13 +152,24 @@ export function fakeBatchApi(opts: FakeBatchOptions = {}): FakeBatchApi {
     for (const [i, line] of input.entries()) {
       const base = { id: `batch_req_${i}`, custom_id: line.custom_id };
       if (i >= upto) {
-        if (!b.script.dropUnprocessed) bad.push(JSON.stringify({ ...base, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } }));
+        if (!b.script.dropUnprocessed)
+          bad.push(
+            JSON.stringify({
+              ...base,
+              response: null,
+              error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' },
+            }),
+          );
         continue;
       }
       if (errs.has(i)) {
-        bad.push(JSON.stringify(b.script.errorAs === 'error'
-          ? { ...base, response: null, error: { code: 'server_error', message: 'fake batch line error' } }
-          : { ...base, response: { status_code: 500, request_id: `req_${i}`, body: { error: { message: 'fake batch 500' } } }, error: null }));
+        bad.push(
+          JSON.stringify(
+            b.script.errorAs === 'error'
+              ? { ...base, response: null, error: { code: 'server_error', message: 'fake batch line error' } }
+              : { ...base, response: { status_code: 500, request_id: `req_${i}`, body: { error: { message: 'fake batch 500' } } }, error: null },
+          ),
+        );
         continue;
       }
       const r = await answer(line.body, i);
@@ -189,15 +220,21 @@ export function fakeBatchApi(opts: FakeBatchOptions = {}): FakeBatchApi {
     route('POST', '/v1/batches', ({ res, request }) => {
       const { input_file_id, endpoint, completion_window } = request.body ?? {};
       const f = files.get(input_file_id);
-      if (!f || f.purpose !== 'batch') return sendJson(res, 400, { error: { message: `input file ${input_file_id} is not a batch file` } });
+      if (f?.purpose !== 'batch') return sendJson(res, 400, { error: { message: `input file ${input_file_id} is not a batch file` } });
       if (endpoint !== '/v1/chat/completions' || completion_window !== '24h') return sendJson(res, 400, { error: { message: 'bad endpoint or window' } });
       const id = `batch_${++seq}`;
       const script = scripts.shift() ?? opts.defaultScript ?? {};
       const invalid = validate(f.text);
       const total = f.text.split('\n').filter((l) => l.trim()).length;
       const object: Record<string, any> = {
-        id, object: 'batch', endpoint, input_file_id, completion_window, created_at: now(),
-        status: (script.steps ?? ['validating'])[0] ?? 'validating', request_counts: { total, completed: 0, failed: 0 },
+        id,
+        object: 'batch',
+        endpoint,
+        input_file_id,
+        completion_window,
+        created_at: now(),
+        status: (script.steps ?? ['validating'])[0] ?? 'validating',
+        request_counts: { total, completed: 0, failed: 0 },
       };
       // A file the real API rejects fails at validation whatever the script says.
       const b: FakeBatch = { id, inputFileId: input_file_id, script: invalid ? { steps: ['validating'], final: 'failed' } : script, retrieves: 0, object };
@@ -223,6 +260,13 @@ export function fakeBatchApi(opts: FakeBatchOptions = {}): FakeBatchApi {
     files,
     batches,
     inputLines: () =>
-      [...files.values()].filter((f) => f.purpose === 'batch').flatMap((f) => f.text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))),
+      [...files.values()]
+        .filter((f) => f.purpose === 'batch')
+        .flatMap((f) =>
+          f.text
+            .split('\n')
+            .filter((l) => l.trim())
+            .map((l) => JSON.parse(l)),
+        ),
   };
 }

@@ -18,7 +18,12 @@ export interface FakeRequest {
 }
 
 export type FakeFault =
-  | { status: number; retryAfter?: number | string; retryAfterMs?: number; error?: { message: string; type?: string; param?: string | null; code?: string | null } }
+  | {
+      status: number;
+      retryAfter?: number | string;
+      retryAfterMs?: number;
+      error?: { message: string; type?: string; param?: string | null; code?: string | null };
+    }
   | { delayMs: number; reply?: FakeReply }
   | { reset: true }
   | { malformed: true }

@@ -20,7 +20,9 @@ describe('AnonymityGuard', () => {
   it('masks names, model ids (with and without the organisation), output file names and tags', () => {
     const r = g.scan('This is cand-good speaking (org/cand-good-v1, cand-good-v1); see ebm_rl_outputs.jsonl. <THINK>x</think> < answer >y</answer>');
     expect(r.text).toBe(`This is ${MASK} speaking (${MASK}, ${MASK}); see ${MASK}. ${MASK}x${MASK} ${MASK}y${MASK}`);
-    expect(new Set(r.found)).toEqual(new Set(['cand-good', 'org/cand-good-v1', 'cand-good-v1', 'ebm_rl_outputs.jsonl', '<think>', '</think>', '<answer>', '</answer>']));
+    expect(new Set(r.found)).toEqual(
+      new Set(['cand-good', 'org/cand-good-v1', 'cand-good-v1', 'ebm_rl_outputs.jsonl', '<think>', '</think>', '<answer>', '</answer>']),
+    );
   });
 
   it('leaves words that merely contain a name alone', () => {

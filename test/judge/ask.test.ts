@@ -48,7 +48,8 @@ describe('ask', () => {
     maxRetries: 2,
     parse,
   });
-  const number = (r: string) => (/^\d+$/.test(r.trim()) ? { ok: true as const, value: Number(r) } : { ok: false as const, error: 'not a number', retry: 'Answer with a number only.' });
+  const number = (r: string) =>
+    /^\d+$/.test(r.trim()) ? { ok: true as const, value: Number(r) } : { ok: false as const, error: 'not a number', retry: 'Answer with a number only.' };
 
   it('re-asks in the same conversation with the parser’s own wording, then keeps the parsed value', async () => {
     const ctx = stubContext(['hmm', '7']);
@@ -77,13 +78,34 @@ describe('compareOne', () => {
   const rubric = loadRubric(RUBRICS_DIR, 'veg');
   const response = (model: string, text: string): ResponseRecord =>
     ({ type: 'response', sampleId: 's1', model, raw: text, answer: text, kind: 'plain' }) as unknown as ResponseRecord;
-  const responses = new Map([['s1', new Map([['cand', response('cand', 'Hold your wand up, Ron!')], ['base', response('base', 'Okay.')]])]]);
-  const settings: PairSettings = { includePerception: false, maskSelfId: true, zeroOnFailure: false, maxParseRetries: 1, seed: 7, bothOrders: true, combine: 'strict' };
+  const responses = new Map([
+    [
+      's1',
+      new Map([
+        ['cand', response('cand', 'Hold your wand up, Ron!')],
+        ['base', response('base', 'Okay.')],
+      ]),
+    ],
+  ]);
+  const settings: PairSettings = {
+    includePerception: false,
+    maskSelfId: true,
+    zeroOnFailure: false,
+    maxParseRetries: 1,
+    seed: 7,
+    bothOrders: true,
+    combine: 'strict',
+  };
 
   it('judges both orders and maps each verdict back to candidate and baseline', async () => {
     // Whichever order comes first, answer "the first answer wins" both times: a position-biased judge.
     const ctx = stubContext(['[[A]]', '[[A]]']);
-    const c = await compareOne(ctx, { sample: sample(), candidate: 'cand', baseline: 'base', rubric, judge: { ...judge, sees: 'caption' }, round: 1 }, responses, settings);
+    const c = await compareOne(
+      ctx,
+      { sample: sample(), candidate: 'cand', baseline: 'base', rubric, judge: { ...judge, sees: 'caption' }, round: 1 },
+      responses,
+      settings,
+    );
     expect(c.orders.map((o) => o.order).sort()).toEqual(['AB', 'BA']);
     expect(c.orders.map((o) => o.outcome).sort()).toEqual(['loss', 'win']);
     // Orders disagree: under the strict rule that is a tie, not a win for either.

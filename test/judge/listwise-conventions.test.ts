@@ -10,8 +10,32 @@ import type { LlmJudge } from '../../src/judge/judges.js';
 import { loadListwiseRubric, loadRubric } from '../../src/judge/rubrics/rubric.js';
 import { RUBRICS_DIR, sample } from './fixtures.js';
 
-const judge: LlmJudge = { kind: 'llm', name: 'stub', model: 'stub-model', baseUrl: 'http://127.0.0.1:9/v1', apiKeyEnv: 'NONE', rounds: 1, maxTokens: 4096, reasoning: false, sees: 'none', structuredOutput: false };
-const response = (model: string, answer: string): ResponseRecord => ({ type: 'response', sampleId: 's1', model, kind: 'plain', raw: answer, answer, format: { valid: true, flags: [] }, usage: null, latencyMs: null, requestHash: null, frames: null, via: 'file' });
+const judge: LlmJudge = {
+  kind: 'llm',
+  name: 'stub',
+  model: 'stub-model',
+  baseUrl: 'http://127.0.0.1:9/v1',
+  apiKeyEnv: 'NONE',
+  rounds: 1,
+  maxTokens: 4096,
+  reasoning: false,
+  sees: 'none',
+  structuredOutput: false,
+};
+const response = (model: string, answer: string): ResponseRecord => ({
+  type: 'response',
+  sampleId: 's1',
+  model,
+  kind: 'plain',
+  raw: answer,
+  answer,
+  format: { valid: true, flags: [] },
+  usage: null,
+  latencyMs: null,
+  requestHash: null,
+  frames: null,
+  via: 'file',
+});
 
 function stub(reply: (prompt: string, n: number) => string) {
   const prompts: string[] = [];
@@ -20,7 +44,16 @@ function stub(reply: (prompt: string, n: number) => string) {
     chat: async (req: any) => {
       const last = req.messages[req.messages.length - 1];
       prompts.push(typeof last.content === 'string' ? last.content : last.content.map((p: any) => p.text ?? '').join(''));
-      return { content: reply(prompts[0]!, prompts.length), usage: null, latencyMs: 1, cached: false, requestHash: 'h', sent: { model: 'stub-model' }, finishReason: 'stop', attempts: 1 };
+      return {
+        content: reply(prompts[0]!, prompts.length),
+        usage: null,
+        latencyMs: 1,
+        cached: false,
+        requestHash: 'h',
+        sent: { model: 'stub-model' },
+        finishReason: 'stop',
+        attempts: 1,
+      };
     },
   };
   return { prompts, ctx: { provider, noCache: true, judgeOverrides: {}, frames: { cacheDir: '/nonexistent', datasetRoot: '/nonexistent' } } };
@@ -47,7 +80,7 @@ async function run(zeroOnFailure: boolean, answers: Record<string, string>, repl
 }
 
 describe('listwise judge, EBM-RL conventions', () => {
-  it('an empty answer: shown as (EMPTY RESPONSE) and scored 0 with the paper convention — never the judge\'s score for it', async () => {
+  it("an empty answer: shown as (EMPTY RESPONSE) and scored 0 with the paper convention — never the judge's score for it", async () => {
     const { prompts, byModel } = await run(true, { a: 'Keep your wand up.', b: '' }, (p) => blocks(p));
     expect(prompts[0]).toContain('Response: (EMPTY RESPONSE)');
     expect(byModel.get('b')).toMatchObject({ score: 0, failure: { kind: 'empty-answer' } });

@@ -63,7 +63,9 @@ beforeAll(() => {
   if (install.status === 0) {
     console.log('pack test: installed with --offline');
   } else {
-    console.log(`pack test: --offline install failed (${/ENOTCACHED/.test(install.stderr) ? 'package metadata not in the npm cache' : `exit ${install.status}`}); retrying with --prefer-offline`);
+    console.log(
+      `pack test: --offline install failed (${/ENOTCACHED/.test(install.stderr) ? 'package metadata not in the npm cache' : `exit ${install.status}`}); retrying with --prefer-offline`,
+    );
     install = sh(NPM, [...common, '--prefer-offline'], project);
   }
   if (install.status !== 0) throw new Error(`npm install of the tarball failed:\n${shown(install)}`);
@@ -73,7 +75,18 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('npm pack → npm install → npx rolejudge', () => {
   it('ships the built CLI and the data it reads at run time, and no sources or tests', () => {
-    for (const f of ['bin/rolejudge.js', 'dist/main.js', 'dist/commands/demo.js', 'package.json', 'templates/report.html.hbs', 'templates/init.yaml', 'prompts/roleplay.system.hbs', 'judges/offline.yaml', 'rubrics/veg.yaml', 'data/sample/split.jsonl']) {
+    for (const f of [
+      'bin/rolejudge.js',
+      'dist/main.js',
+      'dist/commands/demo.js',
+      'package.json',
+      'templates/report.html.hbs',
+      'templates/init.yaml',
+      'prompts/roleplay.system.hbs',
+      'judges/offline.yaml',
+      'rubrics/veg.yaml',
+      'data/sample/split.jsonl',
+    ]) {
       expect(packFiles, f).toContain(f);
     }
     expect(packFiles.some((f) => f.startsWith('examples/ci/'))).toBe(true);

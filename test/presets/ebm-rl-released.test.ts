@@ -19,16 +19,40 @@ import { preparePreset } from './preset.js';
 
 const FIX = new URL('../fixtures/ebm-rl/', import.meta.url).pathname;
 const testRecords = (): any[] => JSON.parse(readFileSync(join(FIX, 'ebm-rl-test.sample.json'), 'utf8'));
-const outputRecords = (): any[] => readFileSync(join(FIX, 'ebm-rl-outputs.sample.jsonl'), 'utf8').split(/\n(?=\{)/).map((t) => JSON.parse(t));
+const outputRecords = (): any[] =>
+  readFileSync(join(FIX, 'ebm-rl-outputs.sample.jsonl'), 'utf8')
+    .split(/\n(?=\{)/)
+    .map((t) => JSON.parse(t));
 
 /** Scripted scores: metric → sample position → [candidate, baseline]. */
 const SCORES: Record<string, Array<[number, number]>> = {
-  VEG: [[81, 40], [70, 45], [74, 50], [72, 41]], // means 74.25, 44.00
-  SPC: [[70, 60], [71, 61], [70, 62], [70, 64]], // 70.25, 61.75
-  CN: [[75, 30], [75, 31], [74, 30], [75, 30]], // 74.75, 30.25
+  VEG: [
+    [81, 40],
+    [70, 45],
+    [74, 50],
+    [72, 41],
+  ], // means 74.25, 44.00
+  SPC: [
+    [70, 60],
+    [71, 61],
+    [70, 62],
+    [70, 64],
+  ], // 70.25, 61.75
+  CN: [
+    [75, 30],
+    [75, 31],
+    [74, 30],
+    [75, 30],
+  ], // 74.75, 30.25
 };
 
-const textOf = (c: any): string => (typeof c === 'string' ? c : c.filter((p: any) => p.type === 'text').map((p: any) => p.text).join('\n'));
+const textOf = (c: any): string =>
+  typeof c === 'string'
+    ? c
+    : c
+        .filter((p: any) => p.type === 'text')
+        .map((p: any) => p.text)
+        .join('\n');
 
 /** The candidates shown in a listwise prompt: label → the answer text. */
 function shown(prompt: string): Array<{ label: string; answer: string }> {
@@ -76,7 +100,17 @@ function handler(script: Script) {
 function writeOutputs(ws: Workspace, samples: any[]): { cand: string; base: string } {
   const cand = join(ws.dir, 'cand.jsonl');
   const base = join(ws.dir, 'base.jsonl');
-  writeFileSync(cand, samples.map((s) => JSON.stringify({ id: String(s.problem_id), output: `<vision>seen</vision><think>plan</think><answer>CAND-${s.problem_id} stay close to the torch.</answer>` })).join('\n') + '\n');
+  writeFileSync(
+    cand,
+    samples
+      .map((s) =>
+        JSON.stringify({
+          id: String(s.problem_id),
+          output: `<vision>seen</vision><think>plan</think><answer>CAND-${s.problem_id} stay close to the torch.</answer>`,
+        }),
+      )
+      .join('\n') + '\n',
+  );
   writeFileSync(base, samples.map((s) => JSON.stringify({ id: String(s.problem_id), output: `BASE-${s.problem_id} hello there.` })).join('\n') + '\n');
   return { cand, base };
 }
@@ -207,7 +241,10 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
     expect(row('ebm-rl-7b')['ebm-rl-veg'].mean).toBeCloseTo(74.25, 10);
     expect(row('qwen2.5-vl-7b')['ebm-rl-spc'].mean).toBeCloseTo(61.75, 10);
     // format_pass per model in the report: every EBM output closes its <answer>, no plain one has one.
-    expect(report.formats.map((f: any) => [f.model, f.responses, f.formatPass])).toEqual([['ebm-rl-7b', 4, 4], ['qwen2.5-vl-7b', 4, 0]]);
+    expect(report.formats.map((f: any) => [f.model, f.responses, f.formatPass])).toEqual([
+      ['ebm-rl-7b', 4, 4],
+      ['qwen2.5-vl-7b', 4, 0],
+    ]);
     const md = readFileSync(reportJson.replace(/report\.json$/, 'report.md'), 'utf8');
     for (const printed of ['74.25', '44.00', '70.25', '61.75', '74.75', '30.25']) expect(md).toContain(printed);
   }, 120_000);
@@ -272,7 +309,10 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
       // Utterance fluency on the first sample: the baseline's block never comes.
       const skip = (b: { answer: string }) => key === 'UF' && isFirst && b.answer.startsWith('BASE');
       const score = (b: { answer: string }) => (b.answer.startsWith('CAND') ? 80 : 60) + (isFirst ? 1 : 0);
-      return blocks.filter((b) => !skip(b)).map((b) => `[[Model ${b.label}]]\nScore: ${score(b)}\nReason: scripted.`).join('\n\n');
+      return blocks
+        .filter((b) => !skip(b))
+        .map((b) => `[[Model ${b.label}]]\nScore: ${score(b)}\nReason: scripted.`)
+        .join('\n\n');
     });
     const before = server.requests.length;
     const media = join(ws.dir, 'media');
@@ -325,7 +365,10 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
       c.models[1].outputs = released;
     });
     const before = server.requests.length;
-    const error = await runAll({ config: file, quiet: true }).then(() => null, (err: unknown) => err as Error);
+    const error = await runAll({ config: file, quiet: true }).then(
+      () => null,
+      (err: unknown) => err as Error,
+    );
     expect(exitCodeFor(error)).toBe(2);
     const outIds = outputRecords().map((r) => JSON.stringify(String(r.problem_id)));
     const splitIds = testRecords().map((r) => JSON.stringify(String(r.problem_id)));
@@ -340,10 +383,7 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
     server.setHandler(() => 'should not be called');
     const outs = outputRecords();
     // The split holds the outputs' own samples under other ids (another ordering), plus one they do not answer.
-    const samples = [
-      ...outs.map(({ raw_output: _r, model_prediction: _p, ...s }, i) => ({ ...s, problem_id: 100 + i })),
-      testRecords()[0],
-    ];
+    const samples = [...outs.map(({ raw_output: _r, model_prediction: _p, ...s }, i) => ({ ...s, problem_id: 100 + i })), testRecords()[0]];
     const released = join(FIX, 'ebm-rl-outputs.sample.jsonl');
     const file = presetConfig(ws, server.url, samples, (c) => {
       c.models[1] = { name: 'ebm-rl-7b', kind: 'ebm', outputs: released, join: 'content' };
@@ -356,4 +396,3 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
     expect(byId.get(String(testRecords()[0].problem_id))!.error).toMatch(/missing from outputs file/);
   }, 60_000);
 });
-

@@ -64,69 +64,73 @@ describe('protocol presets run end to end', () => {
   }
 
   if (!hasFfmpeg) warnIfNoFfmpeg('the EBM-RL preset (its sample scenes are mp4 clips)');
-  it.skipIf(!hasFfmpeg)('EBM-RL: listwise VEG/SPC/CN with frames, both-order comparisons combined by the EBM rule, gated', async () => {
-    const run = await runPreset('ebm-rl-combined');
-    const { config } = run.preset;
-    // The gate decides the exit: 0 pass, 1 regression; the verdict printed must match it.
-    const status = [...run.result.stdout.matchAll(/^(PASS|FAIL|UNFIT): /gm)].pop()?.[1];
-    expect(status, describeRun(run.result)).toBeDefined();
-    expect(status, `the run is unfit to judge:\n${describeRun(run.result)}`).not.toBe('UNFIT');
-    expect(run.result.code, describeRun(run.result)).toBe(status === 'PASS' ? 0 : 1);
-    const report = expectReportFiles(run);
+  it.skipIf(!hasFfmpeg)(
+    'EBM-RL: listwise VEG/SPC/CN with frames, both-order comparisons combined by the EBM rule, gated',
+    async () => {
+      const run = await runPreset('ebm-rl-combined');
+      const { config } = run.preset;
+      // The gate decides the exit: 0 pass, 1 regression; the verdict printed must match it.
+      const status = [...run.result.stdout.matchAll(/^(PASS|FAIL|UNFIT): /gm)].pop()?.[1];
+      expect(status, describeRun(run.result)).toBeDefined();
+      expect(status, `the run is unfit to judge:\n${describeRun(run.result)}`).not.toBe('UNFIT');
+      expect(run.result.code, describeRun(run.result)).toBe(status === 'PASS' ? 0 : 1);
+      const report = expectReportFiles(run);
 
-    const samples = (JSON.parse(readFileSync(join(EXAMPLES, '..', 'data', 'sample', 'ebm-rl', 'test.json'), 'utf8')) as unknown[]).length;
-    const models = config.models.map((m: any) => m.name);
-    const metrics: string[] = config.rubrics;
-    const judgments = readJsonl(join(run.runDir, 'judgments', 'gpt-5-mini.jsonl'));
-    expect(judgments).toHaveLength(samples * models.length * metrics.length * 1 /* round */ * 1 /* judge */);
-    expect(keyCounts(judgments.map(judgmentKey)).size).toBe(judgments.length);
-    for (const j of judgments) {
-      expect(j.mode).toBe('listwise');
-      expect(j.failure, JSON.stringify(j.failure)).toBeUndefined();
-      expect(Number.isInteger(j.score) && j.score >= 1 && j.score <= 10).toBe(true);
-    }
-    expect(report.judges).toEqual(['gpt-5-mini']);
-    expect(report.leaderboard.map((r: any) => r.model).sort()).toEqual([...models].sort());
+      const samples = (JSON.parse(readFileSync(join(EXAMPLES, '..', 'data', 'sample', 'ebm-rl', 'test.json'), 'utf8')) as unknown[]).length;
+      const models = config.models.map((m: any) => m.name);
+      const metrics: string[] = config.rubrics;
+      const judgments = readJsonl(join(run.runDir, 'judgments', 'gpt-5-mini.jsonl'));
+      expect(judgments).toHaveLength(samples * models.length * metrics.length * 1 /* round */ * 1 /* judge */);
+      expect(keyCounts(judgments.map(judgmentKey)).size).toBe(judgments.length);
+      for (const j of judgments) {
+        expect(j.mode).toBe('listwise');
+        expect(j.failure, JSON.stringify(j.failure)).toBeUndefined();
+        expect(Number.isInteger(j.score) && j.score >= 1 && j.score <= 10).toBe(true);
+      }
+      expect(report.judges).toEqual(['gpt-5-mini']);
+      expect(report.leaderboard.map((r: any) => r.model).sort()).toEqual([...models].sort());
 
-    // One listwise call per sample, and it shows the judge the scene.
-    const judged = run.requests.filter((q) => isJudgeKind(kindOf(q.body)));
-    const listwise = judged.filter((q) => kindOf(q.body) === 'listwise');
-    expect(listwise).toHaveLength(samples);
-    for (const q of listwise) {
-      const frames = imageParts(q.body);
-      expect(frames.length).toBeGreaterThan(0);
-      expect(frames.every((p) => p.detail === 'low' && p.url.startsWith('data:image/jpeg;base64,'))).toBe(true);
-    }
-    // Pairwise: frames for VEG and SPC, text only for CN.
-    const pairwise = judged.filter((q) => kindOf(q.body) === 'pairwise');
-    expect(pairwise).toHaveLength(samples * metrics.length * 2);
-    const byCriterion = (name: string) => pairwise.filter((q) => criterionOf(promptParts(q.body).prompt) === name);
-    for (const name of ['Visual Evidence Grounding', 'Situational Persona Compatibility']) {
-      expect(byCriterion(name)).toHaveLength(samples * 2);
-      expect(byCriterion(name).every((q) => imageParts(q.body).length > 0)).toBe(true);
-    }
-    expect(byCriterion('Conversational Naturalism')).toHaveLength(samples * 2);
-    expect(byCriterion('Conversational Naturalism').every((q) => imageParts(q.body).length === 0)).toBe(true);
+      // One listwise call per sample, and it shows the judge the scene.
+      const judged = run.requests.filter((q) => isJudgeKind(kindOf(q.body)));
+      const listwise = judged.filter((q) => kindOf(q.body) === 'listwise');
+      expect(listwise).toHaveLength(samples);
+      for (const q of listwise) {
+        const frames = imageParts(q.body);
+        expect(frames.length).toBeGreaterThan(0);
+        expect(frames.every((p) => p.detail === 'low' && p.url.startsWith('data:image/jpeg;base64,'))).toBe(true);
+      }
+      // Pairwise: frames for VEG and SPC, text only for CN.
+      const pairwise = judged.filter((q) => kindOf(q.body) === 'pairwise');
+      expect(pairwise).toHaveLength(samples * metrics.length * 2);
+      const byCriterion = (name: string) => pairwise.filter((q) => criterionOf(promptParts(q.body).prompt) === name);
+      for (const name of ['Visual Evidence Grounding', 'Situational Persona Compatibility']) {
+        expect(byCriterion(name)).toHaveLength(samples * 2);
+        expect(byCriterion(name).every((q) => imageParts(q.body).length > 0)).toBe(true);
+      }
+      expect(byCriterion('Conversational Naturalism')).toHaveLength(samples * 2);
+      expect(byCriterion('Conversational Naturalism').every((q) => imageParts(q.body).length === 0)).toBe(true);
 
-    const comparisons = readJsonl(join(run.runDir, 'comparisons', 'gpt-5-mini.jsonl'));
-    expect(comparisons).toHaveLength(samples * metrics.length);
-    expect(keyCounts(comparisons.map(comparisonKey)).size).toBe(comparisons.length);
-    for (const c of comparisons) {
-      expect(c.rule).toBe('ebm');
-      expect([c.candidate, c.baseline]).toEqual(['ebm-rl-7b', 'qwen2.5-vl-7b']);
-      expect(c.orders.map((o: any) => o.order).sort()).toEqual(['AB', 'BA']);
-      expect(['win', 'loss', 'tie']).toContain(c.outcome);
-    }
+      const comparisons = readJsonl(join(run.runDir, 'comparisons', 'gpt-5-mini.jsonl'));
+      expect(comparisons).toHaveLength(samples * metrics.length);
+      expect(keyCounts(comparisons.map(comparisonKey)).size).toBe(comparisons.length);
+      for (const c of comparisons) {
+        expect(c.rule).toBe('ebm');
+        expect([c.candidate, c.baseline]).toEqual(['ebm-rl-7b', 'qwen2.5-vl-7b']);
+        expect(c.orders.map((o: any) => o.order).sort()).toEqual(['AB', 'BA']);
+        expect(['win', 'loss', 'tie']).toContain(c.outcome);
+      }
 
-    // The models were asked as the preset says: their own model ids and sampling parameters.
-    const generated = run.requests.filter((q) => kindOf(q.body).startsWith('generate'));
-    expect(generated).toHaveLength(samples * models.length);
-    for (const m of config.models) {
-      const mine = generated.filter((q) => q.body.model === m.model);
-      expect(mine).toHaveLength(samples);
-      for (const q of mine) expect(q.body).toMatchObject(m.params);
-    }
-  }, 120_000);
+      // The models were asked as the preset says: their own model ids and sampling parameters.
+      const generated = run.requests.filter((q) => kindOf(q.body).startsWith('generate'));
+      expect(generated).toHaveLength(samples * models.length);
+      for (const m of config.models) {
+        const mine = generated.filter((q) => q.body.model === m.model);
+        expect(mine).toHaveLength(samples);
+        for (const q of mine) expect(q.body).toMatchObject(m.params);
+      }
+    },
+    120_000,
+  );
 
   it('Video2Roleplay: eight 0–100 metrics, the GPT-4o + o3-mini ensemble, three rounds each, both-order comparisons', async () => {
     const run = await runPreset('video2roleplay');

@@ -31,7 +31,13 @@ async function serve(reply: (seen: Seen, res: import('node:http').ServerResponse
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (!sockets.has(req.socket)) sockets.set(req.socket, sockets.size);
-      const s: Seen = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), socket: sockets.get(req.socket)! };
+      const s: Seen = {
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        socket: sockets.get(req.socket)!,
+      };
       seen.push(s);
       reply(s, res);
     });
@@ -40,7 +46,11 @@ async function serve(reply: (seen: Seen, res: import('node:http').ServerResponse
   return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}/v1`, seen };
 }
 
-const completion = (content: string) => ({ id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] });
+const completion = (content: string) => ({
+  id: 'x',
+  object: 'chat.completion',
+  choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+});
 const json = (res: import('node:http').ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);

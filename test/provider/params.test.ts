@@ -33,8 +33,7 @@ describe('reasoning model rules', () => {
   });
 
   it('adapts only to "unsupported" 400s naming a parameter that was sent', () => {
-    const e400 = (message: string, param?: string) =>
-      new ProviderError({ kind: 'http', status: 400, retryable: false, message, ...(param ? { param } : {}) });
+    const e400 = (message: string, param?: string) => new ProviderError({ kind: 'http', status: 400, retryable: false, message, ...(param ? { param } : {}) });
     const sent = { temperature: 0, max_tokens: 10 };
     const none = emptyAdaptation();
     expect(adaptationFor(e400("400 Unsupported parameter: 'max_tokens' is not supported with this model."), sent, none)).toMatchObject({

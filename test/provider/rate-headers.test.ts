@@ -53,6 +53,16 @@ describe('windowOf', () => {
 
 describe('promptChars', () => {
   it('counts text content of strings and parts', () => {
-    expect(promptChars([{ content: 'abcd' }, { content: [{ type: 'text', text: 'xy' }, { type: 'image_url', image_url: { url: 'data:' } }] }])).toBe(6);
+    expect(
+      promptChars([
+        { content: 'abcd' },
+        {
+          content: [
+            { type: 'text', text: 'xy' },
+            { type: 'image_url', image_url: { url: 'data:' } },
+          ],
+        },
+      ]),
+    ).toBe(6);
   });
 });

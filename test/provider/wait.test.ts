@@ -49,7 +49,11 @@ describe('a run told to come back in an hour', () => {
   });
 
   it('stops after the one request with exit 3, records no error response, and a rerun completes', async () => {
-    const cfg = configFor(ws, { runId: 'ra', models: [liveModel('cand', 'plain', server.url, { video: 'none' })], provider: { concurrency: 1, maxRetries: 5 } });
+    const cfg = configFor(ws, {
+      runId: 'ra',
+      models: [liveModel('cand', 'plain', server.url, { video: 'none' })],
+      provider: { concurrency: 1, maxRetries: 5 },
+    });
     const file = ws.config('ra', cfg);
     let err: unknown;
     try {

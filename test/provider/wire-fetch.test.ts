@@ -45,7 +45,7 @@ describe('wireFetch under the openai SDK', () => {
   });
 });
 
-describe('the default transport\'s deadline', () => {
+describe("the default transport's deadline", () => {
   it('times out a server that stalls in the middle of the body', async () => {
     server.addRoute({
       method: 'POST',

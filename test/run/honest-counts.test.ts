@@ -45,7 +45,16 @@ beforeEach(() => {
 const IDS = 's01,s02,s03';
 const report = (run: string) => JSON.parse(readFileSync(join(ws.reports, run, 'report.json'), 'utf8'));
 const cfgOf = (id: string, parts: Record<string, any>, cache = id) =>
-  ws.config(id, configFor(ws, { runId: id, judgeUrl: server.url, judges: ['gpt-5-mini'], ...parts, provider: { cacheDir: join(ws.dir, `cache-${cache}`), ...parts.provider } } as any));
+  ws.config(
+    id,
+    configFor(ws, {
+      runId: id,
+      judgeUrl: server.url,
+      judges: ['gpt-5-mini'],
+      ...parts,
+      provider: { cacheDir: join(ws.dir, `cache-${cache}`), ...parts.provider },
+    } as any),
+  );
 
 async function exitOf(p: Promise<number>): Promise<number> {
   try {

@@ -36,7 +36,17 @@ const judgeFile = (run: string) => join(ws.runDir(run), 'judgments', 'gpt-5-mini
 const report = (run: string) => JSON.parse(readFileSync(join(ws.reports, run, 'report.json'), 'utf8'));
 /** A config with its own response cache (tests must not answer each other's requests). */
 const cfgOf = (id: string, parts: Record<string, any>, cache = id) =>
-  ws.config(id, configFor(ws, { runId: id, judgeUrl: server.url, judges: ['gpt-5-mini'], rubrics: ['cn'], ...parts, provider: { cacheDir: join(ws.dir, `cache-${cache}`), ...parts.provider } } as any));
+  ws.config(
+    id,
+    configFor(ws, {
+      runId: id,
+      judgeUrl: server.url,
+      judges: ['gpt-5-mini'],
+      rubrics: ['cn'],
+      ...parts,
+      provider: { cacheDir: join(ws.dir, `cache-${cache}`), ...parts.provider },
+    } as any),
+  );
 /** The n-th distinct judge prompt seen (0-based), stable for re-asks of the same prompt. */
 function promptIndex(): (body: any) => number {
   const seen = new Map<string, number>();

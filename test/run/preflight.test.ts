@@ -80,7 +80,10 @@ describe('preflight', () => {
   });
 
   it('a missing outputs file', async () => {
-    const err = await failsBeforeSpending('outputs', configFor(ws, { runId: 'p-outputs', models: [{ name: 'rec', kind: 'plain', outputs: join(ws.dir, 'nope.jsonl') }] }));
+    const err = await failsBeforeSpending(
+      'outputs',
+      configFor(ws, { runId: 'p-outputs', models: [{ name: 'rec', kind: 'plain', outputs: join(ws.dir, 'nope.jsonl') }] }),
+    );
     expect(err.message).toContain('nope.jsonl');
   });
 
@@ -103,7 +106,10 @@ describe('preflight', () => {
 
   it('a bad record in the split names file, line and field', async () => {
     const split = join(ws.dir, 'bad-split.jsonl');
-    writeFileSync(split, `${JSON.stringify({ id: 'a', character: { name: 'X', description: 'd' }, user: { name: 'Y', description: 'e' }, history: 'not a list', references: ['r'] })}\n`);
+    writeFileSync(
+      split,
+      `${JSON.stringify({ id: 'a', character: { name: 'X', description: 'd' }, user: { name: 'Y', description: 'e' }, history: 'not a list', references: ['r'] })}\n`,
+    );
     const cfg = configFor(ws, { runId: 'p-bad', models: [live()] });
     (cfg.dataset as Record<string, unknown>).path = split;
     const err = await failsBeforeSpending('bad', cfg);
@@ -115,7 +121,13 @@ describe('preflight', () => {
     writeFileSync(prompt, 'You are {{charcter.name}}.\n');
     const err = await failsBeforeSpending(
       'many',
-      configFor(ws, { runId: 'p-many', models: [{ ...live(), prompt }, recordedModel('base', 'plain')], judges: ['fkae'], rubrics: ['nope'], gate: { candidate: 'cand', baseline: 'ghost' } }),
+      configFor(ws, {
+        runId: 'p-many',
+        models: [{ ...live(), prompt }, recordedModel('base', 'plain')],
+        judges: ['fkae'],
+        rubrics: ['nope'],
+        gate: { candidate: 'cand', baseline: 'ghost' },
+      }),
     );
     expect(err).toBeInstanceOf(InputErrors);
     const text = err.message;

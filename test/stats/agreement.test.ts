@@ -30,8 +30,19 @@ describe('krippendorffAlpha', () => {
   });
 
   it('is 1 under perfect agreement with variation, and null with no variation at all', () => {
-    expect(krippendorffAlpha([[1, 1], [5, 5, null], [3, 3, 3]]).alpha).toBe(1);
-    expect(krippendorffAlpha([[2, 2], [2, 2]]).alpha).toBeNull();
+    expect(
+      krippendorffAlpha([
+        [1, 1],
+        [5, 5, null],
+        [3, 3, 3],
+      ]).alpha,
+    ).toBe(1);
+    expect(
+      krippendorffAlpha([
+        [2, 2],
+        [2, 2],
+      ]).alpha,
+    ).toBeNull();
     expect(krippendorffAlpha([[1], [2]]).alpha).toBeNull();
   });
 
@@ -39,7 +50,12 @@ describe('krippendorffAlpha', () => {
     // Units (1, 2) and (2, 1): each unit has 2 ordered pairs with δ = 1,
     // so D_o = (2/1 + 2/1) / 4 = 1. Pooled {1, 2, 2, 1}: 8 of 12 ordered
     // pairs differ, D_e = 8/12. alpha = 1 − 1 / (2/3) = −0.5.
-    expect(krippendorffAlpha([[1, 2], [2, 1]]).alpha).toBeCloseTo(-0.5, 14);
+    expect(
+      krippendorffAlpha([
+        [1, 2],
+        [2, 1],
+      ]).alpha,
+    ).toBeCloseTo(-0.5, 14);
   });
 
   it('rejects non-finite ratings', () => {
@@ -69,19 +85,34 @@ describe('icc', () => {
   });
 
   it('is 1 for identical raters and drops incomplete rows', () => {
-    const r = icc([[1, 1], [4, 4], [2, 2], [3, null]]);
+    const r = icc([
+      [1, 1],
+      [4, 4],
+      [2, 2],
+      [3, null],
+    ]);
     expect(r.n).toBe(3);
     expect(r.icc21).toBeCloseTo(1, 14);
   });
 
   it('penalises a constant offset in ICC(2,1) but not in ICC(3,1)', () => {
-    const r = icc([[1, 3], [2, 4], [5, 7], [3, 5]]);
+    const r = icc([
+      [1, 3],
+      [2, 4],
+      [5, 7],
+      [3, 5],
+    ]);
     expect(r.icc31).toBeCloseTo(1, 14);
     expect(r.icc21 as number).toBeLessThan(0.9);
   });
 
   it('returns nulls when undefined', () => {
     expect(icc([[1, 2]]).icc21).toBeNull();
-    expect(icc([[3, 3], [3, 3]]).icc21).toBeNull();
+    expect(
+      icc([
+        [3, 3],
+        [3, 3],
+      ]).icc21,
+    ).toBeNull();
   });
 });

@@ -28,11 +28,7 @@ describe('lengthScoreCorrelation', () => {
 describe('lengthControlledWinRate', () => {
   // Two length groups: equal length (3 wins, 1 loss) and +200 chars (9 wins, 1 loss).
   // The two-group model is saturated, so σ(intercept) is the equal-length win rate.
-  const data = [
-    ...rep(3, item('win', 0)), item('loss', 0),
-    ...rep(9, item('win', 200)), item('loss', 200),
-    item('tie', 0), item('tie', 0), item(null, 200),
-  ];
+  const data = [...rep(3, item('win', 0)), item('loss', 0), ...rep(9, item('win', 200)), item('loss', 200), item('tie', 0), item('tie', 0), item(null, 200)];
 
   it('predicts the win rate at zero length difference', () => {
     const r = lengthControlledWinRate(data);
@@ -55,10 +51,7 @@ describe('lengthControlledWinRate', () => {
   it('holds other covariates at 0', () => {
     // Outcome depends only on a covariate c, identically at both lengths:
     // c = 0 -> 1 of 2, c = 1 -> 9 of 10. The additive model fits exactly.
-    const rows = [0, 200].flatMap((d) => [
-      item('win', d, [0]), item('loss', d, [0]),
-      ...rep(9, item('win', d, [1])), item('loss', d, [1]),
-    ]);
+    const rows = [0, 200].flatMap((d) => [item('win', d, [0]), item('loss', d, [0]), ...rep(9, item('win', d, [1])), item('loss', d, [1])]);
     const r = lengthControlledWinRate(rows);
     expect(r.lengthCoef).toBeCloseTo(0, 8);
     expect(r.lcWinRate).toBeCloseTo(0.5, 8);
@@ -77,13 +70,33 @@ describe('positionBias', () => {
   it('measures consistency under swap and the first-position win rate', () => {
     const r = positionBias([
       // Candidate wins in both orders: consistent.
-      { orders: [{ order: 'AB', verdict: 'A' }, { order: 'BA', verdict: 'B' }] },
+      {
+        orders: [
+          { order: 'AB', verdict: 'A' },
+          { order: 'BA', verdict: 'B' },
+        ],
+      },
       // Judge always picks A: inconsistent.
-      { orders: [{ order: 'AB', verdict: 'A' }, { order: 'BA', verdict: 'A' }] },
+      {
+        orders: [
+          { order: 'AB', verdict: 'A' },
+          { order: 'BA', verdict: 'A' },
+        ],
+      },
       // Tie both ways: consistent.
-      { orders: [{ order: 'AB', verdict: 'tie' }, { order: 'BA', verdict: 'tie' }] },
+      {
+        orders: [
+          { order: 'AB', verdict: 'tie' },
+          { order: 'BA', verdict: 'tie' },
+        ],
+      },
       // Second order failed: not a pair, but its first verdict counts.
-      { orders: [{ order: 'AB', verdict: 'B' }, { order: 'BA', verdict: null }] },
+      {
+        orders: [
+          { order: 'AB', verdict: 'B' },
+          { order: 'BA', verdict: null },
+        ],
+      },
       // Single-order comparison.
       { orders: [{ order: 'AB', verdict: 'A' }] },
     ]);

@@ -21,7 +21,12 @@ function exactLog10UpperHalf(n: number, k: number): number {
 
 describe('binomial tails', () => {
   it('match exact big-integer sums, including tails near 1e-37', () => {
-    for (const [n, k] of [[30, 20], [30, 16], [1000, 600], [1000, 700]] as const) {
+    for (const [n, k] of [
+      [30, 20],
+      [30, 16],
+      [1000, 600],
+      [1000, 700],
+    ] as const) {
       const log10 = logBinomSf(k, n, 0.5) / Math.LN10;
       expect(Math.abs(log10 - exactLog10UpperHalf(n, k))).toBeLessThan(1e-10);
     }

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clusterBootstrapMeanCi, clusterBootstrapPairedCi, clusterRobustPairedCi, clusterTotals, designEffect,
-} from '../../src/stats/cluster.js';
+import { clusterBootstrapMeanCi, clusterBootstrapPairedCi, clusterRobustPairedCi, clusterTotals, designEffect } from '../../src/stats/cluster.js';
 import { clusterSignFlipTest, clusterSignTest } from '../../src/stats/cluster-tests.js';
 import { bootstrapMeanCi } from '../../src/stats/bootstrap.js';
 import { createRng } from '../../src/stats/rng.js';
@@ -13,7 +11,10 @@ const ZERO = D.map(() => 0);
 
 describe('clusterTotals', () => {
   it('sums per cluster in sorted id order and refuses bad input', () => {
-    expect(clusterTotals([5, 1, 2], ['z', 'a', 'z'])).toEqual([{ id: 'a', sum: 1, size: 1 }, { id: 'z', sum: 7, size: 2 }]);
+    expect(clusterTotals([5, 1, 2], ['z', 'a', 'z'])).toEqual([
+      { id: 'a', sum: 1, size: 1 },
+      { id: 'z', sum: 7, size: 2 },
+    ]);
     expect(() => clusterTotals([1, 2], ['a'])).toThrow(RangeError);
     expect(() => clusterTotals([1, Number.NaN], ['a', 'b'])).toThrow(RangeError);
   });
@@ -38,7 +39,11 @@ describe('clusterRobustPairedCi', () => {
   it('is the paired t interval when every item is its own cluster', () => {
     // SciPy: ttest_1samp(d, 0).confidence_interval(0.95) and .pvalue.
     const d = [0.5, 1.2, -0.3, 2.0, 0.8, 1.1, -0.7, 0.4];
-    const r = clusterRobustPairedCi(d, d.map(() => 0), d.map((_, i) => i)) as NonNullable<ReturnType<typeof clusterRobustPairedCi>>;
+    const r = clusterRobustPairedCi(
+      d,
+      d.map(() => 0),
+      d.map((_, i) => i),
+    ) as NonNullable<ReturnType<typeof clusterRobustPairedCi>>;
     expect(r.ci[0]).toBeCloseTo(-0.09243483617780923, 10);
     expect(r.ci[1]).toBeCloseTo(1.3424348361778091, 10);
     expect(r.t).toBeCloseTo(2.059964309956102, 10);

@@ -42,6 +42,9 @@ describe('kendallTauB', () => {
 
 describe('completePairs', () => {
   it('drops positions missing on either side', () => {
-    expect(completePairs([1, null, 3, 4, Number.NaN], [5, 6, undefined, 8, 9])).toEqual([[1, 4], [5, 8]]);
+    expect(completePairs([1, null, 3, 4, Number.NaN], [5, 6, undefined, 8, 9])).toEqual([
+      [1, 4],
+      [5, 8],
+    ]);
   });
 });

@@ -52,8 +52,11 @@ describe('davidson', () => {
 
   it('satisfies the likelihood equations: expected credit and ties equal the observed', () => {
     const fit = davidson(THREE);
-    const expectedTies = [['A', 'B', 12], ['B', 'C', 11], ['C', 'A', 13]].reduce(
-      (s, [a, b, n]) => s + (n as number) * davidsonProbabilities(fit, a as string, b as string).tie, 0);
+    const expectedTies = [
+      ['A', 'B', 12],
+      ['B', 'C', 11],
+      ['C', 'A', 13],
+    ].reduce((s, [a, b, n]) => s + (n as number) * davidsonProbabilities(fit, a as string, b as string).tie, 0);
     expect(expectedTies).toBeCloseTo(6, 8);
     // A's wins plus half its ties: 6 + 8 + (2 + 3)/2.
     const pab = davidsonProbabilities(fit, 'A', 'B');
@@ -70,8 +73,7 @@ describe('davidson', () => {
   it('refuses data with no finite fit or malformed comparisons', () => {
     expect(() => davidson(games('x', 'y', 3, 2))).toThrow(/no ties/);
     expect(() => davidson(games('x', 'y', 0, 0, 4))).toThrow(/every comparison is a tie/);
-    expect(() => davidson([...games('x', 'y', 3, 0, 1), ...games('y', 'z', 2, 2, 0), ...games('x', 'z', 2, 0, 0)]))
-      .not.toThrow();
+    expect(() => davidson([...games('x', 'y', 3, 0, 1), ...games('y', 'z', 2, 2, 0), ...games('x', 'z', 2, 0, 0)])).not.toThrow();
     expect(() => davidson([...games('x', 'y', 3, 0, 0), ...games('y', 'z', 2, 2, 1)])).toThrow(/no finite/);
     expect(() => davidson([{ a: 'x', b: 'y', score: 0.3 }])).toThrow(RangeError);
     expect(() => davidson([{ a: 'x', b: 'x', score: 1 }])).toThrow(RangeError);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { percentileInterval, quantileSorted, wilsonInterval } from '../../src/stats/intervals.js';
 
-const r4 = (ci: [number, number] | null): [number, number] | null =>
-  ci ? [Number(ci[0].toFixed(4)), Number(ci[1].toFixed(4))] : null;
+const r4 = (ci: [number, number] | null): [number, number] | null => (ci ? [Number(ci[0].toFixed(4)), Number(ci[1].toFixed(4))] : null);
 
 describe('wilsonInterval', () => {
   it('reproduces Newcombe (1998) method 3 examples', () => {

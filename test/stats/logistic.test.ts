@@ -5,13 +5,32 @@ import { invert, solve } from '../../src/stats/linalg.js';
 
 describe('linear algebra helpers', () => {
   it('solves and inverts small systems, and reports singular ones', () => {
-    expect(solve([[2, 1], [1, 3]], [3, 5])?.map((v) => Number(v.toFixed(12)))).toEqual([0.8, 1.4]);
-    const inv = invert([[4, 7], [2, 6]]) as number[][];
+    expect(
+      solve(
+        [
+          [2, 1],
+          [1, 3],
+        ],
+        [3, 5],
+      )?.map((v) => Number(v.toFixed(12))),
+    ).toEqual([0.8, 1.4]);
+    const inv = invert([
+      [4, 7],
+      [2, 6],
+    ]) as number[][];
     expect(inv[0]?.[0]).toBeCloseTo(0.6, 14);
     expect(inv[0]?.[1]).toBeCloseTo(-0.7, 14);
     expect(inv[1]?.[0]).toBeCloseTo(-0.2, 14);
     expect(inv[1]?.[1]).toBeCloseTo(0.4, 14);
-    expect(solve([[1, 2], [2, 4]], [1, 2])).toBeNull();
+    expect(
+      solve(
+        [
+          [1, 2],
+          [2, 4],
+        ],
+        [1, 2],
+      ),
+    ).toBeNull();
   });
 });
 

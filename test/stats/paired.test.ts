@@ -28,10 +28,20 @@ describe('pairedTTest', () => {
 
 describe('pairedComparison', () => {
   const a = new Map([
-    ['s1', 70], ['s2', 65], ['s3', 80], ['s4', 72], ['s5', 60], ['only-a', 99],
+    ['s1', 70],
+    ['s2', 65],
+    ['s3', 80],
+    ['s4', 72],
+    ['s5', 60],
+    ['only-a', 99],
   ]);
   const b = new Map([
-    ['s5', 58], ['s4', 70], ['s3', 75], ['s2', 66], ['s1', 66], ['only-b', 1],
+    ['s5', 58],
+    ['s4', 70],
+    ['s3', 75],
+    ['s2', 66],
+    ['s1', 66],
+    ['only-b', 1],
   ]);
 
   it('uses only shared samples and reports a − b', () => {
@@ -39,7 +49,7 @@ describe('pairedComparison', () => {
     // Differences: 4, −1, 5, 2, 2.
     expect(r.n).toBe(5);
     expect(r.meanDiff).toBeCloseTo(2.4, 12);
-    expect(r.sdDiff).toBeCloseTo(Math.sqrt(((1.6 ** 2) + (3.4 ** 2) + (2.6 ** 2) + 0.16 + 0.16) / 4), 12);
+    expect(r.sdDiff).toBeCloseTo(Math.sqrt((1.6 ** 2 + 3.4 ** 2 + 2.6 ** 2 + 0.16 + 0.16) / 4), 12);
     expect(r.tTest?.df).toBe(4);
     expect(r.wilcoxon?.n).toBe(5);
     const [lo, hi] = r.ci95 as [number, number];

@@ -38,7 +38,11 @@ describe('ppiMean', () => {
       };
       const unl = Array.from({ length: 200 }, () => draw()[1]);
       const lab = Array.from({ length: 30 }, draw);
-      const r = ppiMean(unl, lab.map((x) => x[1]), lab.map((x) => x[0])) as NonNullable<ReturnType<typeof ppiMean>>;
+      const r = ppiMean(
+        unl,
+        lab.map((x) => x[1]),
+        lab.map((x) => x[0]),
+      ) as NonNullable<ReturnType<typeof ppiMean>>;
       if (r.ci[0] <= 5 && 5 <= r.ci[1]) covered++;
       if (Math.abs((r.judgeEstimate as number) - 5) < Z * 0.08) judgeCovered++;
     }

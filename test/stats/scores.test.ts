@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  aggregateScores,
-  avgOfMeans,
-  ScoreAccumulator,
-  summarizeSampleScores,
-} from '../../src/stats/scores.js';
+import { aggregateScores, avgOfMeans, ScoreAccumulator, summarizeSampleScores } from '../../src/stats/scores.js';
 
 describe('ScoreAccumulator', () => {
   const build = (): ScoreAccumulator => {

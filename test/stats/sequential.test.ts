@@ -19,7 +19,12 @@ describe('beta-binomial mixture e-value', () => {
 
   it('is a martingale under H0: the average of the two next values is the current one', () => {
     for (const a of [0.5, 1, 3]) {
-      for (const [w, l] of [[0, 0], [4, 1], [10, 30], [200, 180]] as const) {
+      for (const [w, l] of [
+        [0, 0],
+        [4, 1],
+        [10, 30],
+        [200, 180],
+      ] as const) {
         const avg = 0.5 * e(w + 1, l, a) + 0.5 * e(w, l + 1, a);
         expect(avg / e(w, l, a)).toBeCloseTo(1, 10);
       }
@@ -129,7 +134,10 @@ describe('sequentialSignTestFamily', () => {
     const fam = sequentialSignTestFamily([s]);
     expect(fam.members[0]?.decidedAfter).toBe(single.decidedAfter);
     expect(fam.members[0]?.pAnytime).toBeCloseTo(single.pAnytime, 14);
-    const ragged = sequentialSignTestFamily([[1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1]]);
+    const ragged = sequentialSignTestFamily([
+      [1, 1],
+      [1, 1, 1, 1, 1, 1, 1, 1, 1],
+    ]);
     expect(ragged.n).toBe(9);
     expect(ragged.members[0]).toMatchObject({ wins: 2, decidedAfter: null });
     expect(() => sequentialSignTestFamily([[3]])).toThrow(RangeError);

@@ -100,7 +100,11 @@ describe('an unwritable cache directory', () => {
   it('is one DiskError before the first call and before the run directory is made', async () => {
     const ws = makeWorkspace('disk-cache');
     try {
-      const cfg = configFor(ws, { runId: 'ro-cache', models: [liveModel('cand', 'plain', server.url, { video: 'none' })], provider: { cacheDir: '/sys/rolejudge-cache-test' } });
+      const cfg = configFor(ws, {
+        runId: 'ro-cache',
+        models: [liveModel('cand', 'plain', server.url, { video: 'none' })],
+        provider: { cacheDir: '/sys/rolejudge-cache-test' },
+      });
       const err = await rejection(runAll({ config: ws.config('ro', cfg), quiet: true }));
       expect(err.message).toContain('response cache directory /sys/rolejudge-cache-test is not writable');
       expect(exitCodeFor(err)).toBe(4);

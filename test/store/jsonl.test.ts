@@ -62,7 +62,11 @@ describe('JsonlWriter and readJsonl', () => {
     // Then a pure-ASCII megabyte; the last line has no newline but is complete.
     for (let i = 0; bytes < (2 << 20) + 4000; i++) push({ id: recs.length, text: 'z'.repeat(i % 1200) });
     const text = lines.join('');
-    expect(Buffer.from(text).subarray((1 << 20) - 2, (1 << 20) + 2).toString()).toBe('😀');
+    expect(
+      Buffer.from(text)
+        .subarray((1 << 20) - 2, (1 << 20) + 2)
+        .toString(),
+    ).toBe('😀');
     writeFileSync(file, text.trimEnd());
     expect(await all(readJsonl<Rec>(file))).toEqual(recs);
   });
@@ -231,7 +235,9 @@ describe('RunStore', () => {
     await w.close();
     type J = typeof base & { sampleId: string; score: number | null };
     const all = await store.doneKeys<J>(file, judgmentKey);
-    expect([...all].sort()).toEqual([judgmentKey({ ...base, sampleId: 's1' }), judgmentKey({ ...base, sampleId: 's2' }), judgmentKey({ ...base, sampleId: 's3', round: 1 })].sort());
+    expect([...all].sort()).toEqual(
+      [judgmentKey({ ...base, sampleId: 's1' }), judgmentKey({ ...base, sampleId: 's2' }), judgmentKey({ ...base, sampleId: 's3', round: 1 })].sort(),
+    );
     const ok = await store.doneKeys<J>(file, judgmentKey, (r) => r.score !== null);
     expect(ok.has(judgmentKey({ ...base, sampleId: 's2' }))).toBe(false);
     expect(ok.size).toBe(2);

@@ -1,15 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  encodeImage,
-  extractFrames,
-  ffmpegAvailable,
-  frameDifferences,
-  probe,
-  spawnRunner,
-  type Runner,
-} from '../../src/video/ffmpeg.js';
+import { encodeImage, extractFrames, ffmpegAvailable, frameDifferences, probe, spawnRunner, type Runner } from '../../src/video/ffmpeg.js';
 import { writeFileSync } from 'node:fs';
 import { hasFfmpeg, imageSize, isJpeg, makeClip, makeCutClip, png, tempDir, warnIfNoFfmpeg } from './helpers.js';
 
@@ -19,9 +11,7 @@ describe('missing binaries', () => {
     await expect(err).rejects.toThrow(/ffprobe-not-installed-rolejudge not found on PATH/);
     await expect(err).rejects.toThrow(/apt-get install -y ffmpeg/);
     await expect(err).rejects.toThrow(/brew install ffmpeg/);
-    await expect(extractFrames('/x.mp4', [0], { format: 'jpeg', ffmpeg: 'ffmpeg-not-installed-rolejudge' })).rejects.toThrow(
-      /apt-get install -y ffmpeg/,
-    );
+    await expect(extractFrames('/x.mp4', [0], { format: 'jpeg', ffmpeg: 'ffmpeg-not-installed-rolejudge' })).rejects.toThrow(/apt-get install -y ffmpeg/);
   });
 
   it('reports ffmpeg as unavailable, once per runner', async () => {
@@ -96,7 +86,11 @@ describe.skipIf(!hasFfmpeg)('ffmpeg on real clips', () => {
     const fps = (await probe(ntsc)).fps;
     expect(fps).toBeCloseTo(29.97, 2);
     const idx = [1, 7, 20];
-    const got = await extractFrames(ntsc, idx.map((i) => i / fps), { format: 'png' });
+    const got = await extractFrames(
+      ntsc,
+      idx.map((i) => i / fps),
+      { format: 'png' },
+    );
     idx.forEach((i, k) => {
       const want = spawnSync('ffmpeg', ['-v', 'error', '-i', ntsc, '-vf', `select=eq(n\\,${i})`, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', '-']);
       expect(got[k]!.equals(want.stdout)).toBe(true);

@@ -38,7 +38,13 @@ describe('policy ids and hashes', () => {
   });
 
   it('hashes the frame shas in order', () => {
-    const m = { policy: 'uniform:2', frames: [{ t: 0, sha: 'aa', file: 'x' }, { t: 1, sha: 'bb', file: 'y' }] };
+    const m = {
+      policy: 'uniform:2',
+      frames: [
+        { t: 0, sha: 'aa', file: 'x' },
+        { t: 1, sha: 'bb', file: 'y' },
+      ],
+    };
     const moved = { policy: 'other', frames: m.frames.map((f) => ({ ...f, file: `/elsewhere/${f.file}` })) };
     expect(framesHash(m)).toMatch(/^[0-9a-f]{16}$/);
     expect(framesHash(moved)).toBe(framesHash(m));

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 
-export const hasFfmpeg =
-  spawnSync('ffmpeg', ['-version']).status === 0 && spawnSync('ffprobe', ['-version']).status === 0;
+export const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0 && spawnSync('ffprobe', ['-version']).status === 0;
 
 export function warnIfNoFfmpeg(suite: string): void {
   if (!hasFfmpeg) console.warn(`skipping ${suite}: ffmpeg/ffprobe not on PATH (apt-get install -y ffmpeg)`);
@@ -31,10 +30,25 @@ export function makeClip(file: string, seconds: number, size = '64x48', rate = 1
 /** Test pattern, then flat red: one hard cut at `before` seconds (frame before×rate). */
 export function makeCutClip(file: string, before = 2, after = 2, rate = 10, size = '64x48'): string {
   ffmpeg([
-    '-f', 'lavfi', '-i', `testsrc=duration=${before}:size=${size}:rate=${rate}`,
-    '-f', 'lavfi', '-i', `color=c=red:duration=${after}:size=${size}:rate=${rate}`,
-    '-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]',
-    '-c:v', 'mpeg4', '-q:v', '5', '-pix_fmt', 'yuv420p', file,
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=duration=${before}:size=${size}:rate=${rate}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=red:duration=${after}:size=${size}:rate=${rate}`,
+    '-filter_complex',
+    '[0:v][1:v]concat=n=2:v=1[v]',
+    '-map',
+    '[v]',
+    '-c:v',
+    'mpeg4',
+    '-q:v',
+    '5',
+    '-pix_fmt',
+    'yuv420p',
+    file,
   ]);
   return file;
 }

@@ -20,9 +20,7 @@ function counting(): { runner: Runner; calls: string[] } {
 
 describe('select expression', () => {
   it('searches the thresholds with nested if()s and keeps the first frame at or after each', () => {
-    expect(selectExpression([0, 5])).toBe(
-      'if(gte(t,0),if(gte(t,5),(isnan(prev_t)+lt(prev_t,5)),(isnan(prev_t)+lt(prev_t,0))),0)',
-    );
+    expect(selectExpression([0, 5])).toBe('if(gte(t,0),if(gte(t,5),(isnan(prev_t)+lt(prev_t,5)),(isnan(prev_t)+lt(prev_t,0))),0)');
     expect(selectExpression([2])).toBe('if(gte(t,2),(isnan(prev_t)+lt(prev_t,2)),0)');
     // 128 thresholds: 128 leaves that keep a frame, each reached through at most 8 comparisons.
     const big = selectExpression(Array.from({ length: 128 }, (_, i) => i * 7));
@@ -113,8 +111,27 @@ describe.skipIf(!hasFfmpeg)('one pass against one ffmpeg run per frame', () => {
 
   it.skipIf(!hasX264)('gives the same bytes on an H.264 clip with B-frames and sparse key frames', async () => {
     const h264 = path.join(root, 'h264.mp4');
-    const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=20:size=96x64:rate=25',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '3', '-g', '250', '-pix_fmt', 'yuv420p', h264]);
+    const r = spawnSync('ffmpeg', [
+      '-v',
+      'error',
+      '-nostdin',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=20:size=96x64:rate=25',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-bf',
+      '3',
+      '-g',
+      '250',
+      '-pix_fmt',
+      'yuv420p',
+      h264,
+    ]);
     expect(r.status).toBe(0);
     const times = [0, 1.23, 4.56, 9.9, 10, 15.5, 19.96];
     const { old, one, calls } = await both(h264, times, { format: 'jpeg', longSide: 64 });
@@ -128,7 +145,8 @@ describe.skipIf(!hasFfmpeg)('one pass against one ffmpeg run per frame', () => {
     const old4: Runner = async (bin, args) => {
       const mode = args.includes('-fps_mode') ? 'fps_mode' : args.includes('-vsync') ? 'vsync' : 'other';
       tried.push(mode);
-      if (mode === 'fps_mode') return { code: 1, stdout: Buffer.alloc(0), stderr: "Unrecognized option 'fps_mode'.\nError splitting the argument list: Option not found" };
+      if (mode === 'fps_mode')
+        return { code: 1, stdout: Buffer.alloc(0), stderr: "Unrecognized option 'fps_mode'.\nError splitting the argument list: Option not found" };
       return spawnRunner(bin, args);
     };
     const times = [0, 2.5, 7];

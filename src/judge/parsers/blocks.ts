@@ -25,7 +25,7 @@ const SCORE_LINE = /^[\s>*_#-]*score\s*[*_]*\s*[:=]\s*[*_]*\s*(-?\d+(?:\.\d+)?)(
 const SUBSCORE_LINE = /^[\s>*_#-]*sub-?scores?\s*[*_]*\s*[:=]\s*(.*)$/im;
 const REASON_LINE = /^[\s>*_#-]*reason\s*[*_]*\s*[:=]\s*(.*)$/im;
 // "Triggering: 40", "integrity=25", "Temporal realism (20%): 15/20"
-const SUBSCORE_PAIR = /([A-Za-z][A-Za-z \-]*?)\s*(?:\([^)]*\))?\s*[:=]\s*(-?\d+(?:\.\d+)?)/g;
+const SUBSCORE_PAIR = /([A-Za-z][A-Za-z -]*?)\s*(?:\([^)]*\))?\s*[:=]\s*(-?\d+(?:\.\d+)?)/g;
 
 interface Block {
   label: string;

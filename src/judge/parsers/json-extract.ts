@@ -71,10 +71,7 @@ export function isTruncatedJson(text: string): boolean {
 }
 
 /** Depth-first: the last object (outermost first) holding a key accepted by `match`. */
-export function findKeyed(
-  value: unknown,
-  match: (key: string) => boolean,
-): { obj: Record<string, unknown>; key: string } | null {
+export function findKeyed(value: unknown, match: (key: string) => boolean): { obj: Record<string, unknown>; key: string } | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);

@@ -81,12 +81,7 @@ function textSegments(text: string, labels: string[]): Map<string, string> {
   return out;
 }
 
-export function parseListwise(
-  reply: string | null | undefined,
-  labels: string[],
-  metrics: string[],
-  scale: Scale,
-): ListwiseParse {
+export function parseListwise(reply: string | null | undefined, labels: string[], metrics: string[], scale: Scale): ListwiseParse {
   const text = (reply ?? '').trim();
   const cells = new Map<string, Map<string, Cell>>();
 

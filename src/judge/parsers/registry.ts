@@ -71,7 +71,8 @@ const winnerLines: PairwiseGrammar = {
     if ('error' in r) return r;
     return r.confidence ? { verdict: r.verdict, confidence: r.confidence } : { verdict: r.verdict };
   },
-  retry: (error) => `Your reply could not be read (${error}). Answer again with exactly three lines: "Winner: A", "Winner: B" or "Winner: Tie"; then "Reason: ..."; then "Confidence: high", "medium" or "low".`,
+  retry: (error) =>
+    `Your reply could not be read (${error}). Answer again with exactly three lines: "Winner: A", "Winner: B" or "Winner: Tie"; then "Reason: ..."; then "Confidence: high", "medium" or "low".`,
 };
 
 export function pairwiseGrammar(name: PairwiseParserName): PairwiseGrammar {

@@ -85,7 +85,10 @@ function fromText(text: string, scale: Scale): Hit | null {
     }
   }
   // A bare number on the last line ("…reasoning…\n\n8") is a final statement.
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const lastLine = lines[lines.length - 1] ?? '';
   const bare = /^(?:\*\*|__)?\s*(-?\d+(?:\.\d+)?)\s*(?:\/\s*(\d+))?\s*(?:\*\*|__)?\.?$/.exec(lastLine);
   if (bare) {

@@ -8,7 +8,10 @@ import { findKeyed, jsonObjects } from './json-extract.js';
 export type VerdictResult = { verdict: Verdict } | { error: string };
 
 function normalize(token: string): Verdict | null {
-  const t = token.trim().replace(/^(?:response|model|assistant|answer)\s+/i, '').toUpperCase();
+  const t = token
+    .trim()
+    .replace(/^(?:response|model|assistant|answer)\s+/i, '')
+    .toUpperCase();
   if (t === 'A' || t === 'B') return t;
   if (t === 'C' || t === 'TIE' || t === 'DRAW' || t === 'EQUAL' || t === 'NEITHER' || t === 'BOTH') return 'tie';
   return null;
@@ -76,7 +79,10 @@ export function parseVerdict(reply: string | null | undefined): VerdictResult {
     return v ? { verdict: v } : { error: `JSON "${hit.key}" is not A, B or tie: ${JSON.stringify(raw)}` };
   }
 
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const lastLine = lines[lines.length - 1] ?? '';
   return (
     single(strongSignals(lastLine), 'the final line') ??

@@ -18,9 +18,7 @@ const HIDDEN = ['perception', 'vision', 'think', 'thinking', 'reasoning'] as con
 // Built once: this runs for every judgment, and building a dozen RegExps per
 // call showed up in the score stage's profile. (`replace` resets lastIndex, so
 // sharing the global ones is safe.)
-const BLOCK = new Map<string, RegExp>(
-  TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>[\s\S]*?<\s*/\s*${tag}\s*>`, 'gi')]),
-);
+const BLOCK = new Map<string, RegExp>(TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>[\s\S]*?<\s*/\s*${tag}\s*>`, 'gi')]));
 const OPEN = new Map<string, RegExp>(TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>`, 'i')]));
 const ANY_TAG = new RegExp(String.raw`<\s*/?\s*(?:${TAGS.join('|')})\b[^>]*>`, 'gi');
 
@@ -51,7 +49,10 @@ export function removeHidden(text: string): string {
 }
 
 function tidy(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 function extract(raw: string, tag: string): string | null {
@@ -68,8 +69,7 @@ export function judgeableAnswer(response: Judgeable, opts: AnswerOptions = {}): 
   const answer = tidy(removeHidden(source ?? ''));
   if (!opts.includePerception) return answer;
 
-  const perceptionRaw =
-    response.sections?.perception ?? extract(response.raw, 'perception') ?? extract(response.raw, 'vision');
+  const perceptionRaw = response.sections?.perception ?? extract(response.raw, 'perception') ?? extract(response.raw, 'vision');
   let perception = perceptionRaw ?? '';
   for (const tag of ['think', 'thinking', 'reasoning'] as const) perception = perception.replace(blockRe(tag), '');
   perception = tidy(stripTags(perception));

@@ -12,13 +12,7 @@ function digest(parts: Array<string | number>): Buffer {
  * "AB": the candidate is shown as Response A; "BA": as Response B.
  * Half the (sample, pair, metric) keys land on each side in expectation.
  */
-export function assignOrder(
-  sampleId: string,
-  candidate: string,
-  baseline: string,
-  metric: string,
-  seed: string | number,
-): 'AB' | 'BA' {
+export function assignOrder(sampleId: string, candidate: string, baseline: string, metric: string, seed: string | number): 'AB' | 'BA' {
   return (digest(['order', seed, sampleId, candidate, baseline, metric])[0]! & 1) === 0 ? 'AB' : 'BA';
 }
 

@@ -31,7 +31,7 @@ const PATTERNS: RegExp[] = [
   /\bI(?:['’]m|\s+am)\s+not\s+(?:a\s+)?(?:real\s+)?(?:human|person)\b[^.!?\n]{0,20}\b(?:AI|model|program)\b/gi,
   // Named self-reference, including ambiguous names.
   new RegExp(String.raw`\b(?:I(?:['’]m|\s+am)|[Aa]s|[Mm]y\s+name\s+is)\s+${MODEL_NAMES}(?:[\w.-]*\w)?`, 'g'),
-  new RegExp(String.raw`\b(?:trained|developed|created|built|made)\s+by\s+(?:OpenAI|Anthropic|Google(?:\s+DeepMind)?|Alibaba(?:\s+Cloud)?|Meta(?:\s+AI)?|DeepSeek|Mistral\s+AI|Shanghai\s+AI\s+Lab(?:oratory)?)`, 'g'),
+  /\b(?:trained|developed|created|built|made)\s+by\s+(?:OpenAI|Anthropic|Google(?:\s+DeepMind)?|Alibaba(?:\s+Cloud)?|Meta(?:\s+AI)?|DeepSeek|Mistral\s+AI|Shanghai\s+AI\s+Lab(?:oratory)?)/g,
   // Distinctive names, anywhere.
   /\b(?:ChatGPT|OpenAI|Anthropic|Alibaba(?:\s+Cloud)?|DeepSeek(?:[\w.-]*\w)?|Qwen(?:[\w.-]*\w)?|LLaVA(?:[\w.-]*\w)?|InternVL(?:[\w.-]*\w)?|Google\s+DeepMind|Meta\s+AI|Mistral\s+AI)\b/g,
   /\bGPT-?\d(?:\.\d)?o?(?:-(?:mini|turbo|nano|vision))?\b/g,

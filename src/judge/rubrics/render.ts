@@ -46,8 +46,7 @@ export interface ProfileLine {
 // Lists (catchphrases, relationships) read as one line: "a; b; c".
 function profileLines(fields: Record<string, unknown> | undefined): ProfileLine[] {
   if (!fields) return [];
-  const show = (v: unknown): string =>
-    Array.isArray(v) ? v.map(show).join('; ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+  const show = (v: unknown): string => (Array.isArray(v) ? v.map(show).join('; ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
   return Object.entries(fields)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
     .map(([key, v]) => ({ key, value: show(v) }));
@@ -76,25 +75,14 @@ export function renderPointwise(rubric: Rubric, sample: Sample, answer: string, 
   return renderTemplate(rubric.template.source, rubric.template.file, ctx);
 }
 
-export function renderPairwise(
-  rubric: Rubric,
-  sample: Sample,
-  responseA: string,
-  responseB: string,
-  opts: RenderOptions = {},
-): string {
+export function renderPairwise(rubric: Rubric, sample: Sample, responseA: string, responseB: string, opts: RenderOptions = {}): string {
   const t = rubric.pairwiseTemplate;
   if (!t) throw new Error(`rubric "${rubric.id}" has no pairwise template`);
   const ctx = { ...promptContext(sample, rubric.scale, rubric.bands ?? [], opts), responseA, responseB };
   return renderTemplate(t.source, t.file, ctx);
 }
 
-export function renderListwise(
-  rubric: ListwiseRubric,
-  sample: Sample,
-  candidates: Candidate[],
-  opts: RenderOptions = {},
-): string {
+export function renderListwise(rubric: ListwiseRubric, sample: Sample, candidates: Candidate[], opts: RenderOptions = {}): string {
   if (candidates.length === 0) throw new Error(`listwise rubric "${rubric.id}" needs at least one candidate`);
   const ctx = { ...promptContext(sample, rubric.scale, [], opts), candidates };
   return renderTemplate(rubric.template.source, rubric.template.file, ctx);

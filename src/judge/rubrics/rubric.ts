@@ -3,15 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Sample } from '../../core/records.js';
-import {
-  INPUTS,
-  listwiseMetaSchema,
-  rubricMetaSchema,
-  type Input,
-  type ListwiseRubric,
-  type Rubric,
-  type TemplateFile,
-} from './schema.js';
+import { INPUTS, listwiseMetaSchema, rubricMetaSchema, type Input, type ListwiseRubric, type Rubric, type TemplateFile } from './schema.js';
 import { compileTemplate, templateHash } from '../../core/templates.js';
 import { ConfigError, readYaml, validate } from './validate.js';
 
@@ -50,11 +42,7 @@ function loadTemplate(dir: string, fileName: string, version: string, mode: Temp
     throw new ConfigError(file, `cannot read template (${(err as Error).message})`);
   }
   const variables = compileTemplate(source, file);
-  const allowed = new Set([
-    ...Object.keys(SAMPLE_VARIABLES),
-    ...COMMON_VARIABLES,
-    ...HARNESS_VARIABLES[mode],
-  ]);
+  const allowed = new Set([...Object.keys(SAMPLE_VARIABLES), ...COMMON_VARIABLES, ...HARNESS_VARIABLES[mode]]);
   for (const name of [...variables.required, ...variables.optional]) {
     if (!allowed.has(name)) {
       throw new ConfigError(file, `unknown variable "${name}" in a ${mode} template (known: ${[...allowed].join(', ')})`);
@@ -192,11 +180,7 @@ export function requiredInputs(rubric: Rubric | ListwiseRubric, opts: InputOptio
 }
 
 /** An error message naming the rubric and missing inputs, or null when all is there. */
-export function checkInputs(
-  rubric: Rubric | ListwiseRubric,
-  available: Iterable<Input>,
-  opts: InputOptions = {},
-): string | null {
+export function checkInputs(rubric: Rubric | ListwiseRubric, available: Iterable<Input>, opts: InputOptions = {}): string | null {
   const have = new Set(available);
   const missing = requiredInputs(rubric, opts).filter((i) => !have.has(i));
   if (missing.length === 0) return null;

@@ -11,9 +11,7 @@ export type Input = (typeof INPUTS)[number];
 export const PROTOCOLS = ['ebm-rl', 'video2roleplay'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
-const idSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes only');
+const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes only');
 
 const scaleSchema = z
   .object({ min: z.number().int(), max: z.number().int() })
@@ -54,7 +52,10 @@ export const rubricMetaSchema = z
     ...commonFields,
     abbr: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'letters and digits only'),
     bands: z.array(bandSchema).optional(),
-    pairwise: z.string().regex(/\.hbs$/, 'must name a .hbs file').optional(),
+    pairwise: z
+      .string()
+      .regex(/\.hbs$/, 'must name a .hbs file')
+      .optional(),
     /** The reply grammar of the pairwise template (parsers/registry.ts). */
     pairwiseParser: z.enum(PAIRWISE_PARSERS).default('verdict'),
     /** Completion budget for pairwise calls, overriding the judge's maxTokens (EBM-RL: 1024). */
@@ -80,9 +81,7 @@ export const listwiseMetaSchema = z
     ...commonFields,
     mode: z.literal('listwise'),
     /** Metrics scored in the one prompt and the JSON key the judge uses for each. */
-    metrics: z
-      .array(z.object({ id: idSchema, key: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/) }).strict())
-      .min(1),
+    metrics: z.array(z.object({ id: idSchema, key: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/) }).strict()).min(1),
     /** The reply grammar (parsers/registry.ts): JSON per label, or EBM-RL's [[Model X]] blocks. */
     parser: z.enum(LISTWISE_PARSERS).default('json-listwise'),
     /** Completion budget for this rubric's calls, overriding the judge's maxTokens. */

@@ -157,7 +157,11 @@ async function ingestBatch(
   sent: Map<string, SentParams>,
 ): Promise<IngestResult> {
   if (b.status === 'failed') {
-    const why = b.errors?.data?.map((e) => e.message).filter(Boolean).slice(0, 3).join('; ');
+    const why = b.errors?.data
+      ?.map((e) => e.message)
+      .filter(Boolean)
+      .slice(0, 3)
+      .join('; ');
     ctx.log(`batch ${b.id} failed${why ? `: ${why}` : ''}; its ${entry.requests} requests will be asked online`);
   }
   const texts: string[] = [];

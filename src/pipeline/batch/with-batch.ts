@@ -59,7 +59,8 @@ export async function withBatch<T>(
   opts: BatchOptions = batchOptionsFromEnv(stage),
 ): Promise<T> {
   if (!argv.batch || ctx.dryRun) return runStage(ctx);
-  if (ctx.noCache) throw new UsageError('--batch needs the response cache: batch answers reach the stage through it (drop --no-cache, or set provider.cache: true)');
+  if (ctx.noCache)
+    throw new UsageError('--batch needs the response cache: batch answers reach the stage through it (drop --no-cache, or set provider.cache: true)');
   // A batch is paid for whole, so a call or token budget could not be kept.
   if (argv['max-calls'] !== undefined || argv['max-tokens'] !== undefined) {
     throw new UsageError('--batch cannot keep --max-calls/--max-tokens (a batch is submitted whole); use --limit or --shard to bound a batch run');

@@ -21,11 +21,26 @@ export function renderAgreementJson(result: AgreementResult, meta: AgreementMeta
 /** One row per metric × (ensemble | judge); an empty cell is an undefined coefficient. */
 export function renderAgreementCsv(result: AgreementResult): string {
   const header = ['metric', 'scope', 'judge', 'n', 'pearson', 'spearman', 'kendall_tau_b'];
-  const rows = result.rows.map((r) => [r.metric, r.judge === null ? 'ensemble' : 'judge', r.judge ?? '', r.n, coef(r.pearson, ''), coef(r.spearman, ''), coef(r.kendallTauB, '')]);
+  const rows = result.rows.map((r) => [
+    r.metric,
+    r.judge === null ? 'ensemble' : 'judge',
+    r.judge ?? '',
+    r.n,
+    coef(r.pearson, ''),
+    coef(r.spearman, ''),
+    coef(r.kendallTauB, ''),
+  ]);
   return stringify([header, ...rows], { record_delimiter: 'unix', eof: true });
 }
 
 export function agreementTable(result: AgreementResult): string {
-  const rows = result.rows.map((r) => [r.metric, r.judge ?? '(all judges)', String(r.n), coef(r.pearson, 'n/a'), coef(r.spearman, 'n/a'), coef(r.kendallTauB, 'n/a')]);
+  const rows = result.rows.map((r) => [
+    r.metric,
+    r.judge ?? '(all judges)',
+    String(r.n),
+    coef(r.pearson, 'n/a'),
+    coef(r.spearman, 'n/a'),
+    coef(r.kendallTauB, 'n/a'),
+  ]);
   return `Agreement with human scores (per (sample, model): judge rounds averaged, then judges)\n${textTable(['Metric', 'Judge', 'n', 'Pearson', 'Spearman', 'Kendall τb'], rows)}\n`;
 }

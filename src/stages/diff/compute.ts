@@ -142,7 +142,12 @@ export function diffRuns(A: RunSide, B: RunSide, opts: DiffOptions = {}): RunDif
     const sb = pairSide(ids.map((id) => b.get(id)!));
     pairwise.push({ candidate, baseline, metric, judge, a: sa, b: sb, deltaNet: sa && sb ? sb.net - sa.net : null });
   }
-  movers.sort((x, y) => Math.abs(y.share) - Math.abs(x.share) || (x.sampleId < y.sampleId ? -1 : x.sampleId > y.sampleId ? 1 : 0) || key(x.model, x.metric).localeCompare(key(y.model, y.metric)));
+  movers.sort(
+    (x, y) =>
+      Math.abs(y.share) - Math.abs(x.share) ||
+      (x.sampleId < y.sampleId ? -1 : x.sampleId > y.sampleId ? 1 : 0) ||
+      key(x.model, x.metric).localeCompare(key(y.model, y.metric)),
+  );
   const side = (r: RunSide) => ({ dir: r.dir, runId: r.manifest.runId, configHash: r.manifest.configHash, samples: r.samples.size });
   return {
     runA: side(A),

@@ -117,7 +117,8 @@ export async function readRun(dir: string): Promise<RunSide> {
  * when either file is gone, the same path), format and split name.
  */
 export function sameSplit(a: SplitIdentity, b: SplitIdentity): string | null {
-  const what = (s: SplitIdentity) => `${s.path} (format ${s.format}${s.split ? `, split ${s.split}` : ''}${s.sha ? `, sha256 ${s.sha.slice(0, 12)}` : ', file not readable'})`;
+  const what = (s: SplitIdentity) =>
+    `${s.path} (format ${s.format}${s.split ? `, split ${s.split}` : ''}${s.sha ? `, sha256 ${s.sha.slice(0, 12)}` : ', file not readable'})`;
   const sameFile = a.sha && b.sha ? a.sha === b.sha : a.path === b.path;
   if (sameFile && a.format === b.format && a.split === b.split) return null;
   return `the runs are of different splits:\n  run A: ${what(a)}\n  run B: ${what(b)}\ndiff compares two runs of the same split (e.g. two checkpoints, or two judge versions)`;

@@ -60,7 +60,9 @@ export function renderDiffMarkdown(d: RunDiff): string {
     `## Scores\n\n${mdTable(SCORE_HEAD, scoreRows(d), 2)}`,
   ];
   if (d.pairwise.length) parts.push(`## Pairwise\n\n${mdTable(PAIR_HEAD, pairRows(d), 3)}`);
-  parts.push(d.movers.length ? `## Samples that moved most\n\n${mdTable(MOVER_HEAD, moverRows(d), 3)}` : '## Samples that moved most\n\nNo shared sample changed score.');
+  parts.push(
+    d.movers.length ? `## Samples that moved most\n\n${mdTable(MOVER_HEAD, moverRows(d), 3)}` : '## Samples that moved most\n\nNo shared sample changed score.',
+  );
   parts.push(`## Conventions\n\n${d.conventions.map((c) => `- ${esc(c)}`).join('\n')}`);
   return `${parts.join('\n\n')}\n`;
 }
@@ -107,7 +109,12 @@ function htmlTable(id: string, title: string, head: string[], rows: string[][], 
     title,
     head: head.map((text, i) => ({ text, l: i < left })),
     rows: rows.map((r) =>
-      r.map((text, i) => ({ text, cls: [i < left ? 'l' : '', i === deltaCol && /^\+/.test(text) ? 'up' : '', i === deltaCol && /^[−-]/.test(text) ? 'down' : ''].filter(Boolean).join(' ') })),
+      r.map((text, i) => ({
+        text,
+        cls: [i < left ? 'l' : '', i === deltaCol && /^\+/.test(text) ? 'up' : '', i === deltaCol && /^[−-]/.test(text) ? 'down' : '']
+          .filter(Boolean)
+          .join(' '),
+      })),
     ),
   };
 }

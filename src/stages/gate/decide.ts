@@ -97,7 +97,10 @@ function fitnessChecks(report: Report, s: GateSettings, ev: GateEvidence | undef
       planning: null,
     },
   ];
-  for (const [role, model] of [['candidate', s.candidate], ['baseline', s.baseline]] as const) {
+  for (const [role, model] of [
+    ['candidate', s.candidate],
+    ['baseline', s.baseline],
+  ] as const) {
     const scored = report.leaderboard.find((r) => r.model === model)?.n ?? 0;
     const compared = pairs.reduce((m, p) => Math.max(m, p.row.n), 0);
     const n = Math.max(scored, compared);

@@ -74,7 +74,13 @@ export async function gatherEvidence(
     const diffs = ids.map((id) => cs.get(id)! - bs.get(id)!);
     // A sample with no cluster is its own: prefixed so it cannot collide with a real cluster id.
     const clusters = ids.map((id) => clusterOf?.get(id) ?? `sample:${id}`);
-    paired[metric] = { n: diffs.length, sd: diffs.length >= 2 ? sampleStandardDeviation(diffs) : null, diffs, clusters, clusterBy: clusterOf ? clusterBy : 'none' };
+    paired[metric] = {
+      n: diffs.length,
+      sd: diffs.length >= 2 ? sampleStandardDeviation(diffs) : null,
+      diffs,
+      clusters,
+      clusterBy: clusterOf ? clusterBy : 'none',
+    };
   }
   return { records, judgeFailures, paired };
 }

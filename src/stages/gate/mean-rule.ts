@@ -60,10 +60,20 @@ export function applyMeanRule(iv: MeanInterval | null, margin: number, nonInferi
     const rule = `pass if lower > ${bound(m)}`;
     if (!iv) return { pass: false, rule, reason: 'non-inferiority not shown: too few samples or clusters for an interval' };
     const pass = iv.ci[0] > m + EPS;
-    return { pass, rule, reason: pass ? `lower bound ${bound(iv.ci[0])} is above ${bound(m)}` : `non-inferiority not shown: lower bound ${bound(iv.ci[0])} is not above ${bound(m)}` };
+    return {
+      pass,
+      rule,
+      reason: pass
+        ? `lower bound ${bound(iv.ci[0])} is above ${bound(m)}`
+        : `non-inferiority not shown: lower bound ${bound(iv.ci[0])} is not above ${bound(m)}`,
+    };
   }
   const rule = `fail if upper < ${bound(m)}`;
   if (!iv) return { pass: true, rule, reason: 'no regression can be shown: too few samples or clusters for an interval' };
   const pass = !(iv.ci[1] < m - EPS);
-  return { pass, rule, reason: pass ? `upper bound ${bound(iv.ci[1])} is not below ${bound(m)}` : `a drop larger than the margin: upper bound ${bound(iv.ci[1])} < ${bound(m)}` };
+  return {
+    pass,
+    rule,
+    reason: pass ? `upper bound ${bound(iv.ci[1])} is not below ${bound(m)}` : `a drop larger than the margin: upper bound ${bound(iv.ci[1])} < ${bound(m)}`,
+  };
 }

@@ -5,8 +5,14 @@ import { fmtScore, fmtShare } from '../../core/format.js';
 import { pairedMdeT, signTestMde } from '../../stats/index.js';
 
 export type Planning =
-  | { kind: 'sign-test'; decisive: number; /** smallest detectable decisive win rate (0–1), null if none */ winRate: number | null; text: string }
-  | { kind: 'paired-mean'; n: number; sd: number; /** smallest detectable mean difference, rubric units; null = not estimable (sd 0 or n < 2) */ mde: number | null; text: string };
+  | { kind: 'sign-test'; decisive: number /** smallest detectable decisive win rate (0–1), null if none */; winRate: number | null; text: string }
+  | {
+      kind: 'paired-mean';
+      n: number;
+      sd: number /** smallest detectable mean difference, rubric units; null = not estimable (sd 0 or n < 2) */;
+      mde: number | null;
+      text: string;
+    };
 
 const pct = (x: number) => `${fmtShare(x)}%`;
 // Power is a setting (0.8), not a figure: print it as set, "80%".

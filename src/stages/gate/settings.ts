@@ -52,10 +52,15 @@ export function resolveGateSettings(config: ResolvedConfig, baseDir: string, fla
   const candidate = candidateFlag ?? g.candidate ?? only(config.compare.candidates);
   const baseline = baselineFlag ?? g.baseline ?? only(config.compare.baselines);
   if (!candidate || !baseline) {
-    throw new UsageError(`gate: no ${candidate ? 'baseline' : 'candidate'} named: set gate.${candidate ? 'baseline' : 'candidate'} or pass --${candidate ? 'baseline' : 'candidate'}`);
+    throw new UsageError(
+      `gate: no ${candidate ? 'baseline' : 'candidate'} named: set gate.${candidate ? 'baseline' : 'candidate'} or pass --${candidate ? 'baseline' : 'candidate'}`,
+    );
   }
   const names = config.models.map((m) => m.name);
-  for (const [flag, n] of [['candidate', candidate], ['baseline', baseline]] as const) {
+  for (const [flag, n] of [
+    ['candidate', candidate],
+    ['baseline', baseline],
+  ] as const) {
     if (!names.includes(n)) throw new UsageError(`gate: unknown ${flag} model "${n}" (config has ${names.join(', ')})`);
   }
   if (candidate === baseline) throw new UsageError(`gate: candidate and baseline are both "${candidate}"`);

@@ -94,10 +94,7 @@ export function parseEbmOutput(raw: string): EbmParse {
   }
   const unclosedAtEnd = (f: Found) => !f.closed && f.end === raw.length;
   // A missing closing tag at the very end is tolerated (generation stopped); elsewhere it is not.
-  const fatal = flags.filter(
-    (fl) =>
-      !(fl.startsWith('unclosed-') && found.some((f) => `unclosed-${f.section}` === fl && unclosedAtEnd(f))),
-  );
+  const fatal = flags.filter((fl) => !(fl.startsWith('unclosed-') && found.some((f) => `unclosed-${f.section}` === fl && unclosedAtEnd(f))));
   return {
     sections,
     format: { valid: fatal.length === 0, flags },

@@ -80,7 +80,15 @@ export async function generate(ctx: StageContext, source: Sample[] | SampleSourc
     plans.set(model.name, {
       model,
       todo,
-      summary: { model: model.name, total: split.ids.length, skipped: split.ids.length - todo.size, written: 0, errors: 0, missing: [], stoppedByBudget: false },
+      summary: {
+        model: model.name,
+        total: split.ids.length,
+        skipped: split.ids.length - todo.size,
+        written: 0,
+        errors: 0,
+        missing: [],
+        stoppedByBudget: false,
+      },
     });
   }
   const writers = new Map<string, JsonlWriter>();
@@ -92,7 +100,15 @@ export async function generate(ctx: StageContext, source: Sample[] | SampleSourc
   try {
     for (const { model, todo, summary } of plans.values()) {
       // Outputs files cost nothing; in a dry run or batch collection they wait for the real pass.
-      if (model.outputs && recording && todo.size) await fromOutputs(ctx, split, model, split.ids.filter((id) => todo.has(id)), summary, writerOf(model.name));
+      if (model.outputs && recording && todo.size)
+        await fromOutputs(
+          ctx,
+          split,
+          model,
+          split.ids.filter((id) => todo.has(id)),
+          summary,
+          writerOf(model.name),
+        );
     }
     const live = [...plans.values()].filter((p) => !p.model.outputs && p.todo.size);
     if (live.length) await generateLive(ctx, split, live, recording ? writerOf : null);

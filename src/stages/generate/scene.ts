@@ -1,6 +1,3 @@
-// What a model sees of the scene, by its video mode: frames as image parts,
-// the clip as a video_url part, or nothing (the caption goes in the text).
-import { dirname } from 'node:path';
 import type { ModelConfig } from '../../config/schema.js';
 import type { FrameManifest, Sample } from '../../core/records.js';
 import type { ContentPart } from './prompt.js';
@@ -25,12 +22,16 @@ export async function sceneFor(ctx: StageContext, model: ModelConfig, s: Sample)
     const part = video.path && model.videoInline ? await inlineVideoPart(video.path) : videoUrlPart(src);
     return { parts: [part], manifest: null };
   }
-  const set = await getFrames(video, { kind: 'adaptive', cap: model.maxFrames }, {
-    cacheDir: ctx.loaded.config.framesCacheDir,
-    datasetRoot: datasetRoot(ctx),
-    maxFrames: model.maxFrames,
-    ...(model.frameLongSide ? { longSide: model.frameLongSide } : {}),
-    format: 'jpeg',
-  });
+  const set = await getFrames(
+    video,
+    { kind: 'adaptive', cap: model.maxFrames },
+    {
+      cacheDir: ctx.loaded.config.framesCacheDir,
+      datasetRoot: datasetRoot(ctx),
+      maxFrames: model.maxFrames,
+      ...(model.frameLongSide ? { longSide: model.frameLongSide } : {}),
+      format: 'jpeg',
+    },
+  );
   return { parts: toImageParts(set.dataUrls, 'auto'), manifest: set.manifest };
 }

@@ -45,7 +45,15 @@ interface KindState {
   written: number;
 }
 
-async function concatFile(inputs: MergeInput[], kind: LogKind, name: string, keyOf: (r: never) => string, tmp: string, st: KindState, stats: { torn: number; repeated: number }): Promise<void> {
+async function concatFile(
+  inputs: MergeInput[],
+  kind: LogKind,
+  name: string,
+  keyOf: (r: never) => string,
+  tmp: string,
+  st: KindState,
+  stats: { torn: number; repeated: number },
+): Promise<void> {
   const out = createWriteStream(join(tmp, kind, name));
   const write = (s: string) => new Promise<void>((res) => (out.write(s) ? res() : out.once('drain', res)));
   try {

@@ -116,7 +116,10 @@ export function buildReport(c: Collected, meta: ReportMeta, intervals?: Readonly
       if (meta.clusters) scores[metric].clustered = clusteredMean(ps, meta.clusters, `${seed}:cluster`, RESAMPLES);
     }
     if (!any) continue;
-    const avg = avgAcross(scoredMetrics.map((m) => scores[m]?.mean ?? null), scoredMetrics.map((m) => meta.metricInfo(m).scale)).avg;
+    const avg = avgAcross(
+      scoredMetrics.map((m) => scores[m]?.mean ?? null),
+      scoredMetrics.map((m) => meta.metricInfo(m).scale),
+    ).avg;
     leaderboard.push({ model, scores, avg, n: sampleIds.size });
   }
 
@@ -167,7 +170,15 @@ export function buildReport(c: Collected, meta: ReportMeta, intervals?: Readonly
       const chars = c.scores.get(cellKey(model, metric))?.chars;
       if (!ps || !chars) continue;
       const ids = [...ps.keys()].filter((id) => chars.has(id)).sort();
-      lengthBias.push({ model, metric, n: ids.length, r: pearson(ids.map((id) => chars.get(id)!), ids.map((id) => ps.get(id)!)) });
+      lengthBias.push({
+        model,
+        metric,
+        n: ids.length,
+        r: pearson(
+          ids.map((id) => chars.get(id)!),
+          ids.map((id) => ps.get(id)!),
+        ),
+      });
     }
 
   const agreement = metricIds
@@ -205,9 +216,11 @@ export function buildReport(c: Collected, meta: ReportMeta, intervals?: Readonly
       ensemble: 'Judges of an ensemble are averaged per sample (equal weight), then samples are averaged.',
       ties: 'Ties are excluded from the sign test and the decisive win rate; win/loss/tie percentages count them.',
       combine: `Two position orders are combined by the "${meta.combine}" rule; several rounds or judges by the mean credit per sample (above 1/2 a win, below a loss, exactly 1/2 a tie).`,
-      signTest: 'Exact two-sided binomial sign test on wins vs losses, p = min(1, 2·min tail), computed in log space; Holm–Bonferroni over all metrics × pairs of a judge.',
+      signTest:
+        'Exact two-sided binomial sign test on wins vs losses, p = min(1, 2·min tail), computed in log space; Holm–Bonferroni over all metrics × pairs of a judge.',
       bootstrap: `Percentile bootstrap, ${RESAMPLES} resamples, seeded from run.seed (${meta.seed}).`,
-      failures: 'Failed judgments (unparseable replies, judge errors, empty answers) carry no score and are counted, not averaged, unless score.zeroOnFailure reproduces EBM-RL’s zero convention.',
+      failures:
+        'Failed judgments (unparseable replies, judge errors, empty answers) carry no score and are counted, not averaged, unless score.zeroOnFailure reproduces EBM-RL’s zero convention.',
     },
     leaderboard,
     pairwise,
@@ -219,7 +232,10 @@ export function buildReport(c: Collected, meta: ReportMeta, intervals?: Readonly
     counts: c.counts,
     ...(c.formats ? { formats: [...c.formats.values()].sort((a, b) => a.model.localeCompare(b.model)) } : {}),
     clustering: { by: meta.clusters?.by ?? 'none', clusters: meta.clusters ? countClusters(allSampleIds(c), meta.clusters) : 0 },
-    avgScale: avgAcross([], scoredMetrics.map((m) => meta.metricInfo(m).scale)).scale,
+    avgScale: avgAcross(
+      [],
+      scoredMetrics.map((m) => meta.metricInfo(m).scale),
+    ).scale,
   };
 }
 

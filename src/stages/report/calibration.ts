@@ -60,7 +60,8 @@ export function parseHumanCsv(text: string, file: string): HumanLabel[] {
     if (at(row, 'judge_hash')) label.judgeHash = at(row, 'judge_hash');
     if (at(row, 'rubric_hash')) label.rubricHash = at(row, 'rubric_hash');
     const key = `${label.sampleId}\u0000${label.model}\u0000${label.metric}`;
-    if (seen.has(key)) problems.push(`${file}:${line}: sample "${label.sampleId}", model "${label.model}", metric "${label.metric}" already labelled on line ${seen.get(key)}`);
+    if (seen.has(key))
+      problems.push(`${file}:${line}: sample "${label.sampleId}", model "${label.model}", metric "${label.metric}" already labelled on line ${seen.get(key)}`);
     else seen.set(key, line);
     out.push(label);
   }
@@ -87,7 +88,11 @@ export interface CalibratedMean {
  * Labelled samples are those with both a human and a judge score; the
  * unlabelled ones are the judge's other samples (the two sets disjoint, as PPI needs).
  */
-export function calibrateMeans(judge: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, number>>>, labels: readonly HumanLabel[], level = 0.95): CalibratedMean[] {
+export function calibrateMeans(
+  judge: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, number>>>,
+  labels: readonly HumanLabel[],
+  level = 0.95,
+): CalibratedMean[] {
   const out: CalibratedMean[] = [];
   const cells = [...new Set(labels.map((l) => `${l.model}\u0000${l.metric}`))].sort();
   for (const cell of cells) {
@@ -110,7 +115,12 @@ export function calibrateMeans(judge: ReadonlyMap<string, ReadonlyMap<string, Re
       judgeSamples: all.length,
       labelled: labelledIds.length,
       unmatched: mine.length - labelledIds.length,
-      ppi: ppiMean(unlabelled, labelledIds.map((id) => scores.get(id)!), labelledIds.map((id) => human.get(id)!), level),
+      ppi: ppiMean(
+        unlabelled,
+        labelledIds.map((id) => scores.get(id)!),
+        labelledIds.map((id) => human.get(id)!),
+        level,
+      ),
     });
   }
   return out;
@@ -122,9 +132,16 @@ export function pinWarnings(labels: readonly HumanLabel[], runHashes: { judge: R
   const judgePins = new Set(labels.flatMap((l) => (l.judgeHash ? [l.judgeHash] : [])));
   const rubricPins = new Set(labels.flatMap((l) => (l.rubricHash ? [l.rubricHash] : [])));
   for (const h of judgePins)
-    if (!runHashes.judge.has(h)) warn.push(`the human labels were pinned to judge ${h}, but the run's judgments come from ${[...runHashes.judge].join(', ') || 'no judge'}: the correction may not carry over`);
+    if (!runHashes.judge.has(h))
+      warn.push(
+        `the human labels were pinned to judge ${h}, but the run's judgments come from ${[...runHashes.judge].join(', ') || 'no judge'}: the correction may not carry over`,
+      );
   for (const h of rubricPins)
-    if (!runHashes.rubric.has(h)) warn.push(`the human labels were pinned to rubric template ${h}, but the run used ${[...runHashes.rubric].join(', ') || 'none'}: the correction may not carry over`);
-  if (!judgePins.size && !rubricPins.size) warn.push('the human labels pin no judge_hash or rubric_hash: nothing checks that they were made for this judge and rubric');
+    if (!runHashes.rubric.has(h))
+      warn.push(
+        `the human labels were pinned to rubric template ${h}, but the run used ${[...runHashes.rubric].join(', ') || 'none'}: the correction may not carry over`,
+      );
+  if (!judgePins.size && !rubricPins.size)
+    warn.push('the human labels pin no judge_hash or rubric_hash: nothing checks that they were made for this judge and rubric');
   return warn;
 }

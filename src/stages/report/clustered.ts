@@ -2,15 +2,7 @@
 // character) share context, so they are not independent draws: these figures
 // resample and test whole clusters. They sit beside the i.i.d. figures, which
 // stay in the report, labelled as such.
-import {
-  clusterBootstrapMeanCi,
-  clusterSignTest,
-  designEffect,
-  pairedMdeT,
-  type BtComparison,
-  bradleyTerryBootstrap,
-  davidson,
-} from '../../stats/index.js';
+import { clusterBootstrapMeanCi, clusterSignTest, designEffect, pairedMdeT, type BtComparison, bradleyTerryBootstrap, davidson } from '../../stats/index.js';
 import type { ClusteredInterval, Ranking } from '../../core/report.js';
 
 /** sample id → cluster id, and what formed them. Samples missing from `of` are their own cluster. */
@@ -32,7 +24,13 @@ function interval(values: number[], clusters: string[], by: string, seed: string
 /** Cluster bootstrap of a model's mean over its per-sample scores; null with fewer than 2 clusters. */
 export function clusteredMean(perSample: ReadonlyMap<string, number>, c: ReportClusters, seed: string, resamples: number): ClusteredInterval | null {
   const ids = [...perSample.keys()].sort(cmp);
-  return interval(ids.map((id) => perSample.get(id)!), ids.map((id) => clusterOf(c, id)), c.by, seed, resamples);
+  return interval(
+    ids.map((id) => perSample.get(id)!),
+    ids.map((id) => clusterOf(c, id)),
+    c.by,
+    seed,
+    resamples,
+  );
 }
 
 /** Cluster bootstrap of the paired difference a − b over samples scored for both. */
@@ -44,13 +42,32 @@ export function clusteredPaired(
   resamples: number,
 ): ClusteredInterval | null {
   const ids = [...a.keys()].filter((id) => b.has(id)).sort(cmp);
-  return interval(ids.map((id) => a.get(id)! - b.get(id)!), ids.map((id) => clusterOf(c, id)), c.by, seed, resamples);
+  return interval(
+    ids.map((id) => a.get(id)! - b.get(id)!),
+    ids.map((id) => clusterOf(c, id)),
+    c.by,
+    seed,
+    resamples,
+  );
 }
 
 /** Cluster-level sign test of one pairwise cell: outcomes +1 win, −1 loss, 0 tie per sample. */
 export function clusteredSign(outcomes: ReadonlyArray<[string, 1 | -1 | 0]>, c: ReportClusters) {
-  const t = clusterSignTest(outcomes.map((o) => o[1]), outcomes.map((o) => clusterOf(c, o[0])));
-  return { by: c.by, clusters: t.clusters, positive: t.positiveClusters, negative: t.negativeClusters, tied: t.tiedClusters, p: t.p, log10p: t.log10p, pHolm: t.p, log10pHolm: t.log10p };
+  const t = clusterSignTest(
+    outcomes.map((o) => o[1]),
+    outcomes.map((o) => clusterOf(c, o[0])),
+  );
+  return {
+    by: c.by,
+    clusters: t.clusters,
+    positive: t.positiveClusters,
+    negative: t.negativeClusters,
+    tied: t.tiedClusters,
+    p: t.p,
+    log10p: t.log10p,
+    pHolm: t.p,
+    log10pHolm: t.log10p,
+  };
 }
 
 /** Distinct clusters among the given samples. */
@@ -75,7 +92,10 @@ export function diffSpread(a: ReadonlyMap<string, number>, b: ReadonlyMap<string
  * otherwise each mean is first mapped to 0–100 on its own scale (a 1–10 and
  * a 0–100 metric averaged raw is meaningless), and the report says so.
  */
-export function avgAcross(means: ReadonlyArray<number | null>, scales: ReadonlyArray<{ min: number; max: number }>): { avg: number | null; scale: 'rubric' | 'rescaled-0-100' } {
+export function avgAcross(
+  means: ReadonlyArray<number | null>,
+  scales: ReadonlyArray<{ min: number; max: number }>,
+): { avg: number | null; scale: 'rubric' | 'rescaled-0-100' } {
   const one = scales.every((s) => s.min === scales[0]?.min && s.max === scales[0]?.max);
   if (!means.length || means.some((m) => m === null || !Number.isFinite(m))) return { avg: null, scale: one ? 'rubric' : 'rescaled-0-100' };
   if (one) return { avg: (means as number[]).reduce((a, b) => a + b, 0) / means.length, scale: 'rubric' };

@@ -9,7 +9,6 @@ import type { Counts, FormatRow } from '../../core/report.js';
 
 const SEP = '\u0000';
 
-
 export interface ScoreCellData {
   acc: ScoreAccumulator;
   failures: number;

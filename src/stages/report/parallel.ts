@@ -131,7 +131,9 @@ export async function intervalsParallel(jobs: IntervalJob[], pool: ReportPool, m
   // Longest first, so the last job to finish is a short one.
   const order = [...jobs].sort((a, b) => b.values.length - a.values.length);
   const cis = await Promise.all(
-    order.map((j) => pool.run<Interval | null>({ kind: 'bootstrap', values: j.values, seed: j.seed, resamples: j.resamples }, [j.values.buffer as ArrayBuffer])),
+    order.map((j) =>
+      pool.run<Interval | null>({ kind: 'bootstrap', values: j.values, seed: j.seed, resamples: j.resamples }, [j.values.buffer as ArrayBuffer]),
+    ),
   );
   return new Map(order.map((j, i) => [j.seed, cis[i]!]));
 }

@@ -44,7 +44,13 @@ export function terminalTables(report: Report): string {
       'Position bias (both orders judged)\n' +
         table(
           ['Judge', 'Metric', 'Pairs', 'Consistent %', 'First-position wins %'],
-          pb.map((p) => [p.judge, report.metrics.find((m) => m.id === p.metric)?.abbr ?? p.metric, String(p.pairs), fmtShare(p.consistency), fmtShare(p.firstPositionWinRate)]),
+          pb.map((p) => [
+            p.judge,
+            report.metrics.find((m) => m.id === p.metric)?.abbr ?? p.metric,
+            String(p.pairs),
+            fmtShare(p.consistency),
+            fmtShare(p.firstPositionWinRate),
+          ]),
         ),
     );
   }

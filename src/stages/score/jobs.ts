@@ -6,12 +6,7 @@ import type { JudgingPlan } from '../../pipeline/plan.js';
 
 export type { PointJob };
 
-export function* pointJobs(
-  samples: Sample[],
-  models: string[],
-  plan: JudgingPlan,
-  responses: Map<string, Map<string, ResponseRecord>>,
-): Generator<PointJob> {
+export function* pointJobs(samples: Sample[], models: string[], plan: JudgingPlan, responses: Map<string, Map<string, ResponseRecord>>): Generator<PointJob> {
   for (const sample of samples) {
     const bySample = responses.get(sample.id);
     for (const model of models) {

@@ -36,53 +36,64 @@ export async function listwiseScore(
   const summary = sink.summary;
   const jobs: Array<ListJob & { rubric: ListwiseRubric; keys: string[] }> = [];
   for (const rubric of rubrics) {
-  const metrics = rubric.metrics.filter((m) => byId.has(m.id));
-  if (!metrics.length) continue;
-  const keys = metrics.map((m) => m.key);
-  for (const sample of samples) {
-    for (const judge of plan.judges) {
-      for (let round = 1; round <= (plan.rounds.get(judge.name) ?? 1); round++) {
-        for (const group of groups) {
-          const cells: PointJob[] = [];
-          for (const model of group) {
-            for (const m of metrics) {
-              const cell = { sample, model, response: responses.get(sample.id)?.get(model), rubric: byId.get(m.id)!, judge, round };
-              summary.planned++;
-              if (wanted(cell)) cells.push(cell);
+    const metrics = rubric.metrics.filter((m) => byId.has(m.id));
+    if (!metrics.length) continue;
+    const keys = metrics.map((m) => m.key);
+    for (const sample of samples) {
+      for (const judge of plan.judges) {
+        for (let round = 1; round <= (plan.rounds.get(judge.name) ?? 1); round++) {
+          for (const group of groups) {
+            const cells: PointJob[] = [];
+            for (const model of group) {
+              for (const m of metrics) {
+                const cell = { sample, model, response: responses.get(sample.id)?.get(model), rubric: byId.get(m.id)!, judge, round };
+                summary.planned++;
+                if (wanted(cell)) cells.push(cell);
+              }
             }
+            if (cells.length) jobs.push({ sample, judge, round, cells, models: group, rubric, keys });
           }
-          if (cells.length) jobs.push({ sample, judge, round, cells, models: group, rubric, keys });
         }
       }
     }
-  }
   }
   const total = jobs.reduce((n, j) => n + j.cells.length, 0);
   summary.skipped = summary.planned - total;
   if (!total) return;
   // The drop convention's log: which samples left the means, and why.
-  const drops = settings.zeroOnFailure && rubrics.some((r) => r.paperFailure === 'drop') && !ctx.dryRun && !ctx.collect ? ctx.store.writer(join(ctx.store.dir, 'drops.jsonl')) : null;
+  const drops =
+    settings.zeroOnFailure && rubrics.some((r) => r.paperFailure === 'drop') && !ctx.dryRun && !ctx.collect
+      ? ctx.store.writer(join(ctx.store.dir, 'drops.jsonl'))
+      : null;
   sink.start(multi ? 'score (multi-metric)' : 'score (listwise)', total);
   try {
-  await runPool(
-    jobs,
-    ctx.inflight,
-    async (job) => {
-      try {
-        sink.begin(job.cells.length);
-        const judged = await judgeList(ctx, job.rubric, job.keys, job, job.models, responses, listSettings);
-        for (const j of judged) sink.emit(j);
-        const drop = judged.find((j) => j.failure?.kind === 'dropped');
-        if (drop) drops?.append({ type: 'drop', sampleId: job.sample.id, rubric: job.rubric.id, metric: drop.metric, judge: job.judge.name, round: job.round, reason: drop.failure!.message });
-      } catch (err) {
-        if (err instanceof BudgetStop) summary.stoppedByBudget = true;
-        else throw err;
-      }
-    },
-    () => summary.stoppedByBudget,
-  );
+    await runPool(
+      jobs,
+      ctx.inflight,
+      async (job) => {
+        try {
+          sink.begin(job.cells.length);
+          const judged = await judgeList(ctx, job.rubric, job.keys, job, job.models, responses, listSettings);
+          for (const j of judged) sink.emit(j);
+          const drop = judged.find((j) => j.failure?.kind === 'dropped');
+          if (drop)
+            drops?.append({
+              type: 'drop',
+              sampleId: job.sample.id,
+              rubric: job.rubric.id,
+              metric: drop.metric,
+              judge: job.judge.name,
+              round: job.round,
+              reason: drop.failure!.message,
+            });
+        } catch (err) {
+          if (err instanceof BudgetStop) summary.stoppedByBudget = true;
+          else throw err;
+        }
+      },
+      () => summary.stoppedByBudget,
+    );
   } finally {
     await drops?.close();
   }
 }
-

@@ -61,8 +61,7 @@ export async function score(
   };
   // Records redone in place (one record per key stays true); new ones are appended.
   const replacing = (key: string, judge: string) => Boolean(redo.get(judge)?.has(key));
-  const wanted = (j: PointJob) =>
-    wantedId({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round });
+  const wanted = (j: PointJob) => wantedId({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round });
 
   const sink = new JudgmentSink(ctx, replacing, summary);
   if (ctx.loaded.config.score.mode !== 'per-response') {

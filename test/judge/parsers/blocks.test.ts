@@ -8,8 +8,15 @@ const HUNDRED = { min: 0, max: 100 };
 describe('parseBlocks (EBM-RL [[Model X]] grammar)', () => {
   it('reads each block and its sub-scores', () => {
     const reply = [
-      '[[Model A]]', 'Subscores: Triggering: 40, Integrity: 25, Temporal: 15', 'Score: 80', 'Reason: reacts to the torch.',
-      '', '[[Model B]]', 'Subscores: Triggering: 10, Integrity: 20, Temporal: 5', 'Score: 35', 'Reason: generic.',
+      '[[Model A]]',
+      'Subscores: Triggering: 40, Integrity: 25, Temporal: 15',
+      'Score: 80',
+      'Reason: reacts to the torch.',
+      '',
+      '[[Model B]]',
+      'Subscores: Triggering: 10, Integrity: 20, Temporal: 5',
+      'Score: 35',
+      'Reason: generic.',
     ].join('\n');
     const r = parseBlocks(reply, ['A', 'B'], 'VEG', HUNDRED);
     expect(r.scores).toEqual({ A: { VEG: 80 }, B: { VEG: 35 } });
@@ -18,7 +25,7 @@ describe('parseBlocks (EBM-RL [[Model X]] grammar)', () => {
     expect(r.missing).toEqual([]);
   });
 
-  it('never lends the next block\'s score to a block without its own', () => {
+  it("never lends the next block's score to a block without its own", () => {
     // The released parser read from [[Model A]] to the next "Score:" anywhere, giving A the 35 of B.
     const reply = '[[Model A]]\nSubscores: Triggering: 40\nReason: forgot the score.\n[[Model B]]\nSubscores: Triggering: 10\nScore: 35\nReason: generic.';
     const r = parseBlocks(reply, ['A', 'B'], 'VEG', HUNDRED);
@@ -37,7 +44,10 @@ describe('parseBlocks (EBM-RL [[Model X]] grammar)', () => {
   });
 
   it('re-asks name only the missing models', () => {
-    const text = listwiseGrammar('model-blocks').retry([{ label: 'B', metric: 'VEG' }, { label: 'D', metric: 'VEG' }]);
+    const text = listwiseGrammar('model-blocks').retry([
+      { label: 'B', metric: 'VEG' },
+      { label: 'D', metric: 'VEG' },
+    ]);
     expect(text).toContain('[[Model B]], [[Model D]]');
     expect(text).not.toContain('[[Model A]]');
   });
@@ -45,7 +55,11 @@ describe('parseBlocks (EBM-RL [[Model X]] grammar)', () => {
 
 describe('parseWinner (EBM-RL pairwise grammar)', () => {
   it('reads winner, reason and confidence', () => {
-    expect(parseWinner('Winner: B\nReason: grounded in the rain.\nConfidence: High')).toEqual({ verdict: 'B', reason: 'grounded in the rain.', confidence: 'high' });
+    expect(parseWinner('Winner: B\nReason: grounded in the rain.\nConfidence: High')).toEqual({
+      verdict: 'B',
+      reason: 'grounded in the rain.',
+      confidence: 'high',
+    });
     expect(parseWinner('**Winner:** Tie\nReason: too close.\nConfidence: low')).toMatchObject({ verdict: 'tie', confidence: 'low' });
   });
 

@@ -13,7 +13,7 @@ describe('ebmRlAnswer (EBM-RL released rule)', () => {
     expect(ebmRlAnswer('<vision>rain</vision>Hi <b>you</b>')).toBe('Hi you');
   });
 
-  it('differs from rolejudge\'s rule where the issue says: quotes kept, an unclosed <think> not emptied', () => {
+  it("differs from rolejudge's rule where the issue says: quotes kept, an unclosed <think> not emptied", () => {
     const quoted = { kind: 'plain' as const, raw: '"Stay close."', answer: '"Stay close."' };
     expect(ebmRlAnswer(quoted.raw)).toBe('"Stay close."');
     const unclosed = '<think>I should calm him. Then say: keep your wand up';

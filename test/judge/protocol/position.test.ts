@@ -14,8 +14,7 @@ describe('assignOrder', () => {
   });
 
   it('depends on the seed and the metric', () => {
-    const orders = (seed: number, metric: string) =>
-      Array.from({ length: 64 }, (_, i) => assignOrder(`s${i}`, 'c', 'b', metric, seed)).join('');
+    const orders = (seed: number, metric: string) => Array.from({ length: 64 }, (_, i) => assignOrder(`s${i}`, 'c', 'b', metric, seed)).join('');
     expect(orders(1, 'veg')).not.toBe(orders(2, 'veg'));
     expect(orders(1, 'veg')).not.toBe(orders(1, 'cn'));
   });
@@ -41,7 +40,7 @@ describe('shuffleLabels', () => {
   it('spreads each model over every label', () => {
     const counts: Record<string, number> = {};
     for (let i = 0; i < 400; i++) {
-      const label = shuffleLabels(`s${i}`, models, 9).labels['ebm']!;
+      const label = shuffleLabels(`s${i}`, models, 9).labels.ebm!;
       counts[label] = (counts[label] ?? 0) + 1;
     }
     for (const l of ['A', 'B', 'C', 'D']) expect(counts[l]).toBeGreaterThan(60);

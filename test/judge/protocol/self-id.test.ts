@@ -48,9 +48,7 @@ describe('detectSelfId', () => {
 
 describe('maskSelfId', () => {
   it('replaces each phrase with [...]', () => {
-    expect(maskSelfId('As an AI language model, I think the spider is big. I was trained by OpenAI.')).toBe(
-      '[...], I think the spider is big. I was [...].',
-    );
+    expect(maskSelfId('As an AI language model, I think the spider is big. I was trained by OpenAI.')).toBe('[...], I think the spider is big. I was [...].');
   });
 
   it('leaves clean text untouched', () => {

@@ -2,14 +2,7 @@ import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  availableInputs,
-  checkInputs,
-  loadListwiseRubric,
-  loadRubric,
-  loadRubrics,
-  requiredInputs,
-} from '../../../src/judge/rubrics/rubric.js';
+import { availableInputs, checkInputs, loadListwiseRubric, loadRubric, loadRubrics, requiredInputs } from '../../../src/judge/rubrics/rubric.js';
 import { renderListwise, renderPairwise, renderPointwise } from '../../../src/judge/rubrics/render.js';
 import { compiledCount, templateHash } from '../../../src/core/templates.js';
 import { RUBRICS_DIR, sample } from '../fixtures.js';
@@ -28,7 +21,9 @@ const V2R = [
 
 /** EBM-RL's judges as released (0-100) and its earlier six-metric evaluator. */
 const RELEASED = ['ebm-rl-cn', 'ebm-rl-spc', 'ebm-rl-veg'];
-const SIX = ['character-fidelity', 'human-likeness', 'instruction-adherence', 'response-accuracy', 'utterance-fluency', 'video-text-relevance'].map((m) => `six-${m}`);
+const SIX = ['character-fidelity', 'human-likeness', 'instruction-adherence', 'response-accuracy', 'utterance-fluency', 'video-text-relevance'].map(
+  (m) => `six-${m}`,
+);
 
 function tmpRubricDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'rubric-'));
@@ -59,7 +54,13 @@ describe('shipped rubrics', () => {
       else if (SIX.includes(r.id)) expect(r.scale).toEqual({ min: 0, max: 100 });
       else {
         expect(r.scale).toEqual({ min: 0, max: 100 });
-        expect(r.bands?.map((b) => [b.min, b.max])).toEqual([[0, 20], [21, 40], [41, 60], [61, 80], [81, 100]]);
+        expect(r.bands?.map((b) => [b.min, b.max])).toEqual([
+          [0, 20],
+          [21, 40],
+          [41, 60],
+          [61, 80],
+          [81, 100],
+        ]);
       }
     }
   });
@@ -226,13 +227,22 @@ describe('rubric validation errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rubric-'));
     cpSync(RUBRICS_DIR, dir, { recursive: true });
     const orig = loadRubric(dir, 'cn');
-    writeFileSync(join(dir, 'cn.yaml'), `${META().replace('id: r', 'id: cn').replace('inputs: [character]', 'inputs: [character, user, history]')}pairwise: cn.pairwise.hbs\n`.replace('version: "1"', 'version: "2"'));
+    writeFileSync(
+      join(dir, 'cn.yaml'),
+      `${META().replace('id: r', 'id: cn').replace('inputs: [character]', 'inputs: [character, user, history]')}pairwise: cn.pairwise.hbs\n`.replace(
+        'version: "1"',
+        'version: "2"',
+      ),
+    );
     expect(loadRubric(dir, 'cn').template.hash).not.toBe(orig.template.hash);
   });
 });
 
 describe('EBM-RL rubrics as released', () => {
-  const s = sample({ source: 'Harry Potter', character: { name: 'Hermione', description: 'd', fields: { personality: 'bossy, brave', catchphrases: ['Honestly!', 'Oh, honestly'] } } });
+  const s = sample({
+    source: 'Harry Potter',
+    character: { name: 'Hermione', description: 'd', fields: { personality: 'bossy, brave', catchphrases: ['Honestly!', 'Oh, honestly'] } },
+  });
 
   it.each(['veg', 'spc', 'cn'])('%s: one metric per listwise call, [[Model X]] blocks, 0-100, frames for VEG and SPC only', (m) => {
     const list = loadListwiseRubric(RUBRICS_DIR, `ebm-rl-${m}-list`);
@@ -240,8 +250,18 @@ describe('EBM-RL rubrics as released', () => {
     expect(list.parser).toBe('model-blocks');
     expect(list.maxTokens).toBe(4096);
     expect(list.scale).toEqual({ min: 0, max: 100 });
-    expect(list.scene).toEqual(m === 'cn' ? { frames: 0, longSide: 512, detail: 'low', format: 'jpeg' } : { frames: 8, longSide: 512, detail: 'low', format: 'jpeg' });
-    const text = renderListwise(list, s, [{ label: 'A', answer: 'first' }, { label: 'B', answer: '(EMPTY RESPONSE)' }], { frameCount: list.scene.frames });
+    expect(list.scene).toEqual(
+      m === 'cn' ? { frames: 0, longSide: 512, detail: 'low', format: 'jpeg' } : { frames: 8, longSide: 512, detail: 'low', format: 'jpeg' },
+    );
+    const text = renderListwise(
+      list,
+      s,
+      [
+        { label: 'A', answer: 'first' },
+        { label: 'B', answer: '(EMPTY RESPONSE)' },
+      ],
+      { frameCount: list.scene.frames },
+    );
     expect(text).toContain('[[Model A]]\nResponse: first');
     expect(text).toContain('[[Model B]]\nResponse: (EMPTY RESPONSE)');
     expect(text).toContain('Film: Harry Potter');

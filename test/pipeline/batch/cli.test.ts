@@ -119,7 +119,10 @@ describe('--batch from the command line', () => {
       const want = readJsonl(join(ws.runDir('gen-online'), 'responses', `${m}.jsonl`));
       expect(got.map((r) => r.via)).toEqual(['cache', 'cache']);
       expect(want.map((r) => r.via)).toEqual(['network', 'network']);
-      const what = (rs: any[]) => rs.map(({ sampleId, raw, answer, usage, requestHash, frames }) => ({ sampleId, raw, answer, usage, requestHash, frames })).sort((x, y) => x.sampleId.localeCompare(y.sampleId));
+      const what = (rs: any[]) =>
+        rs
+          .map(({ sampleId, raw, answer, usage, requestHash, frames }) => ({ sampleId, raw, answer, usage, requestHash, frames }))
+          .sort((x, y) => x.sampleId.localeCompare(y.sampleId));
       expect(what(got)).toEqual(what(want));
       expect(got.every((r) => r.answer && !r.error)).toBe(true);
     }

@@ -22,7 +22,13 @@ const ok = (id: string, content: string) =>
   JSON.stringify({
     id: 'x',
     custom_id: id,
-    response: { status_code: 200, body: { choices: [{ message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } } },
+    response: {
+      status_code: 200,
+      body: {
+        choices: [{ message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+      },
+    },
     error: null,
   });
 
@@ -60,6 +66,8 @@ describe('ingestLines', () => {
 
   it('refuses to ingest without a cache', async () => {
     const provider = new Provider({ cacheDir: null });
-    await expect(ingestLines({ provider, texts: [ok(ids[0]!, 'a')], customIds: [ids[0]!], sentOf: () => sent, secret: undefined })).rejects.toThrow(/cache is disabled/);
+    await expect(ingestLines({ provider, texts: [ok(ids[0]!, 'a')], customIds: [ids[0]!], sentOf: () => sent, secret: undefined })).rejects.toThrow(
+      /cache is disabled/,
+    );
   });
 });

@@ -64,7 +64,10 @@ describe('splitLines', () => {
   const ids = (files: BatchLine[][]) => files.map((f) => f.map((l) => l.customId));
 
   it('respects the request limit, in order', () => {
-    const { files, tooLarge } = splitLines([0, 1, 2, 3, 4].map((i) => line(i)), { maxRequests: 2, maxBytes: 1000 });
+    const { files, tooLarge } = splitLines(
+      [0, 1, 2, 3, 4].map((i) => line(i)),
+      { maxRequests: 2, maxBytes: 1000 },
+    );
     expect(ids(files)).toEqual([['id0', 'id1'], ['id2', 'id3'], ['id4']]);
     expect(tooLarge).toEqual([]);
   });
@@ -72,7 +75,10 @@ describe('splitLines', () => {
   it('respects the byte limit and sets apart a line that fits no file', () => {
     const lines = [line(0), line(1), line(2, 50), line(3), line(4)];
     const { files, tooLarge } = splitLines(lines, { maxRequests: 100, maxBytes: 25 });
-    expect(ids(files)).toEqual([['id0', 'id1'], ['id3', 'id4']]);
+    expect(ids(files)).toEqual([
+      ['id0', 'id1'],
+      ['id3', 'id4'],
+    ]);
     expect(tooLarge.map((l) => l.customId)).toEqual(['id2']);
     for (const f of files) expect(f.reduce((n, l) => n + l.bytes, 0)).toBeLessThanOrEqual(25);
   });

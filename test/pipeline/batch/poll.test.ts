@@ -3,7 +3,16 @@ import { pollAll, progressLine, type Polled } from '../../../src/pipeline/batch/
 import type { Batch } from '../../../src/pipeline/batch/submit.js';
 
 const batch = (id: string, status: Batch['status'], done = 0): Batch =>
-  ({ id, object: 'batch', status, endpoint: '/v1/chat/completions', input_file_id: 'f', completion_window: '24h', created_at: 0, request_counts: { total: 4, completed: done, failed: 0 } }) as Batch;
+  ({
+    id,
+    object: 'batch',
+    status,
+    endpoint: '/v1/chat/completions',
+    input_file_id: 'f',
+    completion_window: '24h',
+    created_at: 0,
+    request_counts: { total: 4, completed: done, failed: 0 },
+  }) as Batch;
 
 function scripted(id: string, statuses: Batch['status'][], seen: string[]): Polled {
   let i = 0;
@@ -19,7 +28,10 @@ describe('pollAll', () => {
     const seen: string[] = [];
     const waits: number[] = [];
     await pollAll(
-      [scripted('a', ['validating', 'in_progress', 'in_progress', 'in_progress', 'finalizing', 'completed'], seen), scripted('b', ['in_progress', 'expired'], seen)],
+      [
+        scripted('a', ['validating', 'in_progress', 'in_progress', 'in_progress', 'finalizing', 'completed'], seen),
+        scripted('b', ['in_progress', 'expired'], seen),
+      ],
       { initialMs: 10, maxMs: 35 },
       async (ms) => void waits.push(ms),
     );

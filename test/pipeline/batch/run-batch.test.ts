@@ -156,9 +156,20 @@ describe('runBatch', () => {
     // A score batch still pending from an earlier run, for the same request (its id is unknown to the server).
     const now = new Date().toISOString();
     const pending: BatchEntry = {
-      stage: 'score', endpoint: { name: 'ep', baseUrl: r.server.url, model: 'fake-model', apiKeyEnv: null }, inputFileId: 'file-gone',
-      batchId: 'batch_gone', requests: 2, customIds: reqs.map((q) => requestHash(q)), status: 'in_progress', counts: null,
-      outputFileId: null, errorFileId: null, ingested: false, ingestedCount: 0, createdAt: now, updatedAt: now,
+      stage: 'score',
+      endpoint: { name: 'ep', baseUrl: r.server.url, model: 'fake-model', apiKeyEnv: null },
+      inputFileId: 'file-gone',
+      batchId: 'batch_gone',
+      requests: 2,
+      customIds: reqs.map((q) => requestHash(q)),
+      status: 'in_progress',
+      counts: null,
+      outputFileId: null,
+      errorFileId: null,
+      ingested: false,
+      ingestedCount: 0,
+      createdAt: now,
+      updatedAt: now,
     };
     mkdirSync(r.runDir, { recursive: true });
     writeFileSync(join(r.runDir, 'batches.json'), JSON.stringify({ version: 1, batches: [pending] }));
@@ -179,7 +190,9 @@ describe('runBatch', () => {
     const plain = await startFakeServer();
     try {
       const req = chatReq({ name: 'plain', baseUrl: plain.url, model: 'm' }, 'x');
-      await expect(runBatch(r.ctx(r.provider()), [req], { stage: 'score', ...FAST_POLL })).rejects.toThrow(/submitting a batch to http:\/\/127\.0\.0\.1:\d+\/v1: 404/);
+      await expect(runBatch(r.ctx(r.provider()), [req], { stage: 'score', ...FAST_POLL })).rejects.toThrow(
+        /submitting a batch to http:\/\/127\.0\.0\.1:\d+\/v1: 404/,
+      );
       expect(existsSync(join(r.runDir, 'batches.json'))).toBe(false);
     } finally {
       await plain.close();

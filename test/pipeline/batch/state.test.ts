@@ -11,9 +11,20 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const entry = (batchId: string, stage = 'score'): BatchEntry => ({
-  stage, endpoint: { name: 'j', baseUrl: 'http://x/v1', model: 'm', apiKeyEnv: 'KEY' }, inputFileId: `f-${batchId}`, batchId,
-  requests: 1, customIds: ['h1'], status: 'validating', counts: null, outputFileId: null, errorFileId: null,
-  ingested: false, ingestedCount: 0, createdAt: 't', updatedAt: 't',
+  stage,
+  endpoint: { name: 'j', baseUrl: 'http://x/v1', model: 'm', apiKeyEnv: 'KEY' },
+  inputFileId: `f-${batchId}`,
+  batchId,
+  requests: 1,
+  customIds: ['h1'],
+  status: 'validating',
+  counts: null,
+  outputFileId: null,
+  errorFileId: null,
+  ingested: false,
+  ingestedCount: 0,
+  createdAt: 't',
+  updatedAt: 't',
 });
 
 describe('BatchState', () => {

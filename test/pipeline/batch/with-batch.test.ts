@@ -82,7 +82,10 @@ describe('batchOptionsFromEnv', () => {
       poll: { initialMs: 20, maxMs: 20 },
       limits: { maxRequests: 3 },
     });
-    expect(batchOptionsFromEnv('x', { ROLEJUDGE_BATCH_POLL_MS: '5,100', ROLEJUDGE_BATCH_MAX_BYTES: '1000' })).toMatchObject({ poll: { initialMs: 5, maxMs: 100 }, limits: { maxBytes: 1000 } });
+    expect(batchOptionsFromEnv('x', { ROLEJUDGE_BATCH_POLL_MS: '5,100', ROLEJUDGE_BATCH_MAX_BYTES: '1000' })).toMatchObject({
+      poll: { initialMs: 5, maxMs: 100 },
+      limits: { maxBytes: 1000 },
+    });
     expect(() => batchOptionsFromEnv('x', { ROLEJUDGE_BATCH_POLL_MS: 'soon' })).toThrow(UsageError);
   });
 });

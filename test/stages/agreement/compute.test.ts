@@ -22,12 +22,24 @@ describe('computeAgreement', () => {
     judges: ['j1', 'j2'],
     // s5 has no ensemble score (both judges failed there) in this fixture.
     ensemble: new Map([['veg', new Map(units.slice(0, 4).map((u, i) => [u, (j1[i]! + j2[i]!) / 2]))]]),
-    byJudge: new Map([['veg', new Map([['j1', new Map(units.map((u, i) => [u, j1[i]!]))], ['j2', new Map(units.slice(0, 4).map((u, i) => [u, j2[i]!]))]])]]),
+    byJudge: new Map([
+      [
+        'veg',
+        new Map([
+          ['j1', new Map(units.map((u, i) => [u, j1[i]!]))],
+          ['j2', new Map(units.slice(0, 4).map((u, i) => [u, j2[i]!]))],
+        ]),
+      ],
+    ]),
   };
 
   it('gives the stats functions’ coefficients on the paired units, ensemble and per judge', () => {
     const r = computeAgreement(human, judges, ['veg']);
-    expect(r.rows.map((x) => [x.judge, x.n])).toEqual([[null, 4], ['j1', 5], ['j2', 4]]);
+    expect(r.rows.map((x) => [x.judge, x.n])).toEqual([
+      [null, 4],
+      ['j1', 5],
+      ['j2', 4],
+    ]);
     const h4 = [3, 1, 4, 1];
     const ens = j1.slice(0, 4).map((v, i) => (v + j2[i]!) / 2);
     expect(r.rows[0]).toEqual({ metric: 'veg', judge: null, n: 4, pearson: pearson(h4, ens), spearman: spearman(h4, ens), kendallTauB: kendallTauB(h4, ens) });

@@ -21,7 +21,10 @@ describe('rolejudge diff', () => {
 
   beforeAll(async () => {
     ws = makeWorkspace('diff');
-    const outputs = readFileSync(SAMPLE_OUTPUTS.plain, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; output: string });
+    const outputs = readFileSync(SAMPLE_OUTPUTS.plain, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; output: string });
     const edited = outputs.map((o) => (CHANGED.includes(o.id) ? { ...o, output: 'I am not sure. Let us talk about something else.' } : o));
     const plain42 = join(ws.dir, 'plain-42.jsonl');
     writeFileSync(plain42, `${edited.map((o) => JSON.stringify(o)).join('\n')}\n`);

@@ -140,7 +140,11 @@ describe('decide', () => {
   });
 
   it('without evidence, counts every comparison failure against the judge', () => {
-    const r = report([lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })], [], counts({ judgments: 80, comparisons: 20, parseFailures: 2, judgeErrors: 1, comparisonFailures: 3 }));
+    const r = report(
+      [lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })],
+      [],
+      counts({ judgments: 80, comparisons: 20, parseFailures: 2, judgeErrors: 1, comparisonFailures: 3 }),
+    );
     const v = decide(r, settings({ maxFailureShare: 0.05 }));
     expect(v.checks[0]!.value).toBeCloseTo(6 / 100, 12);
     expect(v.status).toBe('unfit');

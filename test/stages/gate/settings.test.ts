@@ -18,7 +18,17 @@ function load(extra: Record<string, unknown>, name: string) {
 describe('resolveGateSettings', () => {
   it('takes the gate section, with flags on top', () => {
     const s = load({ gate: { candidate: 'ebm-rl', baseline: 'plain-vlm', margin: 0.5, nonInferiorityFloor: 0.4, junit: 'ci/gate.xml' } }, 'a.yaml');
-    expect(s()).toEqual({ candidate: 'ebm-rl', baseline: 'plain-vlm', margin: 0.5, alpha: 0.05, power: 0.8, nonInferiorityFloor: 0.4, nonInferiority: false, maxFailureShare: 0.05, junit: join(dir, 'ci/gate.xml') });
+    expect(s()).toEqual({
+      candidate: 'ebm-rl',
+      baseline: 'plain-vlm',
+      margin: 0.5,
+      alpha: 0.05,
+      power: 0.8,
+      nonInferiorityFloor: 0.4,
+      nonInferiority: false,
+      maxFailureShare: 0.05,
+      junit: join(dir, 'ci/gate.xml'),
+    });
     const f = s({ candidate: 'plain-vlm', baseline: 'ebm-rl', margin: 0, alpha: 0.01, junit: 'out.xml' });
     expect([f.candidate, f.baseline, f.margin, f.alpha, f.junit]).toEqual(['plain-vlm', 'ebm-rl', 0, 0.01, '/work/cwd/out.xml']);
   });

@@ -26,16 +26,32 @@ function shard(name: string, spec: ShardSpec): string {
   const dir = join(root, name);
   const runId = spec.runId ?? 'r';
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ runId, configHash: spec.hash ?? 'h1', rolejudgeVersion: '0', createdAt: 'x', seed: 1, ...(spec.shard ? { shard: spec.shard } : {}) }));
+  writeFileSync(
+    join(dir, 'run.json'),
+    JSON.stringify({ runId, configHash: spec.hash ?? 'h1', rolejudgeVersion: '0', createdAt: 'x', seed: 1, ...(spec.shard ? { shard: spec.shard } : {}) }),
+  );
   const config = spec.config ?? CONFIG;
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, run: { ...(config.run as object), id: runId } }));
   const log = (kind: string, file: string, recs: object[]) => {
     mkdirSync(join(dir, kind), { recursive: true });
     writeFileSync(join(dir, kind, file), recs.map((r) => JSON.stringify(r) + '\n').join(''));
   };
-  for (const model of ['a', 'b']) log('responses', `${model}.jsonl`, spec.samples.map((s) => ({ type: 'response', sampleId: s, model })));
-  log('judgments', 'j.jsonl', spec.samples.flatMap((s) => ['a', 'b'].map((model) => ({ type: 'judgment', sampleId: s, model, metric: 'veg', judge: 'j', round: 0, score: 1 }))));
-  log('comparisons', 'j.jsonl', spec.samples.map((s) => ({ type: 'comparison', sampleId: s, candidate: 'a', baseline: 'b', metric: 'veg', judge: 'j', round: 0 })));
+  for (const model of ['a', 'b'])
+    log(
+      'responses',
+      `${model}.jsonl`,
+      spec.samples.map((s) => ({ type: 'response', sampleId: s, model })),
+    );
+  log(
+    'judgments',
+    'j.jsonl',
+    spec.samples.flatMap((s) => ['a', 'b'].map((model) => ({ type: 'judgment', sampleId: s, model, metric: 'veg', judge: 'j', round: 0, score: 1 }))),
+  );
+  log(
+    'comparisons',
+    'j.jsonl',
+    spec.samples.map((s) => ({ type: 'comparison', sampleId: s, candidate: 'a', baseline: 'b', metric: 'veg', judge: 'j', round: 0 })),
+  );
   return dir;
 }
 

@@ -42,7 +42,18 @@ function judgment(sampleId: string, model: string, metric: string, judge: string
 function order(o: 'AB' | 'BA', verdict: Verdict | null): OrderedVerdict {
   const candLabel = o === 'AB' ? 'A' : 'B';
   const outcome = verdict === null ? null : verdict === 'tie' ? 'tie' : verdict === candLabel ? 'win' : 'loss';
-  return { order: o, verdict, outcome, raw: [], attempts: 1, usage: null, latencyMs: null, sent: { model: 'x' }, templateHash: 'th', ...(verdict === null ? { failure: { kind: 'parse' as const, message: 'no verdict' } } : {}) };
+  return {
+    order: o,
+    verdict,
+    outcome,
+    raw: [],
+    attempts: 1,
+    usage: null,
+    latencyMs: null,
+    sent: { model: 'x' },
+    templateHash: 'th',
+    ...(verdict === null ? { failure: { kind: 'parse' as const, message: 'no verdict' } } : {}),
+  };
 }
 
 /**
@@ -99,16 +110,30 @@ async function writeRun(dir: string): Promise<RunStore> {
   add('s3', 'cand', 'veg', 'j2', 0, 7);
   add('s3', 'cand', 'veg', 'j2', 1, 9);
   // cand / spc (j1 only, rounds agree): 3, 5, 7 → mean 5
-  for (const [s, v] of [['s1', 3], ['s2', 5], ['s3', 7]] as const) for (const r of [0, 1]) add(s, 'cand', 'spc', 'j1', r, v);
+  for (const [s, v] of [
+    ['s1', 3],
+    ['s2', 5],
+    ['s3', 7],
+  ] as const)
+    for (const r of [0, 1]) add(s, 'cand', 'spc', 'j1', r, v);
   // base / veg: s1 5,5 | 5,5 → 5;  s2 6,6 | 6,6 → 6;  s3 j1 1,3 → 2 | j2 2,2 → 2;  mean 13/3
-  for (const [s, a, b, c, d] of [['s1', 5, 5, 5, 5], ['s2', 6, 6, 6, 6], ['s3', 1, 3, 2, 2]] as const) {
+  for (const [s, a, b, c, d] of [
+    ['s1', 5, 5, 5, 5],
+    ['s2', 6, 6, 6, 6],
+    ['s3', 1, 3, 2, 2],
+  ] as const) {
     add(s, 'base', 'veg', 'j1', 0, a);
     add(s, 'base', 'veg', 'j1', 1, b);
     add(s, 'base', 'veg', 'j2', 0, c);
     add(s, 'base', 'veg', 'j2', 1, d);
   }
   // base / spc (j1 only, rounds agree): 4, 4, 1 → mean 3
-  for (const [s, v] of [['s1', 4], ['s2', 4], ['s3', 1]] as const) for (const r of [0, 1]) add(s, 'base', 'spc', 'j1', r, v);
+  for (const [s, v] of [
+    ['s1', 4],
+    ['s2', 4],
+    ['s3', 1],
+  ] as const)
+    for (const r of [0, 1]) add(s, 'base', 'spc', 'j1', r, v);
   // solo / veg only: 6 → its Avg is undefined (no spc)
   add('s1', 'solo', 'veg', 'j1', 0, 6);
   // Duplicate of a recorded key with a wild score: must be ignored (and counted).
@@ -129,13 +154,20 @@ async function writeRun(dir: string): Promise<RunStore> {
   //   verdicts 22, first-position (A) wins = 5 + 2 + 3×2 ([A,A]) + 0 ([B,B]) = 13.
   const c1 = store.writer(store.comparisonsFile('j1'));
   const veg: Array<[string, number, Verdict | null, Verdict | null]> = [
-    ['p1', 0, 'A', 'B'], ['p1', 1, 'A', 'B'],
-    ['p2', 0, 'A', 'B'], ['p2', 1, 'A', 'A'],
-    ['p3', 0, 'A', 'B'], ['p3', 1, 'B', 'A'],
-    ['p4', 0, 'B', 'A'], ['p4', 1, 'A', 'A'],
-    ['p5', 0, 'A', 'A'], ['p5', 1, 'B', 'B'],
-    ['p6', 0, 'A', 'B'], ['p6', 1, null, null],
-    ['p7', 0, null, null], ['p7', 1, null, null],
+    ['p1', 0, 'A', 'B'],
+    ['p1', 1, 'A', 'B'],
+    ['p2', 0, 'A', 'B'],
+    ['p2', 1, 'A', 'A'],
+    ['p3', 0, 'A', 'B'],
+    ['p3', 1, 'B', 'A'],
+    ['p4', 0, 'B', 'A'],
+    ['p4', 1, 'A', 'A'],
+    ['p5', 0, 'A', 'A'],
+    ['p5', 1, 'B', 'B'],
+    ['p6', 0, 'A', 'B'],
+    ['p6', 1, null, null],
+    ['p7', 0, null, null],
+    ['p7', 1, null, null],
   ];
   for (const [s, r, ab, ba] of veg) c1.append(comparison(s, 'veg', 'j1', r, ab, ba));
   // spc, j1: 5 wins, 0 losses → p = 2/32 = 0.0625. Consistency 1, first-position rate 5/10.
@@ -309,9 +341,14 @@ describe('makeReport', () => {
     await writeRun(join(dir, 'runs', 'tiny'));
     const first = await makeReport(loaded);
     expect(first.dir).toBe(join(dir, 'reports', 'tiny'));
-    expect(first.files.map((f) => f.slice(first.dir.length + 1)).sort()).toEqual(
-      ['leaderboard.csv', 'pairwise.csv', 'report.html', 'report.json', 'report.md', 'table.tex'],
-    );
+    expect(first.files.map((f) => f.slice(first.dir.length + 1)).sort()).toEqual([
+      'leaderboard.csv',
+      'pairwise.csv',
+      'report.html',
+      'report.json',
+      'report.md',
+      'table.tex',
+    ]);
     expect(first.duplicates).toBe(2);
     // The shipped rubric names the metric.
     expect(first.report.metrics.find((m) => m.id === 'veg')!.abbr).toBe('VEG');

@@ -5,7 +5,27 @@ import { InputError } from '../../../src/core/errors.js';
 
 // Judge per-sample scores of model m on metric veg: u1..u5 unlabelled (6 7 8 5 9),
 // l1..l4 labelled (judge 7 6 8 5; human 6 6 7 3).
-const judge = new Map([['m', new Map([['veg', new Map([['u1', 6], ['u2', 7], ['u3', 8], ['u4', 5], ['u5', 9], ['l1', 7], ['l2', 6], ['l3', 8], ['l4', 5]])]])]]);
+const judge = new Map([
+  [
+    'm',
+    new Map([
+      [
+        'veg',
+        new Map([
+          ['u1', 6],
+          ['u2', 7],
+          ['u3', 8],
+          ['u4', 5],
+          ['u5', 9],
+          ['l1', 7],
+          ['l2', 6],
+          ['l3', 8],
+          ['l4', 5],
+        ]),
+      ],
+    ]),
+  ],
+]);
 const CSV = 'sample_id,model,metric,score,judge_hash\nl1,m,veg,6,jh\nl2,m,veg,6,jh\n"l3",m,veg,7,jh\nl4,m,veg,3,jh\nzz,m,veg,9,jh\n';
 
 describe('calibrate', () => {

@@ -32,7 +32,20 @@ export function writeFixtureRun(dir: string, models: string[], n = 40): FixtureR
     const lines: string[] = [];
     for (let i = 0; i < n; i++) {
       const answer = `Answer of model ${m} to ${sid(i)}: <b>not bold</b>`;
-      const r: ResponseRecord = { type: 'response', sampleId: sid(i), model, kind: 'plain', raw: answer, answer, format: { valid: true, flags: [] }, usage: null, latencyMs: null, requestHash: null, frames: null, via: 'file' };
+      const r: ResponseRecord = {
+        type: 'response',
+        sampleId: sid(i),
+        model,
+        kind: 'plain',
+        raw: answer,
+        answer,
+        format: { valid: true, flags: [] },
+        usage: null,
+        latencyMs: null,
+        requestHash: null,
+        frames: null,
+        via: 'file',
+      };
       lines.push(JSON.stringify(r));
     }
     writeFileSync(join(dir, 'responses', `m${m}.jsonl`), `${lines.join('\n')}\n`);
@@ -46,10 +59,23 @@ export function writeFixtureRun(dir: string, models: string[], n = 40): FixtureR
           const score = fails ? null : 1 + ((i * 7 + m * 3 + ji + metric.length) % 10);
           if (fails) failed.add(sid(i));
           const j: Judgment = {
-            type: 'judgment', sampleId: sid(i), model, metric, judge, round: 0, mode: 'per-response', score,
+            type: 'judgment',
+            sampleId: sid(i),
+            model,
+            metric,
+            judge,
+            round: 0,
+            mode: 'per-response',
+            score,
             ...(fails ? { failure: { kind: 'parse' as const, message: 'no score in the reply' } } : {}),
             raw: fails ? [HOSTILE_REPLY, HOSTILE_REPLY] : [`Reasoning for ${sid(i)}.\nScore: ${score}`],
-            attempts: fails ? 2 : 1, usage: null, latencyMs: null, sent: null, provenance: { ...prov, order: 'single' }, selfId: [], answerChars: 20,
+            attempts: fails ? 2 : 1,
+            usage: null,
+            latencyMs: null,
+            sent: null,
+            provenance: { ...prov, order: 'single' },
+            selfId: [],
+            answerChars: 20,
           };
           lines.push(JSON.stringify(j));
         }
@@ -67,16 +93,36 @@ export function writeFixtureRun(dir: string, models: string[], n = 40): FixtureR
     const orders = (['AB', 'BA'] as const).map((order) => {
       const o = order === 'AB' ? outAB : outBA;
       return {
-        order, verdict: fail ? null : verdictOf(order, o), outcome: fail ? null : o, raw: [fail ? 'garbled' : `Order ${order} of ${sid(i)}: [[${verdictOf(order, o)}]]`],
-        attempts: 1, usage: null, latencyMs: null, sent: null, templateHash: 't', ...(fail ? { failure: { kind: 'parse', message: 'no verdict' } } : {}),
+        order,
+        verdict: fail ? null : verdictOf(order, o),
+        outcome: fail ? null : o,
+        raw: [fail ? 'garbled' : `Order ${order} of ${sid(i)}: [[${verdictOf(order, o)}]]`],
+        attempts: 1,
+        usage: null,
+        latencyMs: null,
+        sent: null,
+        templateHash: 't',
+        ...(fail ? { failure: { kind: 'parse', message: 'no verdict' } } : {}),
       };
     });
     if (fail) failed.add(sid(i));
     else if (disagree) ordersDisagreed.push(sid(i));
     const credit = fail ? null : outAB === outBA ? (outAB === 'win' ? 1 : 0) : 0.5;
     const c = {
-      type: 'comparison', sampleId: sid(i), candidate: models[0], baseline: models[1], metric: 'veg', judge: 'judge-a', round: 0, orders, rule: 'half',
-      outcome: credit === null ? null : credit > 0.5 ? 'win' : credit < 0.5 ? 'loss' : 'tie', credit, provenance: prov, candidateChars: 20, baselineChars: 20,
+      type: 'comparison',
+      sampleId: sid(i),
+      candidate: models[0],
+      baseline: models[1],
+      metric: 'veg',
+      judge: 'judge-a',
+      round: 0,
+      orders,
+      rule: 'half',
+      outcome: credit === null ? null : credit > 0.5 ? 'win' : credit < 0.5 ? 'loss' : 'tie',
+      credit,
+      provenance: prov,
+      candidateChars: 20,
+      baselineChars: 20,
       ...(fail ? { failure: { kind: 'parse', message: 'every order failed' } } : {}),
     } as Comparison;
     cmp.push(JSON.stringify(c));
@@ -84,9 +130,12 @@ export function writeFixtureRun(dir: string, models: string[], n = 40): FixtureR
   writeFileSync(join(dir, 'comparisons', 'judge-a.jsonl'), `${cmp.join('\n')}\n`);
   for (let i = 0; i < n; i++) {
     samples.push({
-      id: sid(i), caption: `Scene ${sid(i)}: a kitchen at night <script>window.__pwned=1</script>`,
-      character: { name: 'Ada', description: 'a careful cook' }, user: { name: 'Ben', description: 'a hungry guest' },
-      history: [{ speaker: 'Ben', text: `What is cooking in ${sid(i)}?` }], references: [],
+      id: sid(i),
+      caption: `Scene ${sid(i)}: a kitchen at night <script>window.__pwned=1</script>`,
+      character: { name: 'Ada', description: 'a careful cook' },
+      user: { name: 'Ben', description: 'a hungry guest' },
+      history: [{ speaker: 'Ben', text: `What is cooking in ${sid(i)}?` }],
+      references: [],
     });
   }
   return { dir, samples, failed: [...failed].sort(), ordersDisagreed };

@@ -52,9 +52,12 @@ describe('explorer data', () => {
     const without = await buildExplorer(store, report, { samplesNote: 'split gone' });
     expect(without.notes).toContain('split gone');
     expect(without.detail[0]!.cap).toBe(-1);
-    const stub = { ...store, responses: async function* () {
-      for await (const r of store.responses()) yield { ...r, frames: { policy: 'p', frames: [{ t: 0, sha: 'x', file: png }] } };
-    } } as unknown as RunStore;
+    const stub = {
+      ...store,
+      responses: async function* () {
+        for await (const r of store.responses()) yield { ...r, frames: { policy: 'p', frames: [{ t: 0, sha: 'x', file: png }] } };
+      },
+    } as unknown as RunStore;
     Object.setPrototypeOf(stub, RunStore.prototype);
     const withFrames = await buildExplorer(stub, report, { frames: true });
     expect(s(withFrames, withFrames.detail[0]!.fr[0]!)).toBe('data:image/png;base64,iVBORw0KGgo=');

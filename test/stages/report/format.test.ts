@@ -3,7 +3,7 @@ import { fmtFixed, fmtInt, fmtP, fmtPct, fmtScore, fmtShare, fmtSigned, MISSING 
 
 describe('fixed-decimal formats', () => {
   it('rounds scores to 2 and percentages to 1 decimal', () => {
-    expect(fmtScore(3.14159)).toBe('3.14');
+    expect(fmtScore(Math.PI)).toBe('3.14');
     expect(fmtScore(7)).toBe('7.00');
     expect(fmtPct(51.44)).toBe('51.4');
     expect(fmtPct(0)).toBe('0.0');

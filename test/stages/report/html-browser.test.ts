@@ -39,7 +39,15 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     fileUrl = pathToFileURL(join(dir, 'report.html')).href;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('request', (r) => requests.push(r.url()));
@@ -111,9 +119,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     }
     expect(await page.locator('#pairwise-table tr[data-row="1"] td[data-field="p"]').textContent()).toMatch(/e-60\d$/);
     const pb = json.positionBias[0]!;
-    expect(await page.locator('#position-bias-table tr[data-row="0"] td[data-field="consistency"]').textContent()).toBe(
-      fmtShare(pb.consistency),
-    );
+    expect(await page.locator('#position-bias-table tr[data-row="0"] td[data-field="consistency"]').textContent()).toBe(fmtShare(pb.consistency));
     expect(await page.locator('td[data-count="promptTokens"]').textContent()).toBe(fmtInt(json.counts.promptTokens));
     expect(await page.locator('td[data-count="calls"]').textContent()).toBe(fmtInt(json.counts.calls));
   });

@@ -54,19 +54,39 @@ function judgment(i: number, sampleId: string, model: string, metric: string, ju
   const failed = i % 29 === 0;
   const score = failed ? null : ((i * 37) % 101) / 7;
   return {
-    type: 'judgment', sampleId, model, metric, judge, round, mode: 'per-response', score,
+    type: 'judgment',
+    sampleId,
+    model,
+    metric,
+    judge,
+    round,
+    mode: 'per-response',
+    score,
     ...(failed ? { failure: { kind: 'parse' as const, message: 'no score' } } : {}),
-    raw: [`reply ${i}`], attempts: 1 + (i % 2), usage: { prompt: 100 + i, completion: 7, total: 107 + i }, latencyMs: 3,
+    raw: [`reply ${i}`],
+    attempts: 1 + (i % 2),
+    usage: { prompt: 100 + i, completion: 7, total: 107 + i },
+    latencyMs: 3,
     sent: { model: judge },
     provenance: { judgeHash: 'j', templateHash: 't', rubricVersion: '1', responseHash: 'r', framesHash: null, order: 'single', round },
-    selfId: i % 31 === 0 ? ['as an AI'] : [], answerChars: 50 + (sampleId.length * 7 + i) % 40,
+    selfId: i % 31 === 0 ? ['as an AI'] : [],
+    answerChars: 50 + ((sampleId.length * 7 + i) % 40),
   };
 }
 
 function comparison(sampleId: string, round: number, credit: number): Comparison {
   return {
-    type: 'comparison', sampleId, candidate: 'cand', baseline: 'base', metric: 'veg', judge: 'j1', round,
-    orders: [], credit, candidateChars: 60, baselineChars: 55,
+    type: 'comparison',
+    sampleId,
+    candidate: 'cand',
+    baseline: 'base',
+    metric: 'veg',
+    judge: 'j1',
+    round,
+    orders: [],
+    credit,
+    candidateChars: 60,
+    baselineChars: 55,
   } as unknown as Comparison;
 }
 
@@ -82,9 +102,10 @@ function writeRun(dir: string): string[][] {
     for (const model of ['cand', 'base'])
       for (const metric of ['veg', 'spc'])
         for (const judge of ['j1', 'j2'])
-          for (let round = 1; round <= 8; round++) byJudge[judge]!.push(JSON.stringify(judgment(i++, `s${String(s).padStart(3, '0')}`, model, metric, judge, round)));
+          for (let round = 1; round <= 8; round++)
+            byJudge[judge]!.push(JSON.stringify(judgment(i++, `s${String(s).padStart(3, '0')}`, model, metric, judge, round)));
   let x = 12345;
-  const rand = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 4294967296);
+  const rand = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 4294967296;
   mkdirSync(join(dir, 'judgments'), { recursive: true });
   mkdirSync(join(dir, 'comparisons'), { recursive: true });
   for (const [judge, lines] of Object.entries(byJudge)) {

@@ -18,17 +18,40 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function judgment(sampleId: string, model: string, metric: string, score: number): Judgment {
   return {
-    type: 'judgment', sampleId, model, metric, judge: 'j', round: 0, mode: 'per-response', score, raw: [], attempts: 1,
-    usage: null, latencyMs: 1, sent: { model: 'j' },
+    type: 'judgment',
+    sampleId,
+    model,
+    metric,
+    judge: 'j',
+    round: 0,
+    mode: 'per-response',
+    score,
+    raw: [],
+    attempts: 1,
+    usage: null,
+    latencyMs: 1,
+    sent: { model: 'j' },
     provenance: { judgeHash: 'jh', templateHash: 'th', rubricVersion: '1', responseHash: 'rh', framesHash: null, order: 'single', round: 0 },
-    selfId: [], answerChars: 10,
+    selfId: [],
+    answerChars: 10,
   } as unknown as Judgment;
 }
 
 function order(o: 'AB' | 'BA', verdict: Verdict | null): OrderedVerdict {
   const cand = o === 'AB' ? 'A' : 'B';
   const outcome = verdict === null ? null : verdict === 'tie' ? 'tie' : verdict === cand ? 'win' : 'loss';
-  return { order: o, verdict, outcome, raw: [], attempts: 1, usage: null, latencyMs: null, sent: { model: 'j' }, templateHash: 'th', ...(verdict === null ? { failure: { kind: 'parse' as const, message: 'x' } } : {}) };
+  return {
+    order: o,
+    verdict,
+    outcome,
+    raw: [],
+    attempts: 1,
+    usage: null,
+    latencyMs: null,
+    sent: { model: 'j' },
+    templateHash: 'th',
+    ...(verdict === null ? { failure: { kind: 'parse' as const, message: 'x' } } : {}),
+  };
 }
 
 function comparison(sampleId: string, candidate: string, baseline: string, ab: Verdict | null, ba: Verdict | null, metric = 'veg'): Comparison {
@@ -36,18 +59,36 @@ function comparison(sampleId: string, candidate: string, baseline: string, ab: V
   const credits = orders.filter((x) => x.outcome).map((x) => (x.outcome === 'win' ? 1 : x.outcome === 'tie' ? 0.5 : 0));
   const credit = credits.length ? credits.reduce((a: number, b) => a + b, 0) / credits.length : null;
   return {
-    type: 'comparison', sampleId, candidate, baseline, metric, judge: 'j', round: 0, orders, rule: 'half',
-    outcome: credit === null ? null : credit > 0.5 ? 'win' : credit < 0.5 ? 'loss' : 'tie', credit,
+    type: 'comparison',
+    sampleId,
+    candidate,
+    baseline,
+    metric,
+    judge: 'j',
+    round: 0,
+    orders,
+    rule: 'half',
+    outcome: credit === null ? null : credit > 0.5 ? 'win' : credit < 0.5 ? 'loss' : 'tie',
+    credit,
     provenance: { judgeHash: 'jh', templateHash: 'th', rubricVersion: '1', responseHash: 'rh', framesHash: null, round: 0 },
-    candidateChars: 10, baselineChars: 10,
+    candidateChars: 10,
+    baselineChars: 10,
   } as Comparison;
 }
 
 const SCALES: Record<string, { min: number; max: number }> = { veg: { min: 1, max: 10 }, spc: { min: 1, max: 10 }, pct: { min: 0, max: 100 } };
 const meta = (over: Partial<ReportMeta> = {}): ReportMeta => ({
-  rolejudgeVersion: 't', runId: 'r', configHash: 'h', generatedFrom: 'runs/r', seed: 7, combine: 'half',
-  modelOrder: ['cand', 'base'], metricInfo: (id) => ({ id, name: id, abbr: id.toUpperCase(), scale: SCALES[id] ?? { min: 1, max: 10 } }),
-  metricOrder: ['veg', 'spc', 'pct'], pairs: [['cand', 'base']], ...over,
+  rolejudgeVersion: 't',
+  runId: 'r',
+  configHash: 'h',
+  generatedFrom: 'runs/r',
+  seed: 7,
+  combine: 'half',
+  modelOrder: ['cand', 'base'],
+  metricInfo: (id) => ({ id, name: id, abbr: id.toUpperCase(), scale: SCALES[id] ?? { min: 1, max: 10 } }),
+  metricOrder: ['veg', 'spc', 'pct'],
+  pairs: [['cand', 'base']],
+  ...over,
 });
 
 let n = 0;
@@ -64,9 +105,22 @@ async function run(judgments: Judgment[], comparisons: Comparison[], m: ReportMe
 }
 
 // Four samples in two sessions: cand scores 1, 1 (s1) and 3, 3 (s2); base scores 2 everywhere.
-const SESSIONS = { by: 'session', of: new Map([['a', 's1'], ['b', 's1'], ['c', 's2'], ['d', 's2']]) };
+const SESSIONS = {
+  by: 'session',
+  of: new Map([
+    ['a', 's1'],
+    ['b', 's1'],
+    ['c', 's2'],
+    ['d', 's2'],
+  ]),
+};
 const clusteredRun = () => [
-  ...[['a', 1], ['b', 1], ['c', 3], ['d', 3]].map(([id, v]) => judgment(id as string, 'cand', 'veg', v as number)),
+  ...[
+    ['a', 1],
+    ['b', 1],
+    ['c', 3],
+    ['d', 3],
+  ].map(([id, v]) => judgment(id as string, 'cand', 'veg', v as number)),
   ...['a', 'b', 'c', 'd'].map((id) => judgment(id, 'base', 'veg', 2)),
 ];
 
@@ -97,7 +151,13 @@ describe('cluster-aware report figures', () => {
   it('runs a cluster-level sign test beside the item-level one, Holm-adjusted', async () => {
     // Session A: a1 a2 a3 wins; B: b1 win; C: c1 loss. Items 4–1: p = 2·6/32 = 0.375.
     // Clusters: A +3, B +1, C −1 → 2 positive, 1 negative: p = 2·P(X ≥ 2 | 3, ½) = 1.
-    const of = new Map([['a1', 'A'], ['a2', 'A'], ['a3', 'A'], ['b1', 'B'], ['c1', 'C']]);
+    const of = new Map([
+      ['a1', 'A'],
+      ['a2', 'A'],
+      ['a3', 'A'],
+      ['b1', 'B'],
+      ['c1', 'C'],
+    ]);
     const comps = ['a1', 'a2', 'a3', 'b1'].map((id) => comparison(id, 'cand', 'base', 'A', 'B'));
     comps.push(comparison('c1', 'cand', 'base', 'B', 'A'));
     const r = await run(clusteredRun(), comps, meta({ clusters: { by: 'session', of } }));
@@ -117,7 +177,11 @@ describe('report fixes', () => {
     expect(d.sd).toBeCloseTo(Math.sqrt(4 / 3), 12);
     expect(d.mdd).toBeCloseTo(pairedMdeT(Math.sqrt(4 / 3), 4)!, 12);
     // All differences equal: sd 0, not estimable.
-    const flat = await run(['a', 'b', 'c'].flatMap((id) => [judgment(id, 'cand', 'veg', 5), judgment(id, 'base', 'veg', 4)]), [], meta());
+    const flat = await run(
+      ['a', 'b', 'c'].flatMap((id) => [judgment(id, 'cand', 'veg', 5), judgment(id, 'base', 'veg', 4)]),
+      [],
+      meta(),
+    );
     expect(flat.pairedDiffs[0]!.mdd).toBeNull();
   });
 
@@ -139,7 +203,11 @@ describe('report fixes', () => {
     // veg 6 on 1–10 → 55.6; pct 50 on 0–100 → 50; Avg 52.78 (the raw mean would be 28).
     expect(mixed.leaderboard[0]!.avg).toBeCloseTo((((6 - 1) / 9) * 100 + 50) / 2, 10);
     expect(mixed.avgScale).toBe('rescaled-0-100');
-    const same = await run(['a', 'b'].flatMap((id) => [judgment(id, 'cand', 'veg', 6), judgment(id, 'cand', 'spc', 4)]), [], meta());
+    const same = await run(
+      ['a', 'b'].flatMap((id) => [judgment(id, 'cand', 'veg', 6), judgment(id, 'cand', 'spc', 4)]),
+      [],
+      meta(),
+    );
     expect(same.leaderboard[0]!.avg).toBeCloseTo(5, 12);
     expect(same.avgScale).toBe('rubric');
   });
@@ -158,9 +226,15 @@ describe('report fixes', () => {
     const rk = r.rankings[0]!;
     expect(rk.model).toBe('davidson');
     const outcomes = [
-      ...Array(6).fill({ a: 'x', b: 'y', score: 1 }), ...Array(3).fill({ a: 'x', b: 'y', score: 0 }), ...Array(2).fill({ a: 'x', b: 'y', score: 0.5 }),
-      ...Array(5).fill({ a: 'y', b: 'z', score: 1 }), ...Array(2).fill({ a: 'y', b: 'z', score: 0 }), ...Array(3).fill({ a: 'y', b: 'z', score: 0.5 }),
-      ...Array(7).fill({ a: 'x', b: 'z', score: 1 }), ...Array(1).fill({ a: 'x', b: 'z', score: 0 }), ...Array(2).fill({ a: 'x', b: 'z', score: 0.5 }),
+      ...Array(6).fill({ a: 'x', b: 'y', score: 1 }),
+      ...Array(3).fill({ a: 'x', b: 'y', score: 0 }),
+      ...Array(2).fill({ a: 'x', b: 'y', score: 0.5 }),
+      ...Array(5).fill({ a: 'y', b: 'z', score: 1 }),
+      ...Array(2).fill({ a: 'y', b: 'z', score: 0 }),
+      ...Array(3).fill({ a: 'y', b: 'z', score: 0.5 }),
+      ...Array(7).fill({ a: 'x', b: 'z', score: 1 }),
+      ...Array(1).fill({ a: 'x', b: 'z', score: 0 }),
+      ...Array(2).fill({ a: 'x', b: 'z', score: 0.5 }),
     ];
     const want = davidson(outcomes);
     expect(rk.tieParameter).toBeCloseTo(want.tieParameter, 10);

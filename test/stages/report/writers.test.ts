@@ -22,7 +22,11 @@ import { HOSTILE_NAMES, sampleReport } from './fixture.js';
 
 const lines = (s: string): string[] => s.trimEnd().split('\n');
 // Markdown table cells: split on pipes that are not escaped.
-const mdCells = (line: string): string[] => line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+const mdCells = (line: string): string[] =>
+  line
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((c) => c.trim());
 
 describe('CSV', () => {
   it('writes one leaderboard row per model with 2-decimal means', () => {
@@ -45,8 +49,7 @@ describe('CSV', () => {
   it('writes counts, percentages and scientific p-values per comparison', () => {
     const out = lines(renderPairwiseCsv(sampleReport()));
     expect(out[0]).toBe(
-      'candidate,baseline,metric,judge,n,win,loss,tie,win_pct,loss_pct,tie_pct,net,decisive,' +
-        'decisive_ci95_low,decisive_ci95_high,p,p_holm,failures',
+      'candidate,baseline,metric,judge,n,win,loss,tie,win_pct,loss_pct,tie_pct,net,decisive,' + 'decisive_ci95_low,decisive_ci95_high,p,p_holm,failures',
     );
     const header = out[0]!.split(',');
     const row = (i: number) => Object.fromEntries(out[i]!.split(',').map((v, j) => [header[j], v]));
@@ -81,7 +84,15 @@ describe('Markdown', () => {
   it('shows pairwise rows the way the papers do', () => {
     const row = lines(md).find((l) => l.includes('51.4/26.8/21.8'));
     expect(row && mdCells(row)).toEqual([
-      'Ours\\_v2 \\& co vs Baseline-7B', 'VEG', 'judge-a', '500', '51.4/26.8/21.8', '+24.6', '65.7', '4.96e-10', '9.92e-10',
+      'Ours\\_v2 \\& co vs Baseline-7B',
+      'VEG',
+      'judge-a',
+      '500',
+      '51.4/26.8/21.8',
+      '+24.6',
+      '65.7',
+      '4.96e-10',
+      '9.92e-10',
     ]);
     expect(md).toContain('| 5.01e-603 | 1.00e-602 |');
     expect(md).toContain('| judge-a | VEG | 250 | 82.4 | 57.3 |');
@@ -105,9 +116,7 @@ describe('LaTeX', () => {
   const tex = renderLatex(sampleReport());
 
   it('escapes every special character once', () => {
-    expect(escapeLatex('a_b & 50% $x #1 {y} ~ ^ \\')).toBe(
-      'a\\_b \\& 50\\% \\$x \\#1 \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}',
-    );
+    expect(escapeLatex('a_b & 50% $x #1 {y} ~ ^ \\')).toBe('a\\_b \\& 50\\% \\$x \\#1 \\{y\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}');
     // Names may break after "_" (\allowbreak) so a long model id wraps instead of overflowing.
     expect(tex).toContain('\\hspace{0pt}Ours\\_\\allowbreak{}v2 \\& co & \\textbf{7.46} & 6.20 & \\textbf{3.12} & 5.59 & 120 \\\\');
   });
@@ -146,7 +155,9 @@ describe('HTML', () => {
   it('is self-contained: CSP meta, no external resource of any kind', () => {
     // Scripts only by the hash of the explorer script, never 'unsafe-inline'.
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '';
-    expect(csp).toMatch(/^default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-[A-Za-z0-9+/]{43}='; require-trusted-types-for 'script'/);
+    expect(csp).toMatch(
+      /^default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-[A-Za-z0-9+/]{43}='; require-trusted-types-for 'script'/,
+    );
     expect(/script-src ([^;]*)/.exec(csp)?.[1]).not.toContain('unsafe');
     // Walk real attributes (all double-quoted), so the escaped planted
     // `&lt;img src=x` inside a title="…" value does not count.
@@ -217,9 +228,7 @@ describe('determinism and writeReport', () => {
   it('writes all six files into a new nested directory, atomically and reproducibly', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'rolejudge-report-')), 'a', 'b');
     const written = await writeReport(sampleReport(), dir);
-    expect(readdirSync(dir).sort()).toEqual(
-      ['leaderboard.csv', 'pairwise.csv', 'report.html', 'report.json', 'report.md', 'table.tex'],
-    );
+    expect(readdirSync(dir).sort()).toEqual(['leaderboard.csv', 'pairwise.csv', 'report.html', 'report.json', 'report.md', 'table.tex']);
     expect(written).toHaveLength(6);
     const first = written.map((f) => readFileSync(f));
     await writeReport(sampleReport(), dir);

@@ -12,7 +12,10 @@ const IDS = ['s01', 's02', 's04'];
 function lastUserText(body: any): string {
   const last = body.messages[body.messages.length - 1];
   if (typeof last.content === 'string') return last.content;
-  return last.content.filter((p: any) => p.type === 'text').map((p: any) => p.text).join('\n');
+  return last.content
+    .filter((p: any) => p.type === 'text')
+    .map((p: any) => p.text)
+    .join('\n');
 }
 
 describe('score.mode multi-metric', () => {

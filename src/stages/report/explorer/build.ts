@@ -9,15 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Comparison, Judgment, Sample } from '../../../core/records.js';
 import type { Report } from '../../../core/report.js';
 import type { RunStore } from '../../../store/run.js';
-import {
-  type ExplorerComparison,
-  type ExplorerData,
-  type ExplorerDetail,
-  type ExplorerPair,
-  JUDGE_SPREAD,
-  OUTCOME_CHARS,
-  StringTable,
-} from './data.js';
+import { type ExplorerComparison, type ExplorerData, type ExplorerDetail, type ExplorerPair, JUDGE_SPREAD, OUTCOME_CHARS, StringTable } from './data.js';
 
 export interface ExplorerOptions {
   /** Samples whose full detail is embedded (default 2000). */
@@ -198,7 +190,11 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
     const mi = modelIx.get(r.model);
     if (s === undefined || mi === undefined || !chosen.has(s)) continue;
     get(s).a.push([mi, st.add(r.answer), st.opt(r.error), r.format.flags.map((f) => st.add(f))]);
-    if (opts.frames && r.frames && !frameFiles.has(s)) frameFiles.set(s, r.frames.frames.map((f) => f.file));
+    if (opts.frames && r.frames && !frameFiles.has(s))
+      frameFiles.set(
+        s,
+        r.frames.frames.map((f) => f.file),
+      );
   }
   for await (const batch of store.judgmentBatches()) {
     for (const j of batch as Judgment[]) {
@@ -216,12 +212,17 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
     if (s === undefined || !chosen.has(s)) continue;
     const p = pairOf(x);
     if (p === undefined) continue;
-    const orders = x.orders.map((o) => [st.add(o.order), st.opt(o.verdict), st.opt(o.outcome), st.opt(o.failure?.message), o.raw.map((t) => st.add(t))] as ExplorerComparison[4][number]);
+    const orders = x.orders.map(
+      (o) => [st.add(o.order), st.opt(o.verdict), st.opt(o.outcome), st.opt(o.failure?.message), o.raw.map((t) => st.add(t))] as ExplorerComparison[4][number],
+    );
     get(s).c.push([p, x.round, st.opt(x.outcome), st.opt(x.failure?.message), orders]);
   }
 
   const notes: string[] = [];
-  if (n > limit) notes.push(`Full detail (answers, judge replies) is embedded for ${limit} of ${n} samples, the most telling first (failures, disagreeing orders or judges, biggest score spreads); the others show their figures only.`);
+  if (n > limit)
+    notes.push(
+      `Full detail (answers, judge replies) is embedded for ${limit} of ${n} samples, the most telling first (failures, disagreeing orders or judges, biggest score spreads); the others show their figures only.`,
+    );
   if (opts.samples) {
     for await (const sample of opts.samples) {
       const s = sampleIx.get(sample.id);

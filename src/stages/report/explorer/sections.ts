@@ -46,8 +46,14 @@ export function diagnosticTables(report: Report): HtmlTable[] {
   const lb = report.lengthBias.filter((r) => r.r !== null);
   if (lb.length) {
     out.push(
-      table('length-bias', 'Length effects: answer length and score', ['Model', 'Metric', 'n', 'r (length, score)'], 2,
-        lb.map((r) => [r.model, abbr(r.metric), String(r.n), fmtFixed(r.r, 3)]), 'Pearson correlation between answer length in characters and score.'),
+      table(
+        'length-bias',
+        'Length effects: answer length and score',
+        ['Model', 'Metric', 'n', 'r (length, score)'],
+        2,
+        lb.map((r) => [r.model, abbr(r.metric), String(r.n), fmtFixed(r.r, 3)]),
+        'Pearson correlation between answer length in characters and score.',
+      ),
     );
   }
   const lc = report.pairwise.filter((r) => r.lengthControlled);
@@ -58,7 +64,14 @@ export function diagnosticTables(report: Report): HtmlTable[] {
         'Length effects: length-controlled win rates',
         ['Candidate vs Baseline', 'Metric', 'Judge', 'Decisive', 'Length-controlled', 'Length coef.'],
         3,
-        lc.map((r) => [`${r.candidate} vs ${r.baseline}`, abbr(r.metric), r.judge, fmtShare(r.decisive), fmtShare(r.lengthControlled!.winRate), fmtFixed(r.lengthControlled!.lengthCoef, 3)]),
+        lc.map((r) => [
+          `${r.candidate} vs ${r.baseline}`,
+          abbr(r.metric),
+          r.judge,
+          fmtShare(r.decisive),
+          fmtShare(r.lengthControlled!.winRate),
+          fmtFixed(r.lengthControlled!.lengthCoef, 3),
+        ]),
         'Length-controlled: predicted decisive win rate at equal answer length (logistic regression on the length difference, in sd units).',
       ),
     );
@@ -66,14 +79,25 @@ export function diagnosticTables(report: Report): HtmlTable[] {
   const ag = report.agreement.filter((a) => a.betweenJudges !== null || a.betweenRounds !== null);
   if (ag.length) {
     out.push(
-      table('agreement', 'Judge agreement', ['Metric', '\u03b1 between judges', '\u03b1 between rounds'], 1,
-        ag.map((a) => [abbr(a.metric), fmtFixed(a.betweenJudges, 3), fmtFixed(a.betweenRounds, 3)]), "Krippendorff's alpha (interval)."),
+      table(
+        'agreement',
+        'Judge agreement',
+        ['Metric', '\u03b1 between judges', '\u03b1 between rounds'],
+        1,
+        ag.map((a) => [abbr(a.metric), fmtFixed(a.betweenJudges, 3), fmtFixed(a.betweenRounds, 3)]),
+        "Krippendorff's alpha (interval).",
+      ),
     );
   }
   for (const r of report.rankings) {
     out.push(
-      table(`ranking-${r.metric}`, `Ranking: ${abbr(r.metric)} (Bradley\u2013Terry)`, ['Model', 'Strength', '95% CI'], 1,
-        r.systems.map((s) => [s.model, fmtFixed(s.strength, 3), `${fmtFixed(s.ci95[0], 3)}, ${fmtFixed(s.ci95[1], 3)}`])),
+      table(
+        `ranking-${r.metric}`,
+        `Ranking: ${abbr(r.metric)} (Bradley\u2013Terry)`,
+        ['Model', 'Strength', '95% CI'],
+        1,
+        r.systems.map((s) => [s.model, fmtFixed(s.strength, 3), `${fmtFixed(s.ci95[0], 3)}, ${fmtFixed(s.ci95[1], 3)}`]),
+      ),
     );
   }
   return out;

@@ -27,10 +27,24 @@ export function renderLeaderboardCsv(report: Report): string {
 
 export function renderPairwiseCsv(report: Report): string {
   const header: Cell[] = [
-    'candidate', 'baseline', 'metric', 'judge', 'n',
-    'win', 'loss', 'tie', 'win_pct', 'loss_pct', 'tie_pct',
-    'net', 'decisive', 'decisive_ci95_low', 'decisive_ci95_high',
-    'p', 'p_holm', 'failures',
+    'candidate',
+    'baseline',
+    'metric',
+    'judge',
+    'n',
+    'win',
+    'loss',
+    'tie',
+    'win_pct',
+    'loss_pct',
+    'tie_pct',
+    'net',
+    'decisive',
+    'decisive_ci95_low',
+    'decisive_ci95_high',
+    'p',
+    'p_holm',
+    'failures',
   ];
   const rows = report.pairwise.map((r): Cell[] => [
     r.candidate,

@@ -30,7 +30,11 @@ export function diagnosticsSections(report: Report, esc: Esc, table: Table): str
     const parts = ['## Length effects'];
     if (lb.length) {
       parts.push(
-        table(['Model', 'Metric', 'n', 'r (length, score)'], ['l', 'l', 'r', 'r'], lb.map((r) => [esc(r.model), esc(metricAbbr(report, r.metric)), String(r.n), fmtFixed(r.r, 3)])),
+        table(
+          ['Model', 'Metric', 'n', 'r (length, score)'],
+          ['l', 'l', 'r', 'r'],
+          lb.map((r) => [esc(r.model), esc(metricAbbr(report, r.metric)), String(r.n), fmtFixed(r.r, 3)]),
+        ),
       );
     }
     if (lc.length) {

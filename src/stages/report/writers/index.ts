@@ -35,9 +35,7 @@ export async function writeReport(report: Report, dir: string, explorer?: Explor
   // Render everything before touching the disk: a template error must not
   // leave a directory with a new report.json next to an old report.html.
   // report.html also carries the explorer's per-sample data when given.
-  const rendered = REPORT_FILES.map(
-    ([name, render]) => [join(dir, name), name === 'report.html' ? renderHtml(report, explorer) : render(report)] as const,
-  );
+  const rendered = REPORT_FILES.map(([name, render]) => [join(dir, name), name === 'report.html' ? renderHtml(report, explorer) : render(report)] as const);
   await mkdir(dir, { recursive: true });
   for (const [file, content] of rendered) await writeAtomic(file, content);
   return rendered.map(([file]) => file);

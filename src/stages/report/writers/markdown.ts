@@ -9,11 +9,13 @@ import { uncertaintySections } from './uncertainty-md.js';
 
 /** Escape text for a GFM table cell (or any inline Markdown). */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r\n|\r|\n/g, ' ')
-    // Only characters that are markup inside a table row; `#`, `+`, `-` and
-    // `1.` are markup only at the start of a line, which a cell never is.
-    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
+  return (
+    text
+      .replace(/\r\n|\r|\n/g, ' ')
+      // Only characters that are markup inside a table row; `#`, `+`, `-` and
+      // `1.` are markup only at the start of a line, which a cell never is.
+      .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+  );
 }
 
 function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string {
@@ -28,15 +30,8 @@ function scoresSection(report: Report): string {
   const rescaled = report.avgScale === 'rescaled-0-100';
   const header = ['Model', ...report.metrics.map((m) => escapeMarkdown(m.abbr)), rescaled ? 'Avg (0–100)' : 'Avg', 'n'];
   const align: ('l' | 'r')[] = ['l', ...report.metrics.map((): 'r' => 'r'), 'r', 'r'];
-  const rows = scoreView(report).map((r) => [
-    escapeMarkdown(r.model),
-    ...r.cells.map((c) => bold(c.text, c.best)),
-    bold(r.avg.text, r.avg.best),
-    String(r.n),
-  ]);
-  const legend = report.metrics
-    .map((m) => `${escapeMarkdown(m.abbr)} = ${escapeMarkdown(m.name)} (${fmtScale(m.scale)})`)
-    .join('; ');
+  const rows = scoreView(report).map((r) => [escapeMarkdown(r.model), ...r.cells.map((c) => bold(c.text, c.best)), bold(r.avg.text, r.avg.best), String(r.n)]);
+  const legend = report.metrics.map((m) => `${escapeMarkdown(m.abbr)} = ${escapeMarkdown(m.name)} (${fmtScale(m.scale)})`).join('; ');
   const avgNote = rescaled ? ' The metrics have different scales, so Avg maps each mean to 0–100 on its own scale before averaging.' : '';
   return `## Scores\n\n${table(header, align, rows)}\n\nBest per column in **bold**. ${legend}.${avgNote}`;
 }

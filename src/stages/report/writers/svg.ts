@@ -26,10 +26,7 @@ function text(x: number, y: number, content: string, attrs = ''): string {
 // characters that beat the character budget are clipped instead of
 // spilling over the bars.
 function labelled(full: string, max: number, x: number, y: number, clipId: string): string {
-  return (
-    `<g clip-path="url(#${clipId})"><title>${escapeHtml(full)}</title>` +
-    `${text(x, y, truncate(full, max), 'fill="#111827"')}</g>`
-  );
+  return `<g clip-path="url(#${clipId})"><title>${escapeHtml(full)}</title>` + `${text(x, y, truncate(full, max), 'fill="#111827"')}</g>`;
 }
 
 function clipDef(clipId: string, width: number, height: number): string {
@@ -43,7 +40,7 @@ export function tickValues(min: number, max: number): number[] {
   if (!(span > 0)) return [min];
   const raw = span / 5;
   const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = ([1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw * (1 - 1e-9)) ?? 10 * mag);
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw * (1 - 1e-9)) ?? 10 * mag;
   const ticks: number[] = [];
   for (let k = Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9; k++) ticks.push(Number((k * step).toFixed(10)));
   return ticks;
@@ -64,7 +61,7 @@ export function metricChart(report: Report, metric: MetricInfo, index: number): 
   const height = top + plotH + 26;
   const { min, max } = metric.scale;
   const span = max > min ? max - min : 1;
-  const x = (v: number): number => L + (Math.min(Math.max(v, min), max) - min) / span * plotW;
+  const x = (v: number): number => L + ((Math.min(Math.max(v, min), max) - min) / span) * plotW;
 
   const clipId = `rj-clip-m${index}`;
   const parts: string[] = [clipDef(clipId, L - 8, height)];
@@ -134,7 +131,11 @@ export function pairwiseChart(report: Report): string {
   const height = top + report.pairwise.length * rowH + 8;
   const clipId = 'rj-clip-pairwise';
   const parts: string[] = [clipDef(clipId, width, height)];
-  const legend: [string, string][] = [['win', COLORS.win], ['tie', COLORS.tie], ['loss', COLORS.loss]];
+  const legend: [string, string][] = [
+    ['win', COLORS.win],
+    ['tie', COLORS.tie],
+    ['loss', COLORS.loss],
+  ];
   legend.forEach(([name, color], i) => {
     const lx = L + i * 70;
     parts.push(`<rect x="${px(lx)}" y="6" width="12" height="12" fill="${color}"/>`);
