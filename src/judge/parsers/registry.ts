@@ -8,10 +8,9 @@ import { parseListwise } from './listwise.js';
 import { isVerdict, parseVerdict } from './verdict.js';
 import { parseWinner } from './winner.js';
 
-export const LISTWISE_PARSERS = ['json-listwise', 'model-blocks'] as const;
-export type ListwiseParserName = (typeof LISTWISE_PARSERS)[number];
-export const PAIRWISE_PARSERS = ['verdict', 'winner-reason-confidence'] as const;
-export type PairwiseParserName = (typeof PAIRWISE_PARSERS)[number];
+import type { ListwiseParserName, PairwiseParserName } from './names.js';
+
+export { LISTWISE_PARSERS, PAIRWISE_PARSERS, type ListwiseParserName, type PairwiseParserName } from './names.js';
 
 export interface ListReading {
   scores: Record<string, Record<string, number>>;

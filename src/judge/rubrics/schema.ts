@@ -2,7 +2,7 @@
 // can import the types without pulling in Handlebars.
 import type { TemplateVariables } from '../../core/templates.js';
 import { z } from 'zod';
-import { LISTWISE_PARSERS, PAIRWISE_PARSERS } from '../parsers/registry.js';
+import { LISTWISE_PARSERS, PAIRWISE_PARSERS } from '../parsers/names.js';
 
 /** What a template may need from a sample (plus frames, attached by code). */
 export const INPUTS = ['frames', 'caption', 'reference', 'character', 'user', 'history'] as const;
