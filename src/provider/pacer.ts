@@ -29,6 +29,7 @@ interface Bucket {
 interface Waiter {
   tokens: number;
   resolve: (t: PaceTicket) => void;
+  reject: (err: unknown) => void;
 }
 
 interface EndpointPace {
@@ -82,14 +83,18 @@ function median(xs: number[]): number {
 export class Pacer {
   private readonly endpoints = new Map<string, EndpointPace>();
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    /** The longest a Retry-After may block an endpoint: a longer one stops the stage instead (provider/wait.ts). */
+    private readonly maxBlockMs = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Wait until a request estimated at `promptTokens + completionTokens` may go to `key`. */
   admit(key: string, promptEstimate: number, completionTokens: number): Promise<PaceTicket> {
     const s = this.state(key);
     const tokens = Math.max(1, Math.ceil(promptEstimate * s.promptRatio + completionTokens));
-    return new Promise((resolve) => {
-      s.queue.push({ tokens, resolve });
+    return new Promise((resolve, reject) => {
+      s.queue.push({ tokens, resolve, reject });
       this.pump(key, s);
     });
   }
@@ -111,11 +116,26 @@ export class Pacer {
       const paced = s.requests !== null || s.tokens !== null;
       if (!paced) s.cap = Math.max(1, Math.floor((Number.isFinite(s.cap) ? s.cap : s.inFlight + 1) / 2));
       const wait = out.retryAfterMs ?? this.refillWait(s, ticket.tokens, t);
-      s.blockedUntil = Math.max(s.blockedUntil, t + Math.max(wait, 0));
+      // A wait longer than allowed stops the stage (provider/wait.ts); blocking
+      // here would only hold the requests still queued until it passes.
+      if (wait <= this.maxBlockMs) s.blockedUntil = Math.max(s.blockedUntil, t + Math.max(wait, 0));
     } else if (out.ok && Number.isFinite(s.cap)) {
       s.cap += 1 / s.cap;
     }
     this.pump(ticket.key, s);
+  }
+
+  /**
+   * The stage stops on this endpoint (e.g. it asked to wait longer than allowed):
+   * every request still queued for it fails with `err` instead of waiting.
+   */
+  abort(key: string, err: unknown): void {
+    const s = this.state(key);
+    if (s.timer) {
+      clearTimeout(s.timer);
+      s.timer = null;
+    }
+    for (const w of s.queue.splice(0)) w.reject(err);
   }
 
   /** What the pacer believes of an endpoint (for stats and tests). */

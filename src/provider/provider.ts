@@ -55,7 +55,7 @@ export class Provider {
     };
     this.rand = options.seed === undefined ? Math.random : seededRandom(options.seed);
     this.limiter = new Limiter(concurrency);
-    this.pacer = options.pacing === false ? null : new Pacer();
+    this.pacer = options.pacing === false ? null : new Pacer(undefined, options.maxRetryAfterMs ?? 120_000);
     this.clients = new ClientPool(options.env ?? process.env, this.opts.timeoutMs);
   }
 
@@ -231,7 +231,13 @@ export class Provider {
             ...(err.status !== undefined ? { status: err.status } : {}),
           });
         }
-        checkRetryAfter(ep, err.retryAfterMs, this.backoff.maxRetryAfterMs);
+        try {
+          checkRetryAfter(ep, err.retryAfterMs, this.backoff.maxRetryAfterMs);
+        } catch (stop) {
+          // Nothing queued for this endpoint may sit out the wait it asked for.
+          this.pacer?.abort(paceKey, stop);
+          throw stop;
+        }
         await sleep(retryDelay(retries, this.backoff, this.rand, err.retryAfterMs));
         retries++;
         this.counters.retries++;

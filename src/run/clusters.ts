@@ -36,3 +36,18 @@ export async function clusterMap(loaded: LoadedConfig): Promise<ClusterMap> {
   if (setting === 'auto' && of.size === 0) return { by: 'none', of: undefined };
   return { by, of };
 }
+
+/** Builds the map sample by sample, from a pass that already reads the split (run's validating pass). */
+export function clusterCollector(loaded: LoadedConfig): { add: (s: Sample) => void; done: () => ClusterMap } {
+  const setting = loaded.config.dataset.cluster ?? 'auto';
+  const by: ClusterBy = setting === 'auto' || setting === 'none' ? 'session' : setting;
+  const of = new Map<string, string>();
+  return {
+    add: (s) => {
+      if (setting === 'none') return;
+      const id = clusterIdOf(s, by);
+      if (id !== undefined) of.set(s.id, id);
+    },
+    done: () => (setting === 'none' || (setting === 'auto' && of.size === 0) ? { by: 'none', of: undefined } : { by, of }),
+  };
+}

@@ -14,25 +14,28 @@ import { terminalTables } from '../stages/report/terminal.js';
 import { writeFileAtomic } from '../store/jsonl.js';
 import { RunStore } from '../store/run.js';
 import type { Argv } from './argv.js';
-import { clusterMap } from './clusters.js';
+import { clusterMap, type ClusterMap } from './clusters.js';
 
 export function runDirOf(loaded: LoadedConfig, argv: Argv): string {
   return typeof argv['run-dir'] === 'string' ? resolve(argv['run-dir']) : join(loaded.config.run.outputDir, loaded.config.run.id);
 }
 
 /** The split's clusters for the report and the gate; an unreadable split means none, said on stderr. */
-async function clustersFor(loaded: LoadedConfig) {
+async function clustersFor(loaded: LoadedConfig, known?: ClusterMap) {
   // The report and gate can run where the split is not (a downloaded run
   // directory): then every sample is its own cluster, and the log says so.
-  const c = await clusterMap(loaded).catch((err: Error) => {
-    process.stderr.write(`warning: split unreadable (${err.message}); intervals treat every sample as its own cluster\n`);
-    return { by: 'none' as const, of: undefined };
-  });
+  // `run` passes the map its validating pass already built (no extra read).
+  const c =
+    known ??
+    (await clusterMap(loaded).catch((err: Error) => {
+      process.stderr.write(`warning: split unreadable (${err.message}); intervals treat every sample as its own cluster\n`);
+      return { by: 'none' as const, of: undefined };
+    }));
   return { c, report: c.of ? { by: c.by, of: c.of } : undefined };
 }
 
-export async function reportStep(loaded: LoadedConfig, argv: Argv): Promise<ReportResult> {
-  const r = await makeReport(loaded, runDirOf(loaded, argv), (await clustersFor(loaded)).report);
+export async function reportStep(loaded: LoadedConfig, argv: Argv, clusters?: ClusterMap): Promise<ReportResult> {
+  const r = await makeReport(loaded, runDirOf(loaded, argv), (await clustersFor(loaded, clusters)).report);
   if (!argv.quiet) process.stdout.write(terminalTables(r.report));
   if (r.duplicates) process.stderr.write(`warning: ${r.duplicates} duplicate records were ignored (one record per key is kept)\n`);
   process.stderr.write(`report written to ${r.dir}: ${r.files.map((f) => f.slice(r.dir.length + 1)).join(', ')}\n`);
@@ -40,14 +43,14 @@ export async function reportStep(loaded: LoadedConfig, argv: Argv): Promise<Repo
 }
 
 /** The CI verdict: exit 0 pass, 1 regression, 3 unfit. `report` is the run's report when the caller has just built it. */
-export async function gateStep(loaded: LoadedConfig, argv: Argv, report?: Report): Promise<number> {
+export async function gateStep(loaded: LoadedConfig, argv: Argv, report?: Report, known?: ClusterMap): Promise<number> {
   const settings = resolveGateSettings(loaded.config, loaded.baseDir, argv);
   const runDir = runDirOf(loaded, argv);
   const store = new RunStore(runDir);
   // No run at all is the extreme of an unfit run: nothing to judge, which CI
   // must tell apart from a regression.
   if (!store.exists()) throw new UnfitRunError(`no run at ${runDir} (run.json missing): nothing to judge`);
-  const { c: clusters, report: rc } = await clustersFor(loaded);
+  const { c: clusters, report: rc } = await clustersFor(loaded, known);
   const built = report ?? (await buildRunReport(loaded, runDir, rc)).report;
   const evidence = await gatherEvidence(store, settings.candidate, settings.baseline, clusters.of, clusters.by);
   const verdict = decide(built, settings, evidence);

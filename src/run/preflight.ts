@@ -29,6 +29,8 @@ export interface PreflightOptions {
   /** compare's pairs, already narrowed by --models. */
   pairs?: { candidates: string[]; baselines: string[] };
   warn: (msg: string) => void;
+  /** Sees every selected sample of the validating pass (run builds its cluster map from it). */
+  onSelected?: (s: Sample) => void;
 }
 
 export interface Preflight {
@@ -68,7 +70,12 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
   const wanted = new Set<string>();
   for (const r of recorded.values()) for (const id of r.outputs.keys()) wanted.add(id);
   const kept: Sample[] = [];
-  const split = await guard(() => openSplit(loaded, opts.selection, (s) => (byContent || wanted.has(s.id) ? kept.push(s) : 0)));
+  const split = await guard(() =>
+    openSplit(loaded, opts.selection, (s) => {
+      opts.onSelected?.(s);
+      if (byContent || wanted.has(s.id)) kept.push(s);
+    }),
+  );
 
   if (wants('generate')) {
     for (const [i, m] of config.models.entries()) {

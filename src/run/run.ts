@@ -6,6 +6,7 @@
 import type { StageName } from './preflight.js';
 import { loadFromArgv, type Argv } from './argv.js';
 import { openSession } from './session.js';
+import { clusterCollector } from './clusters.js';
 import { compareStep, generateStep, scoreStep } from './steps.js';
 import { gateStep, reportStep } from './finish.js';
 
@@ -21,7 +22,9 @@ export async function runAll(argv: Argv): Promise<number> {
     ...(comparing ? (['compare'] as const) : []),
     ...(config.gate && !dry ? (['gate'] as const) : []),
   ];
-  const session = await openSession(argv, stages, loaded);
+  // The cluster map comes from the validating pass: the report needs no extra read of the split for it.
+  const clusters = clusterCollector(loaded);
+  const session = await openSession(argv, stages, loaded, clusters.add);
   const step = (name: string) => process.stderr.write(`\n== ${name} ==\n`);
   let code = 0;
   try {
@@ -48,10 +51,11 @@ export async function runAll(argv: Argv): Promise<number> {
     return 0;
   }
   step('report');
-  const { report } = await reportStep(loaded, argv);
+  const map = clusters.done();
+  const { report } = await reportStep(loaded, argv, map);
   if (config.gate) {
     step('gate');
-    return gateStep(loaded, argv, report);
+    return gateStep(loaded, argv, report, map);
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 // spent or written before it passes), then the context every stage shares.
 import type { LoadedConfig } from '../config/load.js';
 import type { ModelConfig } from '../config/schema.js';
+import type { Sample } from '../core/records.js';
 import type { Selection } from '../dataset/selection.js';
 import type { JudgingPlan } from '../pipeline/plan.js';
 import type { Split } from '../pipeline/samples.js';
@@ -33,7 +34,12 @@ function printWarnings(split: Split): void {
   if (w.length > 5) process.stderr.write(`warning: … and ${w.length - 5} more dataset warnings\n`);
 }
 
-export async function openSession(argv: Argv, stages: StageName[], loaded: LoadedConfig = loadFromArgv(argv)): Promise<Session> {
+export async function openSession(
+  argv: Argv,
+  stages: StageName[],
+  loaded: LoadedConfig = loadFromArgv(argv),
+  onSelected?: (s: Sample) => void,
+): Promise<Session> {
   const selection = selectionFrom(argv);
   const models = selectModels(loaded, argv);
   const pairs = comparePairs(loaded, argv);
@@ -48,6 +54,7 @@ export async function openSession(argv: Argv, stages: StageName[], loaded: Loade
     ...(judges ? { judges } : {}),
     ...(argv.rounds !== undefined ? { rounds: Number(argv.rounds) } : {}),
     warn: (msg) => process.stderr.write(`warning: ${msg}\n`),
+    ...(onSelected ? { onSelected } : {}),
   });
   printWarnings(checked.split);
   const ctx = openContext(loaded, contextOptions(argv));

@@ -51,7 +51,8 @@ describe('rolejudge merge (CLI)', () => {
     runOk(['report', '-c', config, '-q']);
     runOk(['merge', join(runs(), 'part1'), join(runs(), 'part2'), join(runs(), 'part3'), '--out', join(runs(), 'merged'), '-q']);
     runOk(['report', '-c', config, '-q', '--run-dir', join(runs(), 'merged')]);
-  });
+    // Fifteen CLI runs: minutes on a busy 2-core machine.
+  }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('the shards really split the work', () => {

@@ -74,7 +74,17 @@ export function readReport(ws: Workspace): any {
  */
 export function figures(report: any): any {
   const { runId: _r, generatedFrom: _g, configHash: _c, counts, ...rest } = report;
-  const { calls: _n, promptTokens: _p, completionTokens: _t, ...kept } = counts;
+  // What was spent depends on where a fault struck (retries, cache replays after
+  // a kill); the figures must not.
+  const {
+    calls: _n,
+    promptTokens: _p,
+    completionTokens: _t,
+    callsFromCache: _cn,
+    promptTokensFromCache: _cp,
+    completionTokensFromCache: _ct,
+    ...kept
+  } = counts;
   return { ...rest, counts: kept };
 }
 

@@ -98,7 +98,7 @@ describe('npm pack → npm install → npx rolejudge', () => {
     expect(pkg.devDependencies?.rolejudge).toMatch(/^file:/);
     expect(existsSync(join(project, 'node_modules', '.bin', 'rolejudge'))).toBe(true);
     // The installed copy is the tarball's, not a link back to this repository.
-    expect(existsSync(join(project, 'node_modules', 'rolejudge', 'dist', 'cli.js'))).toBe(true);
+    expect(existsSync(join(project, 'node_modules', 'rolejudge', 'dist', 'main.js'))).toBe(true);
     expect(existsSync(join(project, 'node_modules', 'rolejudge', 'src'))).toBe(false);
   });
 

@@ -1,5 +1,5 @@
 // One `run` reads the split once to validate it and once per stage that walks
-// it (generate for live models, score, compare), no more: the config is loaded once and the
+// it (generate for live models, score, compare, report), no more: the config is loaded once and the
 // split validated once, not once per stage. The count is of real opens of the
 // split file, seen by wrapping node:fs's createReadStream.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,8 +31,9 @@ describe('run', () => {
     const code = await runAll({ config: file, quiet: true });
     expect(code).toBe(0);
     const split = cfg.dataset.path;
-    // validate + score + compare; generate reads recorded outputs, which need
-    // only the ids the validating pass already surveyed.
-    expect(opened.filter((p) => p === split)).toHaveLength(3);
+    // validate (which also builds the cluster map) + score + compare + report
+    // (the explorer shows each sample's scene and history); generate reads
+    // recorded outputs, which need only the ids the validating pass surveyed.
+    expect(opened.filter((p) => p === split)).toHaveLength(4);
   });
 });
