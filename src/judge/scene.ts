@@ -23,13 +23,14 @@ export async function judgeScene(ctx: Pick<JudgeContext, 'frames'>, rubric: Pick
   }
   const set = await getFrames(
     s.video,
-    { kind: 'uniform', n: rubric.scene.frames },
+    rubric.scene.index === 'start' ? { kind: 'uniform', n: rubric.scene.frames, at: 'start' } : { kind: 'uniform', n: rubric.scene.frames },
     {
       cacheDir: ctx.frames.cacheDir,
       datasetRoot: ctx.frames.datasetRoot,
       maxFrames: rubric.scene.frames,
       longSide: rubric.scene.longSide,
       format: rubric.scene.format,
+      ...(rubric.scene.resize === 'exact' ? { resize: 'exact' as const } : {}),
     },
   );
   return {

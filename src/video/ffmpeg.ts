@@ -118,6 +118,8 @@ export async function probe(path: string, opts: ToolOptions = {}): Promise<Video
 export interface EncodeOptions {
   /** Downscale so the longer side is at most this many pixels (never upscales). */
   longSide?: number;
+  /** 'exact': scale (up or down) so the longer side is exactly longSide, as EBM-RL's judge input does. */
+  resize?: 'down' | 'exact';
   format: 'jpeg' | 'png';
   /** JPEG only: ffmpeg -q:v, 2 (best) to 31 (worst). Default 3. */
   quality?: number;
@@ -126,9 +128,11 @@ export interface EncodeOptions {
 export const DEFAULT_JPEG_QUALITY = 3;
 
 /** The downscale filter for a long side, or null for full size; shared by every extraction path so they scale alike. */
-export function scaleFilter(longSide: number | undefined): string | null {
+export function scaleFilter(longSide: number | undefined, resize: 'down' | 'exact' = 'down'): string | null {
   if (longSide === undefined) return null;
   if (!Number.isInteger(longSide) || longSide < 1) throw new RangeError(`longSide must be a positive integer, got ${longSide}`);
+  // Exactly L on the longer side, the other side in proportion (-1 keeps the aspect ratio).
+  if (resize === 'exact') return `scale=w='if(gte(iw,ih),${longSide},-1)':h='if(gte(iw,ih),-1,${longSide})'`;
   // Fit inside an L×L box keeping the aspect ratio; min() stops upscaling.
   return `scale=w='min(iw,${longSide})':h='min(ih,${longSide})':force_original_aspect_ratio=decrease`;
 }
@@ -144,7 +148,7 @@ export function imageCodecArgs(o: EncodeOptions): string[] {
 }
 
 function encodeArgs(o: EncodeOptions): string[] {
-  const scale = scaleFilter(o.longSide);
+  const scale = scaleFilter(o.longSide, o.resize);
   return [...(scale === null ? [] : ['-vf', scale]), '-f', 'image2pipe', ...imageCodecArgs(o), '-'];
 }
 

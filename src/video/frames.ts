@@ -21,6 +21,8 @@ export interface FrameOptions extends ToolOptions {
   maxFrames?: number;
   /** Downscale so the longer side is at most this many pixels. */
   longSide?: number;
+  /** 'exact': the longer side is exactly longSide, upscaling small clips (EBM-RL's judge input). */
+  resize?: 'down' | 'exact';
   format?: 'jpeg' | 'png';
   /** JPEG -q:v, 2 (best) to 31. */
   quality?: number;
@@ -38,13 +40,14 @@ export interface FrameSet {
 export function limitPolicy(p: SamplingPolicy, maxFrames?: number): SamplingPolicy {
   if (maxFrames === undefined) return p;
   if (!Number.isInteger(maxFrames) || maxFrames < 1) throw new RangeError(`maxFrames must be a positive integer, got ${maxFrames}`);
-  return p.kind === 'adaptive' ? { kind: 'adaptive', cap: Math.min(p.cap, maxFrames) } : { kind: 'uniform', n: Math.min(p.n, maxFrames) };
+  return p.kind === 'adaptive' ? { kind: 'adaptive', cap: Math.min(p.cap, maxFrames) } : { ...p, n: Math.min(p.n, maxFrames) };
 }
 
 /** Manifest policy id: sampling policy, then size and encoding, e.g. "uniform:8:512:jpeg". */
-export function manifestPolicyId(p: SamplingPolicy, o: Pick<FrameOptions, 'longSide' | 'format' | 'quality'>): string {
+export function manifestPolicyId(p: SamplingPolicy, o: Pick<FrameOptions, 'longSide' | 'format' | 'quality' | 'resize'>): string {
   const q = o.quality !== undefined && (o.format ?? 'jpeg') === 'jpeg' ? `:q=${o.quality}` : '';
-  return `${policyId(p)}:${o.longSide ?? 'full'}:${o.format ?? 'jpeg'}${q}`;
+  const exact = o.resize === 'exact' && o.longSide !== undefined ? '=exact' : '';
+  return `${policyId(p)}:${o.longSide ?? 'full'}${exact}:${o.format ?? 'jpeg'}${q}`;
 }
 
 /** Stable hash of what was shown: the image hashes in order. */
@@ -94,7 +97,7 @@ async function listFrames(list: readonly string[], p: SamplingPolicy, opts: Fram
   if (list.length === 0) throw new Error('video.frames is empty');
   // Check every path, not just the picked ones: one escape means the dataset is untrustworthy.
   const all = await Promise.all(list.map((f) => resolveInside(opts.datasetRoot, f, 'frame path')));
-  const picked = subsampleUniform(all, p.kind === 'adaptive' ? p.cap : p.n);
+  const picked = subsampleUniform(all, p.kind === 'adaptive' ? p.cap : p.n, p.kind === 'uniform' ? p.at : 'middle');
   const format = opts.format ?? 'jpeg';
   if (opts.longSide !== undefined && (await ffmpegAvailable(opts))) {
     return viaCache(picked, `${manifestPolicyId(p, opts)}:list`, opts, async () => {

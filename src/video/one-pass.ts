@@ -72,7 +72,7 @@ export async function extractFramesOnePass(clip: string, timestamps: readonly nu
   const sorted = [...new Set(wanted)].sort((a, b) => a - b);
   const bin = opts.ffmpeg ?? 'ffmpeg';
   const ext = opts.format === 'jpeg' ? 'jpg' : 'png';
-  const scale = scaleFilter(opts.longSide);
+  const scale = scaleFilter(opts.longSide, opts.resize);
   // Tag the kept frames so metadata=print lists them (it prints only frames that carry metadata).
   const filters = [`select='${selectExpression(sorted)}'`, 'metadata=mode=add:key=rolejudge.kept:value=1', 'metadata=mode=print:file=-'];
   if (scale !== null) filters.push(scale);

@@ -11,7 +11,11 @@ export const LONG_CLIP_S = 600;
 /** The fixed stride used for medium clips. */
 export const STRIDE_S = 5;
 
-export type SamplingPolicy = { kind: 'adaptive'; cap: number } | { kind: 'uniform'; n: number };
+/**
+ * `at` places uniform picks: 'middle' (default) the centre of each of n equal
+ * segments; 'start' the first frame of each, index int(k·total/n) — EBM-RL's rule.
+ */
+export type SamplingPolicy = { kind: 'adaptive'; cap: number } | { kind: 'uniform'; n: number; at?: 'middle' | 'start' };
 
 export type SampleTier = 'every-frame' | 'every-5s' | 'key-frames' | 'uniform';
 
@@ -50,15 +54,16 @@ export function frameCount(duration: number, fps: number): number {
  * Keep `n` items spread evenly: the centre item of n equal runs. With n < length
  * every run holds at least one item, so the picks stay unique and ordered.
  */
-export function subsampleUniform<T>(items: readonly T[], n: number): T[] {
+export function subsampleUniform<T>(items: readonly T[], n: number, at: 'middle' | 'start' = 'middle'): T[] {
   if (n >= items.length) return [...items];
   const out: T[] = [];
-  for (let k = 0; k < n; k++) out.push(items[Math.floor(((k + 0.5) * items.length) / n)] as T);
+  const offset = at === 'start' ? 0 : 0.5;
+  for (let k = 0; k < n; k++) out.push(items[Math.floor(((k + offset) * items.length) / n)] as T);
   return out;
 }
 
 export function policyId(p: SamplingPolicy): string {
-  return p.kind === 'adaptive' ? `adaptive:cap=${p.cap}` : `uniform:${p.n}`;
+  return p.kind === 'adaptive' ? `adaptive:cap=${p.cap}` : `uniform:${p.n}${p.at === 'start' ? '@start' : ''}`;
 }
 
 /** Inverse of policyId; also accepts a bare "adaptive" (default cap). */
@@ -71,11 +76,11 @@ export function parsePolicy(id: string): SamplingPolicy {
     checkCount('cap', cap);
     return { kind: 'adaptive', cap };
   }
-  const u = /^uniform:(\d+)$/.exec(s);
+  const u = /^uniform:(\d+)(@start)?$/.exec(s);
   if (u) {
     const n = Number(u[1]);
     checkCount('n', n);
-    return { kind: 'uniform', n };
+    return u[2] ? { kind: 'uniform', n, at: 'start' } : { kind: 'uniform', n };
   }
   throw new Error(`unknown sampling policy "${id}" (expected "adaptive", "adaptive:cap=N" or "uniform:N")`);
 }
@@ -143,12 +148,13 @@ export function adaptiveSampler(duration: number, fps: number, opts: AdaptiveOpt
  * centres are taken in frame space and snapped to real frames, so no pick lies
  * past the last frame and n is capped at the clip's frame count.
  */
-export function uniformSampler(duration: number, n: number, fps?: number): SamplePlan {
+export function uniformSampler(duration: number, n: number, fps?: number, at: 'middle' | 'start' = 'middle'): SamplePlan {
   checkPositive('duration', duration);
   checkCount('n', n);
-  const policy = policyId({ kind: 'uniform', n });
+  const policy = policyId(at === 'start' ? { kind: 'uniform', n, at } : { kind: 'uniform', n });
+  const offset = at === 'start' ? 0 : 0.5;
   if (fps === undefined) {
-    const times = Array.from({ length: n }, (_, k) => ((k + 0.5) * duration) / n);
+    const times = Array.from({ length: n }, (_, k) => ((k + offset) * duration) / n);
     return { policy, tier: 'uniform', times, indices: null };
   }
   checkPositive('fps', fps);
@@ -156,6 +162,7 @@ export function uniformSampler(duration: number, n: number, fps?: number): Sampl
   const indices = subsampleUniform(
     Array.from({ length: total }, (_, i) => i),
     n,
+    at,
   );
   return { policy, tier: 'uniform', times: indices.map((i) => i / fps), indices };
 }
@@ -167,7 +174,7 @@ export function planFrames(
   fps: number,
   diffs?: { scores: readonly number[]; times?: readonly number[] },
 ): SamplePlan {
-  if (policy.kind === 'uniform') return uniformSampler(duration, policy.n, fps);
+  if (policy.kind === 'uniform') return uniformSampler(duration, policy.n, fps, policy.at);
   return adaptiveSampler(duration, fps, { cap: policy.cap, diffs: diffs?.scores, diffTimes: diffs?.times });
 }
 

@@ -95,6 +95,19 @@ describe.skipIf(!hasFfmpeg)('frames from clips', () => {
     clip3 = makeClip(path.join(root, 'three.mp4'), 3);
   });
 
+  it("EBM-RL's judge input: frames at int(k·total/n), long side exactly L (small clips upscaled)", async () => {
+    const cacheDir = path.join(root, 'cache-exact');
+    const opts: FrameOptions = { cacheDir, datasetRoot: root, longSide: 128, resize: 'exact', format: 'jpeg' };
+    const set = await getFrames({ path: clip3 }, { kind: 'uniform', n: 3, at: 'start' }, opts);
+    // 3 s at 10 fps = 30 frames: indices 0, 10, 20.
+    expect(set.manifest.frames.map((f) => f.t)).toEqual([0, 1, 2]);
+    expect(set.manifest.policy).toBe('uniform:3@start:128=exact:jpeg');
+    // The 64×48 clip is scaled up to 128×96.
+    for (const u of set.dataUrls) expect(imageSize(bytesOfDataUrl(u))).toEqual({ width: 128, height: 96 });
+    const down = await getFrames({ path: clip3 }, 'uniform:3', { ...opts, cacheDir: path.join(root, 'cache-down'), resize: 'down' });
+    for (const u of down.dataUrls) expect(imageSize(bytesOfDataUrl(u))).toEqual({ width: 64, height: 48 });
+  });
+
   it('samples a 12 s clip every 5 s, scaled, and caches it', async () => {
     const cacheDir = path.join(root, 'cache-a');
     const first = counting();

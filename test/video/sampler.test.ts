@@ -168,3 +168,18 @@ describe('subsampleUniform', () => {
     expect(subsampleUniform([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 2)).toEqual([2, 7]);
   });
 });
+
+describe("EBM-RL's frame index rule", () => {
+  it('picks int(k·total/n): the first frame of each of n equal segments', () => {
+    const plan = uniformSampler(10, 8, 10); // 100 frames
+    expect(plan.indices).toEqual([6, 18, 31, 43, 56, 68, 81, 93]);
+    const start = uniformSampler(10, 8, 10, 'start');
+    expect(start.indices).toEqual([0, 12, 25, 37, 50, 62, 75, 87]);
+    expect(start.policy).toBe('uniform:8@start');
+    expect(parsePolicy('uniform:8@start')).toEqual({ kind: 'uniform', n: 8, at: 'start' });
+  });
+
+  it('keeps every frame when the clip has at most n', () => {
+    expect(uniformSampler(0.5, 8, 10, 'start').indices).toEqual([0, 1, 2, 3, 4]);
+  });
+});

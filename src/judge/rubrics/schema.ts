@@ -29,6 +29,10 @@ const sceneSchema = z
     frames: z.number().int().min(0),
     /** Long side in pixels after downscaling. */
     longSide: z.number().int().positive().default(512),
+    /** Where the uniform picks fall: 'middle' of n equal segments (default), or 'start', index int(k·total/n) (EBM-RL). */
+    index: z.enum(['middle', 'start']).default('middle'),
+    /** 'down': only ever downscale (default); 'exact': the long side is exactly longSide, upscaling small clips (EBM-RL). */
+    resize: z.enum(['down', 'exact']).default('down'),
     detail: z.enum(['low', 'high']).default('low'),
     format: z.enum(['jpeg', 'png']).default('jpeg'),
   })
