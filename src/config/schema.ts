@@ -22,6 +22,12 @@ export const DatasetSchema = z
      * 'video', 'character', 'none' (every sample its own cluster).
      */
     cluster: z.enum(['auto', 'session', 'video', 'character', 'none']).default('auto'),
+    /**
+     * Samples whose clip or frame files are missing are dropped (listed in
+     * runs/<id>/drops.jsonl, counted in the report); above this share of the
+     * selection the run is unfit and stops before anything is spent (exit 3).
+     */
+    maxMissingMedia: z.number().min(0).max(1).default(0.05),
   })
   .strict();
 

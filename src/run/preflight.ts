@@ -8,7 +8,8 @@ import { access } from 'node:fs/promises';
 import type { LoadedConfig } from '../config/load.js';
 import type { ModelConfig } from '../config/schema.js';
 import { checkPromptTemplate, promptFiles } from '../config/prompts.js';
-import { ConfigError, InputError, InputErrors, UsageError } from '../core/errors.js';
+import { ConfigError, InputError, InputErrors, UnfitRunError, UsageError } from '../core/errors.js';
+import { missingMedia, type MediaDrop } from '../pipeline/media.js';
 import type { Selection } from '../dataset/selection.js';
 import { loadOutputs, type OutputsReport } from '../dataset/outputs.js';
 import type { Sample } from '../core/records.js';
@@ -34,9 +35,12 @@ export interface PreflightOptions {
 }
 
 export interface Preflight {
+  /** The selection, less the samples dropped for missing media. */
   split: Split;
   pointwise: JudgingPlan | null;
   pairwise: JudgingPlan | null;
+  /** Samples dropped because a clip or frame file that a model or judge needs is missing. */
+  drops: MediaDrop[];
 }
 
 export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): Promise<Preflight> {
@@ -70,8 +74,11 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
   const wanted = new Set<string>();
   for (const r of recorded.values()) for (const id of r.outputs.keys()) wanted.add(id);
   const kept: Sample[] = [];
+  const missing: MediaDrop[] = [];
   const split = await guard(() =>
     openSplit(loaded, opts.selection, (s) => {
+      const gone = missingMedia(s);
+      if (gone) missing.push(gone);
       opts.onSelected?.(s);
       if (byContent || wanted.has(s.id)) kept.push(s);
     }),
@@ -123,7 +130,27 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
   }
 
   if (problems.length) throw problems.length === 1 ? problems[0]! : new InputErrors(problems);
-  return { split: split!, pointwise, pairwise };
+  // Missing media matter only when a model or judge is shown the scene.
+  const seesScene =
+    (wants('generate') && opts.models.some((m) => !m.outputs && (m.video === 'frames' || m.video === 'video_url'))) ||
+    [pointwise, pairwise].some((p) => p?.judges.some((j) => j.sees === 'frames') && p.rubrics.some((r) => r.scene.frames > 0));
+  const drops = seesScene ? missing : [];
+  if (drops.length) {
+    const total = split!.ids.length;
+    const share = drops.length / total;
+    const list = drops
+      .slice(0, 5)
+      .map((d) => `${d.sampleId} (${d.field} ${d.file})`)
+      .join(', ');
+    const max = config.dataset.maxMissingMedia;
+    if (share > max) {
+      throw new UnfitRunError(
+        `${drops.length} of ${total} selected samples (${(100 * share).toFixed(1)} %) have missing media, more than dataset.maxMissingMedia = ${max}: ${list}${drops.length > 5 ? ', …' : ''}. Nothing was spent.`,
+      );
+    }
+    opts.warn(`${drops.length} of ${total} selected samples dropped for missing media (listed in drops.jsonl): ${list}${drops.length > 5 ? ', …' : ''}`);
+  }
+  return { split: drops.length ? withoutSamples(split!, new Set(drops.map((d) => d.sampleId))) : split!, pointwise, pairwise, drops };
 }
 
 /**
@@ -187,4 +214,17 @@ async function checkOutputs(m: ModelConfig, report: OutputsReport, split: Split 
   if (unknown.length) warn(`${file}: ${unknown.length} of ${report.outputs.size} output ids are not in the split (${sample(unknown)}); model "${m.name}"`);
   const missing = split.ids.filter((id) => !report.outputs.has(id));
   if (missing.length) warn(`${file}: ${missing.length} of ${split.ids.length} selected samples have no output (${sample(missing)}); model "${m.name}"`);
+}
+
+/** The split less some samples: ids and the stream both skip them, so every stage drops them alike. */
+function withoutSamples(split: Split, gone: Set<string>): Split {
+  const samples = split.samples;
+  return {
+    ...split,
+    ids: split.ids.filter((id) => !gone.has(id)),
+    samples: () =>
+      (async function* () {
+        for await (const s of samples()) if (!gone.has(s.id)) yield s;
+      })(),
+  };
 }

@@ -7,6 +7,7 @@ import type { Selection } from '../dataset/selection.js';
 import type { JudgingPlan } from '../pipeline/plan.js';
 import type { Split } from '../pipeline/samples.js';
 import { openContext, type StageContext } from '../pipeline/context.js';
+import { recordMediaDrops } from '../pipeline/media.js';
 import { contextOptions, list, loadFromArgv, selectionFrom, selectModels, type Argv } from './argv.js';
 import { preflight, type StageName } from './preflight.js';
 
@@ -58,6 +59,8 @@ export async function openSession(
   });
   printWarnings(checked.split);
   const ctx = openContext(loaded, contextOptions(argv));
+  // Dropped samples are listed where the run is (a dry run writes nothing).
+  if (!ctx.dryRun) recordMediaDrops(ctx.store.dir, checked.drops);
   return { argv, loaded, selection, models, split: checked.split, pointwise: checked.pointwise, pairwise: checked.pairwise, pairs, ctx };
 }
 

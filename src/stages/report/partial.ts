@@ -72,7 +72,7 @@ export function toPartial(c: Collected): Partial | null {
  * discarded.
  */
 export function mergePartial(into: Collected, p: Partial): boolean {
-  for (const k of Object.keys(p.counts) as Array<keyof Counts>) into.counts[k] += p.counts[k];
+  for (const k of Object.keys(p.counts) as Array<keyof Counts>) into.counts[k] = (into.counts[k] ?? 0) + (p.counts[k] ?? 0);
   into.duplicates += p.duplicates;
   for (const m of p.models) into.models.add(m);
   for (const m of p.metrics) into.metrics.add(m);

@@ -5,6 +5,7 @@ import { loadRubric } from '../../judge/rubrics/rubric.js';
 import { RunStore } from '../../store/run.js';
 import { VERSION } from '../../core/version.js';
 import { UnfitRunError } from '../../core/errors.js';
+import { countMediaDrops } from '../../pipeline/media.js';
 import { buildReport, intervalJobs, type ReportMeta } from './aggregate.js';
 import { collect, type Collected } from './collect.js';
 import { collectParallel, intervalsParallel, ReportPool, reportThreads } from './parallel.js';
@@ -74,6 +75,8 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
   } finally {
     await pool?.close();
   }
+  const mediaDrops = countMediaDrops(runDir);
+  if (mediaDrops) report.counts.mediaDrops = mediaDrops;
   return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir };
 }
 
