@@ -103,7 +103,7 @@ describe('shipped rubrics', () => {
   it('EBM-RL scene settings match the protocol', () => {
     const byId = (id: string) => rubrics.find((x) => x.id === id)!;
     for (const id of ['veg', 'spc']) {
-      expect(byId(id).scene).toEqual({ frames: 8, longSide: 512, detail: 'low', format: 'jpeg' });
+      expect(byId(id).scene).toEqual({ frames: 8, longSide: 512, index: 'middle', resize: 'down', detail: 'low', format: 'jpeg' });
     }
     expect(byId('cn').scene.frames).toBe(0);
     expect(requiredInputs(byId('cn'))).not.toContain('frames');
@@ -251,7 +251,10 @@ describe('EBM-RL rubrics as released', () => {
     expect(list.maxTokens).toBe(4096);
     expect(list.scale).toEqual({ min: 0, max: 100 });
     expect(list.scene).toEqual(
-      m === 'cn' ? { frames: 0, longSide: 512, detail: 'low', format: 'jpeg' } : { frames: 8, longSide: 512, detail: 'low', format: 'jpeg' },
+      m === 'cn'
+        ? { frames: 0, longSide: 512, index: 'middle', resize: 'down', detail: 'low', format: 'jpeg' }
+        : // EBM-RL: frames at int(k·total/8), long side exactly 512 px.
+          { frames: 8, longSide: 512, index: 'start', resize: 'exact', detail: 'low', format: 'jpeg' },
     );
     const text = renderListwise(
       list,
