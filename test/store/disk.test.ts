@@ -77,7 +77,8 @@ describe('a run on a full disk', () => {
     const faultyCfg = writeSampleConfig(join(base, 'faulty'), {}, 'sample');
     const run = join(base, 'faulty', 'runs', 'sample');
     mkdirSync(run, { recursive: true });
-    symlinkSync('/sys/kernel', join(run, 'judgments'));
+    // sysfs: a kernel folder, not data — the one place root is refused (EACCES).
+    symlinkSync(join('/', 'sys', 'kernel'), join(run, 'judgments'));
     const err = await rejection(runAll({ config: faultyCfg, quiet: true }));
     expect(err.code).toBe('EACCES');
     expect(err.message).toContain(join(run, 'judgments', 'offline.jsonl'));
