@@ -23,6 +23,7 @@
 // Options: --sims N (default 4000), --n N samples (default 100), --drop D
 // (default 0.75), --seed S (default 14).
 import { decide } from '../dist/stages/gate/decide.js';
+import { pairwiseFigures } from '../dist/stages/report/aggregate.js';
 import { clusterSignTest, createRng, holmAdjust, pairwiseSummary } from '../dist/stats/index.js';
 
 function arg(name, fallback) {
@@ -120,20 +121,7 @@ function simulateRun(rng, drop) {
       baseline: 'old',
       metric: metric.id,
       judge: 'judge',
-      n: s.n,
-      win: s.wins,
-      loss: s.losses,
-      tie: s.ties,
-      winPct: s.winPct ?? 0,
-      lossPct: s.lossPct ?? 0,
-      tiePct: s.tiePct ?? 0,
-      net: s.net ?? 0,
-      decisive: s.decisive,
-      decisiveCi95: s.decisiveCi95 ? [s.decisiveCi95[0] / 100, s.decisiveCi95[1] / 100] : null,
-      p: s.p,
-      log10p: s.log10p,
-      pHolm: 1,
-      log10pHolm: 0,
+      ...pairwiseFigures(s),
       failures: 0,
       lengthControlled: null,
       clustered: clusteredSign(signs, sessions),

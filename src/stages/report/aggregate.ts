@@ -13,6 +13,7 @@ import {
   type Interval,
   type BtComparison,
   type Moments,
+  type PairwiseSummary,
 } from '../../stats/index.js';
 import type { Outcome } from '../../core/records.js';
 import { cellKey, splitKey, type Collected } from './collect.js';
@@ -92,6 +93,35 @@ function ordered(seen: Set<string>, preferred: string[]): string[] {
 const outcomeOf = (credit: number): Outcome => (credit > 0.5 ? 'win' : credit < 0.5 ? 'loss' : 'tie');
 
 /** `intervals`: bootstrap intervals computed beforehand from intervalJobs, by seed; missing ones are computed here. */
+type PairwiseFigures = Pick<
+  PairwiseRow,
+  'n' | 'win' | 'loss' | 'tie' | 'winPct' | 'lossPct' | 'tiePct' | 'net' | 'decisive' | 'decisiveCi95' | 'p' | 'log10p' | 'pHolm' | 'log10pHolm'
+>;
+
+/**
+ * A pairwise row's figures from its W/L/T summary, Holm not yet applied. Also
+ * what scripts/simulate-gate.mjs feeds the gate, so the simulation judges rows
+ * built exactly as the report builds them.
+ */
+export function pairwiseFigures(s: PairwiseSummary): PairwiseFigures {
+  return {
+    n: s.n,
+    win: s.wins,
+    loss: s.losses,
+    tie: s.ties,
+    winPct: s.winPct ?? 0,
+    lossPct: s.lossPct ?? 0,
+    tiePct: s.tiePct ?? 0,
+    net: s.net ?? 0,
+    decisive: s.decisive,
+    decisiveCi95: s.decisiveCi95 ? [s.decisiveCi95[0] / 100, s.decisiveCi95[1] / 100] : null,
+    p: s.p,
+    log10p: s.log10p,
+    pHolm: 1,
+    log10pHolm: 0,
+  };
+}
+
 export function buildReport(c: Collected, meta: ReportMeta, intervals?: ReadonlyMap<string, Interval | null>): Report {
   const { models, metricIds, scoredMetrics } = layout(c, meta);
   const judges = [...c.judges].sort();
@@ -277,20 +307,7 @@ function pairwiseRows(c: Collected, meta: ReportMeta, models: string[], metricId
       baseline,
       metric,
       judge,
-      n: s.n,
-      win: s.wins,
-      loss: s.losses,
-      tie: s.ties,
-      winPct: s.winPct ?? 0,
-      lossPct: s.lossPct ?? 0,
-      tiePct: s.tiePct ?? 0,
-      net: s.net ?? 0,
-      decisive: s.decisive,
-      decisiveCi95: s.decisiveCi95 ? [s.decisiveCi95[0] / 100, s.decisiveCi95[1] / 100] : null,
-      p: s.p,
-      log10p: s.log10p,
-      pHolm: 1,
-      log10pHolm: 0,
+      ...pairwiseFigures(s),
       failures: cell.failures,
       lengthControlled: lc.lcWinRate !== null && lc.lengthCoef !== null ? { winRate: lc.lcWinRate, lengthCoef: lc.lengthCoef } : null,
       ...(meta.clusters ? { clustered: clusteredSign(signs, meta.clusters) } : {}),
