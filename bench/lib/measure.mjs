@@ -124,7 +124,9 @@ export function benchArgs() {
   };
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const cli = resolve(flag('cli', join(root, 'bin', 'rolejudge.js')));
-  if (!existsSync(join(dirname(dirname(cli)), 'dist', 'cli.js'))) {
+  // dist/main.js since the re-layout; dist/cli.js in builds before it (--cli <old build>).
+  const dist = join(dirname(dirname(cli)), 'dist');
+  if (!existsSync(join(dist, 'main.js')) && !existsSync(join(dist, 'cli.js'))) {
     console.error('dist/ is missing: run `npm run build` first (the bench measures the built CLI).');
     process.exit(2);
   }

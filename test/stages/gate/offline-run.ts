@@ -25,7 +25,7 @@ function newestMtime(dir: string): number {
  * same files at once; the loser waits and then finds dist/ fresh.
  */
 export function ensureBuilt(): void {
-  const cli = join(ROOT, 'dist', 'cli.js');
+  const cli = join(ROOT, 'dist', 'main.js');
   const fresh = () => existsSync(cli) && statSync(cli).mtimeMs >= newestMtime(join(ROOT, 'src'));
   if (fresh()) return;
   const lock = join(ROOT, 'dist', '.test-build-lock');
