@@ -114,7 +114,7 @@ export interface ValidateOptions {
    * the one validating pass also survey the selection (ids, inputs), so the
    * split is not read again for that.
    */
-  onSelected?: (sample: Sample) => void;
+  onSelected?: (sample: Sample, line: number) => void;
 }
 
 export interface ValidationReport {
@@ -179,7 +179,7 @@ export async function validateSplit(opts: LoadOptions, options: ValidateOptions 
           }
         }
         valid++;
-        if (selector?.take(sample.id)) options.onSelected!(sample);
+        if (selector?.take(sample.id)) options.onSelected!(sample, rec.line);
       } catch (err) {
         if (!(err instanceof DatasetError)) throw err;
         errors.push(err);

@@ -14,6 +14,8 @@ export interface MediaDrop {
   reason: 'missing-media';
   field: string;
   file: string;
+  /** The split line of the sample, when known (preflight names it in errors). */
+  line?: number;
 }
 
 /** The first missing local media file of a sample, or null. */

@@ -35,7 +35,7 @@ export function splitOptions(loaded: LoadedConfig): LoadOptions {
  * so they do not read the split again). Throws every
  * problem found (up to 20) at once, as DatasetErrors naming file, line and field.
  */
-export async function openSplit(loaded: LoadedConfig, selection: Selection, onSelected?: (sample: Sample) => void): Promise<Split> {
+export async function openSplit(loaded: LoadedConfig, selection: Selection, onSelected?: (sample: Sample, line: number) => void): Promise<Split> {
   const options = splitOptions(loaded);
   try {
     await access(options.path);
@@ -52,11 +52,11 @@ export async function openSplit(loaded: LoadedConfig, selection: Selection, onSe
   let inputs: Input[] | null = null;
   const report = await validateSplit(options, {
     selection,
-    onSelected: (s: Sample) => {
+    onSelected: (s: Sample, line: number) => {
       ids.push(s.id);
       const has = availableInputs([s]);
       inputs = inputs === null ? has : inputs.filter((i) => has.includes(i));
-      onSelected?.(s);
+      onSelected?.(s, line);
     },
   });
   const problems: Error[] = [...report.errors];

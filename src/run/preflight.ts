@@ -8,7 +8,8 @@ import { access } from 'node:fs/promises';
 import type { LoadedConfig } from '../config/load.js';
 import type { ModelConfig } from '../config/schema.js';
 import { checkPromptTemplate, promptFiles } from '../config/prompts.js';
-import { ConfigError, InputError, InputErrors, UnfitRunError, UsageError } from '../core/errors.js';
+import { ConfigError, InputError, InputErrors, UsageError } from '../core/errors.js';
+import { DatasetError } from '../dataset/errors.js';
 import { missingMedia, type MediaDrop } from '../pipeline/media.js';
 import type { Selection } from '../dataset/selection.js';
 import { loadOutputs, type OutputsReport } from '../dataset/outputs.js';
@@ -76,9 +77,9 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
   const kept: Sample[] = [];
   const missing: MediaDrop[] = [];
   const split = await guard(() =>
-    openSplit(loaded, opts.selection, (s) => {
+    openSplit(loaded, opts.selection, (s, line) => {
       const gone = missingMedia(s);
-      if (gone) missing.push(gone);
+      if (gone) missing.push({ ...gone, line });
       opts.onSelected?.(s);
       if (byContent || wanted.has(s.id)) kept.push(s);
     }),
@@ -144,9 +145,18 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
       .join(', ');
     const max = config.dataset.maxMissingMedia;
     if (share > max) {
-      throw new UnfitRunError(
-        `${drops.length} of ${total} selected samples (${(100 * share).toFixed(1)} %) have missing media, more than dataset.maxMissingMedia = ${max}: ${list}${drops.length > 5 ? ', …' : ''}. Nothing was spent.`,
+      // Bad input found before anything is spent (exit 2): each missing file is
+      // named with its split line and field; below the share they are dropped.
+      const splitFile = split!.options.path;
+      const each = drops.slice(0, 20).map(
+        (d) => new DatasetError({ file: splitFile, line: d.line ?? 0, field: d.field, expected: 'an existing media file', got: JSON.stringify(d.file) }),
       );
+      const head = new ConfigError(
+        file,
+        `dataset.maxMissingMedia: ${drops.length} of ${total} selected samples (${(100 * share).toFixed(1)} %) have missing media, more than dataset.maxMissingMedia = ${max} allows: ${list}${drops.length > 5 ? ', …' : ''}. Nothing was spent; restore the files, or raise dataset.maxMissingMedia to drop those samples.`,
+        { field: 'dataset.maxMissingMedia' },
+      );
+      throw new InputErrors([head, ...each]);
     }
     opts.warn(`${drops.length} of ${total} selected samples dropped for missing media (listed in drops.jsonl): ${list}${drops.length > 5 ? ', …' : ''}`);
   }

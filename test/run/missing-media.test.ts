@@ -1,6 +1,7 @@
 // Missing media: a sample whose frame file is gone is dropped from every stage
 // alike, listed in drops.jsonl and counted in the report; above
-// dataset.maxMissingMedia the run stops before anything is spent (exit 3).
+// dataset.maxMissingMedia the run stops before anything is spent (exit 2,
+// each missing file named with the split's line and field).
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +50,7 @@ describe('missing media', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(drops).toEqual([
-      { type: 'drop', sampleId: 's03', reason: 'missing-media', field: 'video.frames[1]', file: join(split, '..', 'frames', 's03', '02.jpg') },
+      { type: 'drop', sampleId: 's03', reason: 'missing-media', field: 'video.frames[1]', file: join(split, '..', 'frames', 's03', '02.jpg'), line: 3 },
     ]);
     const responses = readFileSync(join(ws.runDir('m1'), 'responses', 'cand.jsonl'), 'utf8')
       .trim()
@@ -67,7 +68,7 @@ describe('missing media', () => {
     ).toHaveLength(1);
   });
 
-  it('above the allowed share, stops before anything is spent (exit 3)', async () => {
+  it('above the allowed share, stops before anything is spent (exit 2, file:line and field named)', async () => {
     const before = server.requests.length;
     let err: unknown;
     try {
@@ -75,10 +76,12 @@ describe('missing media', () => {
     } catch (e) {
       err = e;
     }
-    expect(exitCodeFor(err)).toBe(3);
+    expect(exitCodeFor(err)).toBe(2);
     expect((err as Error).message).toMatch(
-      /1 of 12 selected samples \(8\.3 %\) have missing media, more than dataset\.maxMissingMedia = 0: s03 \(video\.frames\[1\]/,
+      /1 of 12 selected samples \(8\.3 %\) have missing media, more than dataset\.maxMissingMedia = 0 allows: s03 \(video\.frames\[1\]/,
     );
+    // The missing file itself, at the sample's line of the split, by field.
+    expect((err as Error).message).toMatch(/split\.jsonl:3: .*video\.frames\[1\]/);
     expect(server.requests.length - before).toBe(0);
     expect(existsSync(ws.runDir('m2'))).toBe(false);
   });
