@@ -148,9 +148,9 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
       // Bad input found before anything is spent (exit 2): each missing file is
       // named with its split line and field; below the share they are dropped.
       const splitFile = split!.options.path;
-      const each = drops.slice(0, 20).map(
-        (d) => new DatasetError({ file: splitFile, line: d.line ?? 0, field: d.field, expected: 'an existing media file', got: JSON.stringify(d.file) }),
-      );
+      const each = drops
+        .slice(0, 20)
+        .map((d) => new DatasetError({ file: splitFile, line: d.line ?? 0, field: d.field, expected: 'an existing media file', got: JSON.stringify(d.file) }));
       const head = new ConfigError(
         file,
         `dataset.maxMissingMedia: ${drops.length} of ${total} selected samples (${(100 * share).toFixed(1)} %) have missing media, more than dataset.maxMissingMedia = ${max} allows: ${list}${drops.length > 5 ? ', …' : ''}. Nothing was spent; restore the files, or raise dataset.maxMissingMedia to drop those samples.`,
