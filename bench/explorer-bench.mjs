@@ -32,7 +32,7 @@ function lines(file) {
       if (buf.length > 1 << 20) {
         const chunk = buf;
         buf = '';
-        if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+        if (!out.write(chunk)) await new Promise((r) => out.once('drain', () => r(undefined)));
       }
     },
     close: () => new Promise((res, rej) => out.end(buf, (e) => (e ? rej(e) : res()))),
@@ -92,10 +92,10 @@ async function writeSyntheticRun(base, n) {
   for (let i = 0; i < n; i++) {
     for (let m = 0; m < MODELS.length; m++) {
       for (let k = 0; k < METRICS.length; k++) {
-        const [metric, min, max] = METRICS[k];
+        const [metric, min, max] = /** @type {[string, number, number]} */ (METRICS[k]);
         const u = noise(i, m, k);
         const failed = u < 0.004;
-        const score = failed ? null : min + Math.round(Math.min(1, 0.5 * noise(i, 0, k) + 0.4 * u + 0.1 * (m === 0)) * (max - min));
+        const score = failed ? null : min + Math.round(Math.min(1, 0.5 * noise(i, 0, k) + 0.4 * u + 0.1 * Number(m === 0)) * (max - min));
         const raw = failed
           ? 'I would rate this reply as fairly natural overall.'
           : `The reply stays in character and answers what was said; some phrasing is stiff. Score: ${score}`;
@@ -212,7 +212,7 @@ async function openInChromium(file) {
     await page.locator('#x-rows .x-row').first().click();
     await page.locator('#x-sample h2').waitFor();
     const openMs = performance.now() - o0;
-    const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
+    const heap = await page.evaluate(() => /** @type {any} */ (performance).memory?.usedJSHeapSize ?? null);
     return { loadMs, listMs, filterMs, openMs, failed, heapMiB: heap && heap / 2 ** 20, errors };
   } finally {
     await browser.close();
@@ -246,6 +246,7 @@ async function explorerOnly(base, n, detail) {
       'completionTokens',
     ].map((k) => [k, 0]),
   );
+  /** @type {any} */
   const report = {
     rolejudgeVersion: '0',
     runId: 'explorer-bench',

@@ -60,7 +60,7 @@ function startRateServer(cfg) {
   });
   const waitFor = (type) =>
     new Promise((resolve) =>
-      child.on('message', function on(m) {
+      child.on('message', function on(/** @type {any} */ m) {
         if (m.type === type) {
           child.off('message', on);
           resolve(m);
@@ -174,6 +174,7 @@ try {
   log(`rate bench: ${availableParallelism()} cores, ${machine()}, node ${process.version}, server latency ${LATENCY} ms, load ${loadStart.toFixed(2)}`);
   pf = await findPromptfoo(work);
   for (const sc of SCENARIOS) {
+    /** @type {Array<[string, () => Promise<any>]>} */
     const clients = [['rolejudge (default settings)', () => rolejudge(sc, server.port)]];
     if (pf.bin) clients.push([`promptfoo ${PROMPTFOO} (-j ${CEILING})`, () => promptfoo(pf.bin, sc, server.port, work)]);
     for (const [client, go] of clients) {

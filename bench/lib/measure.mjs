@@ -14,6 +14,8 @@ let seq = 0;
  * time seen from outside, the child's own CPU and peak RSS, and its output.
  * `timeoutMs` bounds every run: a hung child is killed, never waited on forever.
  * `allowFailure` measures a child that exits non-zero (the exit code is in `code`).
+ * @param {string[]} args
+ * @param {{ env?: Record<string, string>, cwd?: string, timeoutMs?: number, allowFailure?: boolean }} [options]
  */
 export function runNode(args, { env = {}, cwd, timeoutMs = 600_000, allowFailure = false } = {}) {
   const rusageFile = join(tmpdir(), `rolejudge-bench-rusage-${process.pid}-${++seq}.json`);

@@ -46,7 +46,7 @@ function refill(b, t) {
 }
 
 /**
- * @param {{ requests: number, tokens: number, windowMs: number, latencyMs?: number, completionTokens?: number }} opts
+ * @param {{ requests: number, tokens: number, windowMs: number, latencyMs?: number, completionTokens?: number }} options
  */
 export function createRateLimitedServer(options) {
   const opts = { ...options };
@@ -153,8 +153,8 @@ export function achievedShare(s) {
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.send) {
   const cfg = JSON.parse(process.env.RATE_SERVER ?? '{}');
   const s = createRateLimitedServer(cfg);
-  s.server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: s.server.address().port }));
-  process.on('message', (m) => {
+  s.server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: /** @type {import('node:net').AddressInfo} */ (s.server.address()).port }));
+  process.on('message', (/** @type {any} */ m) => {
     if (m.cmd === 'reset') {
       s.reset(m.limits ?? {});
       process.send({ type: 'reset' });
