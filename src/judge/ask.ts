@@ -52,7 +52,7 @@ export interface JudgeContext {
    * Retry-After too long) after some of its requests went out: no record will
    * carry it, yet it was paid for, so the run keeps it apart (pipeline/unrecorded.ts).
    */
-  unrecorded?: (judge: string, spend: Spend) => void;
+  unrecorded?: (by: { judge?: string; model?: string }, spend: Spend) => void;
 }
 
 export interface JudgeOverrides {
@@ -264,7 +264,7 @@ function addSpend(s: Spend, res: Pick<ChatResult, 'cached' | 'attempts' | 'usage
 /** Hand the sent part of a cut-off question's cost to the run (replays cost nothing: left out). */
 export function reportUnrecorded(ctx: Pick<JudgeContext, 'unrecorded'>, judge: string, s: Spend): void {
   if (!ctx.unrecorded || (s.requests === 0 && s.promptTokens === 0 && s.completionTokens === 0)) return;
-  ctx.unrecorded(judge, {
+  ctx.unrecorded({ judge }, {
     ...s,
     fromCache: 0,
     promptTokensFromCache: 0,

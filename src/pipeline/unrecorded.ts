@@ -16,16 +16,18 @@ export const UNRECORDED_FILE = 'unrecorded-spend.jsonl';
 
 export interface UnrecordedSpend {
   type: 'unrecorded-spend';
-  judge: string;
+  /** The judge whose question it was, or the model whose answer (generate). */
+  judge?: string;
+  model?: string;
   spend: Spend;
   at: string;
 }
 
 /** The JudgeContext hook that appends a cut-off question's cost to the run directory. */
-export function unrecordedLedger(runDir: string): (judge: string, spend: Spend) => void {
+export function unrecordedLedger(runDir: string): (by: { judge?: string; model?: string }, spend: Spend) => void {
   const file = join(runDir, UNRECORDED_FILE);
-  return (judge, spend) => {
-    const line: UnrecordedSpend = { type: 'unrecorded-spend', judge, spend, at: new Date().toISOString() };
+  return (by, spend) => {
+    const line: UnrecordedSpend = { type: 'unrecorded-spend', ...by, spend, at: new Date().toISOString() };
     // Rare (once per stop and question in flight) and must survive the exit that follows: written at once.
     try {
       appendFileSync(file, JSON.stringify(line) + '\n');

@@ -102,7 +102,7 @@ function addSpendCounts(report: Report, collected: Collected, runDir: string, ca
   const judges = (collected.judgeSpend ??= new Map());
   for (const u of readUnrecorded(runDir)) {
     addSpend(report.counts, u.spend);
-    addJudgeSpend(judges, u.judge, u.spend);
+    if (u.judge !== undefined) addJudgeSpend(judges, u.judge, u.spend);
     report.counts.unrecordedCalls = (report.counts.unrecordedCalls ?? 0) + u.spend.requests;
   }
   report.counts.cachedPromptTokens ??= 0;
