@@ -14,7 +14,7 @@ import { reportStep } from '../../src/run/finish.js';
 import { UNRECORDED_FILE } from '../../src/pipeline/unrecorded.js';
 import { startFakeServer, type FakeServer } from '../helpers/fake-server.js';
 import { kindOf, roleplayReply } from '../e2e/fake-roleplay.js';
-import { configFor, keyCounts, makeWorkspace, readJsonl, recordedModel, type Workspace } from '../e2e/workspace.js';
+import { configFor, keyCounts, liveModel, makeWorkspace, readJsonl, recordedModel, type Workspace } from '../e2e/workspace.js';
 
 let server: FakeServer;
 let ws: Workspace;
@@ -22,10 +22,14 @@ let ws: Workspace;
 let cachedFor: (n: number) => number | null = () => null;
 let served = 0;
 let cachedServed = 0;
+/** A reply of the test's own for some requests (before the usual ones). */
+let override: (body: any) => any = () => null;
 
 beforeAll(async () => {
   server = await startFakeServer({
     handler: (body) => {
+      const o = override(body);
+      if (o) return o;
       const r = roleplayReply(body);
       if (typeof r !== 'string' || kindOf(body).startsWith('generate')) return r;
       const cached = cachedFor(served++);
@@ -42,6 +46,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   cachedFor = () => null;
+  override = () => null;
   served = 0;
   cachedServed = 0;
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -94,6 +99,36 @@ describe('requests cut off by a budget', () => {
     expect(d.comparisons).toBe(3);
     const keys = readJsonl(join(ws.runDir('cut'), 'comparisons', 'gpt-5-mini.jsonl')).map((x) => `${x.sampleId}|${x.metric}|${x.round}`);
     expect([...keyCounts(keys).values()]).toEqual([1, 1, 1]);
+  });
+});
+
+describe('requests cut off by a budget, other cases', () => {
+  it('a re-ask refused by --max-calls: the unreadable first reply is still counted', async () => {
+    let first = true;
+    override = (body) => (kindOf(body) === 'pointwise' && first ? ((first = false), { content: 'I would rather not say.', usage: { prompt_tokens: 100, completion_tokens: 7 } }) : null);
+    const cfg = cfgOf('reask', { models: [models[0]], rubrics: ['cn'] });
+    const before = server.requests.length;
+    expect(await exitOf(runAll({ config: cfg, quiet: true, ids: 's01', 'max-calls': 1 }))).toBe(5);
+    expect(server.requests.length - before).toBe(1);
+    const argv = { config: cfg, quiet: true, ids: 's01' };
+    await reportStep(loadFromArgv(argv), argv);
+    const c = report('reask').counts;
+    expect([c.calls, c.promptTokens, c.judgments]).toEqual([1, 100, 0]);
+  });
+
+  it('a generate retry refused by --max-calls: the failed attempt is counted', async () => {
+    let first = true;
+    override = (body) => (kindOf(body).startsWith('generate') && first ? ((first = false), { status: 503 }) : null);
+    const cfg = cfgOf('gen-cut', { models: [liveModel('cand', 'plain', server.url, { video: 'none' })], rubrics: ['cn'] });
+    const before = server.requests.length;
+    expect(await exitOf(runAll({ config: cfg, quiet: true, ids: 's01', 'max-calls': 1 }))).toBe(5);
+    expect(server.requests.length - before).toBe(1);
+    const argv = { config: cfg, quiet: true, ids: 's01' };
+    await reportStep(loadFromArgv(argv), argv);
+    const c = report('gen-cut').counts;
+    expect([c.calls, c.responses, c.unrecordedCalls]).toEqual([1, 0, 1]);
+    // Model spend is not a judge's: no per-judge row for it.
+    expect(c.byJudge).toEqual([]);
   });
 });
 
