@@ -87,9 +87,12 @@ describe('circuit breaker', () => {
 
   it('4xx and 429 replies do not open it: the server is up', async () => {
     const p = provider(2, 1);
-    server.setHandler((_b, i) => (i % 2 ? { status: 400, error: { message: 'bad request', type: 'invalid_request_error' } } : { status: 429 }));
+    // Three calls refused as bad requests, then three that stay rate-limited through their retries.
+    server.setHandler((_b, { index }) => (index < 3 ? { status: 400, error: { message: 'bad request', type: 'invalid_request_error' } } : { status: 429 }));
     for (let i = 0; i < 6; i++) await expect(p.chat(req(i))).rejects.toBeInstanceOf(ProviderError);
+    expect(server.requests.length).toBe(3 + 3 * ATTEMPTS);
     await expect(p.chat(req(9))).rejects.not.toBeInstanceOf(EndpointDown);
+    expect(server.requests.length).toBe(3 + 4 * ATTEMPTS);
   });
 
   it('is per endpoint: another model on the same server is still asked', async () => {
