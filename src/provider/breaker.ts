@@ -29,7 +29,8 @@ export class EndpointDown extends UnfitRunError {
   ) {
     super(
       `${endpoint} looks down: ${threshold} calls in a row gave up after all their retries (last: ${lastError}); ` +
-        'no more calls are sent to it. Rerun with --retry-failed once it is back to resume, or raise provider.breaker.consecutiveFailures (0 turns the breaker off)',
+        'no more calls are sent to it. Once it is back, rerun (the calls not made are made then) and rerun with --retry-failed (the failed ones are redone); ' +
+        'provider.breaker.consecutiveFailures sets how many failures in a row stop a run (0: never)',
     );
   }
 
