@@ -21,7 +21,9 @@ export function resultSettings(config: Config): Record<string, unknown> {
   const { id: _id, outputDir: _o, reportsDir: _r, ...run } = config.run;
   const { judgeOverrides: _j, framesCacheDir: _f, provider: _p, judgesDir: _jd, rubricsDir: _rd, ...rest } = config;
   const models = config.models.map(({ concurrency: _c, timeoutMs: _t, apiKeyEnv: _k, ...m }) => m);
-  return { ...rest, run, models };
+  // The cached-token price only changes how a report states a saving, never a record.
+  const { cachedTokenPrice: _ctp, ...report } = config.report;
+  return { ...rest, run, models, report };
 }
 
 function fileText(path: string): string | null {

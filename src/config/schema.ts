@@ -140,6 +140,11 @@ export const ProviderSchema = z
     transport: z.enum(['sdk', 'node-http']).default('sdk'),
     /** Longest Retry-After honoured, in seconds; a longer one stops the stage (exit 3) instead of waiting. */
     maxRetryAfterSec: z.number().min(0).default(120),
+    /** After this many calls in a row to one endpoint gave up on 5xx/timeouts/resets, send it nothing more and stop (exit 3); 0: off. */
+    breaker: z
+      .object({ consecutiveFailures: z.number().int().min(0).default(5) })
+      .strict()
+      .default({ consecutiveFailures: 5 }),
   })
   .strict();
 
@@ -174,9 +179,14 @@ export const ConfigSchema = z
     framesCacheDir: z.string().default('.rolejudge-cache/frames'),
     /** report.html's explorer: embed the frames the judge saw as thumbnails; how many samples carry full detail. */
     report: z
-      .object({ frames: z.boolean().default(false), explorerDetail: z.number().int().min(0).default(2000) })
+      .object({
+        frames: z.boolean().default(false),
+        explorerDetail: z.number().int().min(0).default(2000),
+        /** A provider-cached prompt token's price relative to an uncached one (OpenAI gpt-4o-class: 0.5); for counts.byJudge's saving. */
+        cachedTokenPrice: z.number().min(0).max(1).default(0.5),
+      })
       .strict()
-      .default({ frames: false, explorerDetail: 2000 }),
+      .default({ frames: false, explorerDetail: 2000, cachedTokenPrice: 0.5 }),
     score: ScoreSchema.default(ScoreSchema.parse({})),
     compare: CompareSchema.default(CompareSchema.parse({})),
     gate: GateSchema.optional(),

@@ -148,6 +148,8 @@ export interface Spend {
   /** Tokens of the replayed replies (paid for by an earlier call). */
   promptTokensFromCache: number;
   completionTokensFromCache: number;
+  /** Of promptTokens, those the server served from its prefix cache (usage.prompt_tokens_details.cached_tokens); absent when never reported. */
+  cachedPromptTokens?: number;
 }
 
 /** What the judge call actually sent, after adapting to the model's rules. */

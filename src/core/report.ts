@@ -170,6 +170,26 @@ export interface Counts {
   truncatedReplies: number;
   filteredReplies: number;
   refusedReplies: number;
+  /** Of promptTokens, those the providers served from their prefix cache (usage.prompt_tokens_details.cached_tokens). */
+  cachedPromptTokens?: number;
+  /** Of calls, those whose question was cut off by a stop and so has no record (runs/<id>/unrecorded-spend.jsonl). */
+  unrecordedCalls?: number;
+  /** Price of a cached prompt token relative to an uncached one, used for savedPromptTokens (report.cachedTokenPrice). */
+  cachedTokenPrice?: number;
+  /** Per judge: network calls, prompt tokens, the provider-cached part, its share and the implied saving. */
+  byJudge?: JudgeSpendRow[];
+}
+
+/** One judge's network spend (see stages/report/judge-spend.ts for the saving convention). */
+export interface JudgeSpendRow {
+  judge: string;
+  calls: number;
+  promptTokens: number;
+  cachedPromptTokens: number;
+  /** cachedPromptTokens / promptTokens; null when no prompt token was sent. */
+  cachedShare: number | null;
+  /** cachedPromptTokens × (1 − cachedTokenPrice), in prompt-token equivalents. */
+  savedPromptTokens: number;
 }
 
 /** Output format per model: the kind's own check and EBM-RL's strict format_pass. */

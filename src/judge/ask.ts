@@ -47,6 +47,12 @@ export interface JudgeContext {
   collect?: (req: ChatRequest) => void | Promise<void>;
   /** Scans every rendered prompt for model identities before it is sent. */
   anonymity?: AnonymityGuard;
+  /**
+   * Hears the cost of a question cut off by a stop (budget, endpoint down, a
+   * Retry-After too long) after some of its requests went out: no record will
+   * carry it, yet it was paid for, so the run keeps it apart (pipeline/unrecorded.ts).
+   */
+  unrecorded?: (by: { judge?: string; model?: string }, spend: Spend) => void;
 }
 
 export interface JudgeOverrides {
@@ -183,9 +189,14 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
         ...(q.responseFormat && q.judge.structuredOutput ? { responseFormat: q.responseFormat } : {}),
       });
     } catch (err) {
-      if (isBudgetError(err)) throw new BudgetStop();
+      if (isBudgetError(err) || err instanceof UnfitRunError) {
+        // Stopped mid-question: what it already sent is counted apart, since no record will hold it.
+        out.spend.requests += (err as { attempts?: number }).attempts ?? 0;
+        reportUnrecorded(ctx, q.judge.name, out.spend);
+        throw isBudgetError(err) ? new BudgetStop() : err;
+      }
       // A disk the user must fix ends the command; it says nothing about the judge.
-      if (err instanceof DiskError || err instanceof UnfitRunError) throw err;
+      if (err instanceof DiskError) throw err;
       // What a give-up cost is on the error: those requests were really sent.
       out.spend.requests += (err as { attempts?: number }).attempts ?? 0;
       out.failure = { kind: 'error', message: providerErrorMessage(err) };
@@ -244,7 +255,21 @@ function addSpend(s: Spend, res: Pick<ChatResult, 'cached' | 'attempts' | 'usage
     s.requests += res.batch ? 1 : res.attempts;
     s.promptTokens += res.usage?.prompt ?? 0;
     s.completionTokens += res.usage?.completion ?? 0;
+    // Once per network reply, as the server reported it (absent: not reported, never guessed).
+    const cached = (res.usage as { cached?: number } | null)?.cached;
+    if (cached !== undefined) s.cachedPromptTokens = (s.cachedPromptTokens ?? 0) + cached;
   }
+}
+
+/** Hand the sent part of a cut-off question's cost to the run (replays cost nothing: left out). */
+export function reportUnrecorded(ctx: Pick<JudgeContext, 'unrecorded'>, judge: string, s: Spend): void {
+  if (!ctx.unrecorded || (s.requests === 0 && s.promptTokens === 0 && s.completionTokens === 0)) return;
+  ctx.unrecorded({ judge }, {
+    ...s,
+    fromCache: 0,
+    promptTokensFromCache: 0,
+    completionTokensFromCache: 0,
+  });
 }
 
 /** A question's id: its judge, key and first messages (shared by the cells it fills). */

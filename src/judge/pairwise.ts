@@ -9,7 +9,8 @@ import { combineOrders, outcomeFor } from './protocol/combine.js';
 import { renderPairwise } from './rubrics/render.js';
 import { pairwiseGrammar } from './parsers/registry.js';
 import { offlineVerdict } from './offline.js';
-import { ask, type JudgeContext } from './ask.js';
+import { ask, BudgetStop, reportUnrecorded, type JudgeContext } from './ask.js';
+import { UnfitRunError } from '../core/errors.js';
 import { judgeScene } from './scene.js';
 import type { PairJob } from './jobs.js';
 import { prepare, sampleView, type ScoreSettings } from './view.js';
@@ -96,7 +97,15 @@ export async function compareOne(
       continue;
     }
     const [a, b] = order === 'AB' ? [cand.answer, base.answer] : [base.answer, cand.answer];
-    record.orders.push(await judgeOrder(ctx, job, order, a, b, scene, settings, jh));
+    try {
+      record.orders.push(await judgeOrder(ctx, job, order, a, b, scene, settings, jh));
+    } catch (err) {
+      // Stopped before the comparison is whole (budget, endpoint down): no record is
+      // written, so the orders asked in this call are counted apart — they were sent.
+      if (err instanceof BudgetStop || err instanceof UnfitRunError)
+        for (const o of record.orders) if (o.spend && !previous?.orders.includes(o)) reportUnrecorded(ctx, job.judge.name, o.spend);
+      throw err;
+    }
   }
   const failedOrder = record.orders.find((o) => o.outcome === null);
   if (failedOrder && orderList.length > 1 && !settings.oneOrderDecides) {

@@ -8,6 +8,7 @@ import { probeWritable } from '../core/disk.js';
 import { AnonymityGuard } from '../judge/protocol/anonymity.js';
 import { Provider } from '../provider/index.js';
 import { VERSION } from '../core/version.js';
+import { unrecordedLedger } from './unrecorded.js';
 import type { DryRunTally, JudgeContext, JudgeOverrides } from '../judge/ask.js';
 import type { ChatRequest } from '../provider/types.js';
 import type { ResponseRecord } from '../core/records.js';
@@ -91,6 +92,7 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     maxRetryAfterMs: config.provider.maxRetryAfterSec * 1000,
     transport: config.provider.transport,
     pacing: config.provider.pacing,
+    breaker: config.provider.breaker,
     budget: { maxCalls: opts.maxCalls, maxTokens: opts.maxTokens },
   });
   return {
@@ -106,5 +108,7 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     log: (msg) => process.stderr.write(msg + '\n'),
     anonymity: new AnonymityGuard(config.models, config.score.anonymity),
     ...(lock ? { lock } : {}),
+    // A dry run sends nothing, so nothing can be cut off.
+    ...(opts.dryRun ? {} : { unrecorded: unrecordedLedger(store.dir) }),
   };
 }

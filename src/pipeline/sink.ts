@@ -27,6 +27,9 @@ export function mergeSpend(a: Spend | undefined, b: Spend | undefined): Spend | 
     completionTokens: a.completionTokens + b.completionTokens,
     promptTokensFromCache: a.promptTokensFromCache + b.promptTokensFromCache,
     completionTokensFromCache: a.completionTokensFromCache + b.completionTokensFromCache,
+    ...(a.cachedPromptTokens !== undefined || b.cachedPromptTokens !== undefined
+      ? { cachedPromptTokens: (a.cachedPromptTokens ?? 0) + (b.cachedPromptTokens ?? 0) }
+      : {}),
   };
 }
 

@@ -4,6 +4,7 @@ export { ProviderError, isBudgetError, providerErrorMessage, type ProviderErrorK
 export { requestHash, canonicalJson, sha256 } from './hash.js';
 export { isReasoning, normalizeBaseUrl } from './endpoint.js';
 export { parseRetryAfter } from './retry.js';
+export { EndpointDown } from './breaker.js';
 export type {
   Budget,
   CallInfo,

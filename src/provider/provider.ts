@@ -3,6 +3,8 @@
 // adaptation and budget guards.
 import type { SentParams } from '../core/records.js';
 import { attemptOnce, type AttemptOutcome } from './attempt.js';
+import { Breakers, EndpointDown } from './breaker.js';
+import { UnfitRunError } from '../core/errors.js';
 import { DiskCache } from './cache.js';
 import { ClientPool } from './client.js';
 import { modelKey, validateEndpoint } from './endpoint.js';
@@ -26,6 +28,7 @@ export class Provider {
   private readonly limiter: Limiter;
   private readonly pacer: Pacer | null;
   private readonly clients: ClientPool;
+  private readonly breakers: Breakers;
   private readonly adaptations = new Map<string, Adaptation>();
   private readonly inflight = new Map<string, Promise<ChatResult>>();
   private cache: Promise<DiskCache> | null = null;
@@ -57,6 +60,8 @@ export class Provider {
     this.limiter = new Limiter(concurrency);
     this.pacer = options.pacing === false ? null : new Pacer(undefined, options.maxRetryAfterMs ?? 120_000);
     this.clients = new ClientPool(options.env ?? process.env, this.opts.timeoutMs);
+    // Off unless asked for: the config turns it on (provider.breaker, default 5).
+    this.breakers = new Breakers(options.breaker?.consecutiveFailures ?? 0);
   }
 
   /** Hash the request would be cached under (also its provenance id). */
@@ -193,6 +198,9 @@ export class Provider {
       let started = 0;
       try {
         out = await this.limiter.run(ep, async () => {
+          // A call that waited for its slot (or slept in backoff) while the endpoint went down is not sent.
+          const down = this.breakers.openFor(ep);
+          if (down) throw down;
           this.reserveBudget();
           const pacer = this.pacer;
           if (!pacer) {
@@ -207,8 +215,12 @@ export class Provider {
           return pacedAttempt(pacer, ticket, promptEstimate, (onHeaders) => attemptOnce(client, body, timeoutMs, secret, this.opts.transport, onHeaders));
         });
       } catch (raw) {
+        // Not sent: what this call did send before is on the stop, so the caller can count it.
+        if (raw instanceof EndpointDown) throw raw.forCall(attempts - 1);
+        // A stop of the whole stage (e.g. a Retry-After too long, met by another call) stays a stop.
+        if (raw instanceof UnfitRunError) throw raw;
         const err = classify(raw, secret);
-        if (err.kind === 'budget') throw err;
+        if (err.kind === 'budget') throw withAttempts(err, attempts - 1);
         this.report(req, hash, { attempt: attempts, ok: false, latencyMs: performance.now() - started, err });
         if (err.status === 400) {
           const latest = this.adaptations.get(modelKey(ep));
@@ -222,6 +234,9 @@ export class Provider {
         }
         if (!err.retryable) throw withAttempts(err, attempts);
         if (retries >= this.opts.maxRetries) {
+          const opened = this.breakers.exhausted(ep, err);
+          // Calls queued behind the pacer for this endpoint stop now rather than when their turn comes.
+          if (opened) this.pacer?.abort(paceKey, opened);
           throw new ProviderError({
             kind: err.kind,
             retryable: true,
@@ -249,6 +264,7 @@ export class Provider {
         if (out.usage.cached !== undefined) this.counters.cachedPromptTokens += out.usage.cached;
         this.counters.completionTokens += out.usage.completion;
       }
+      this.breakers.succeeded(ep);
       this.report(req, hash, { attempt: attempts, ok: true, latencyMs: out.latencyMs, usage: out.usage });
       return { ...out, cached: false, requestHash: hash, sent, attempts };
     }

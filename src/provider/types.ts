@@ -113,6 +113,8 @@ export interface ProviderOptions {
   /** Full jitter on backoff (default true). */
   jitter?: boolean;
   budget?: Budget;
+  /** Circuit breaker per endpoint (see breaker.ts); absent or 0: off. */
+  breaker?: { consecutiveFailures: number };
   /**
    * Pace each endpoint by the rate-limit headers and 429s it sends (default
    * true); `concurrency` is then only a ceiling. See pacer.ts.

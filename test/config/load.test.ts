@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { canonicalJson } from '../../src/core/hash.js';
+import { resultSettings } from '../../src/config/hash.js';
 import { BUILTIN_JUDGES, BUILTIN_RUBRICS, PACKAGE_ROOT } from '../../src/core/paths.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rolejudge-config-'));
@@ -291,12 +292,21 @@ describe('config hash: results, not operations', () => {
     const ops = {
       ...base(),
       run: { id: 'r1', outputDir: 'elsewhere/runs', reportsDir: 'elsewhere/reports' },
-      provider: { maxRetries: 9, timeoutMs: 5, concurrency: 3, cacheDir: '/tmp/c', cache: false, transport: 'node-http' },
+      provider: { maxRetries: 9, timeoutMs: 5, concurrency: 3, cacheDir: '/tmp/c', cache: false, transport: 'node-http', breaker: { consecutiveFailures: 0 } },
+      // How a report prices cached prompt tokens changes no record.
+      report: { cachedTokenPrice: 0.1 },
       judgeOverrides: { baseUrl: 'http://127.0.0.1:9999/v1', apiKeyEnv: 'OTHER_KEY' },
       framesCacheDir: '/tmp/frames',
       models: (base().models as Record<string, unknown>[]).map((m) => ({ ...m, concurrency: 2, timeoutMs: 7, apiKeyEnv: 'MODEL_KEY' })),
     };
     expect(hashOf(ops)).toBe(a);
+  });
+
+  it('hashes the report settings as before report.cachedTokenPrice existed (no resume refused after the upgrade)', () => {
+    const { config } = loadConfig(writeConfig(YAML.stringify(base())));
+    expect(config.report.cachedTokenPrice).toBe(0.5);
+    expect(config.provider.breaker).toEqual({ consecutiveFailures: 5 });
+    expect(resultSettings(config).report).toEqual({ frames: false, explorerDetail: 2000 });
   });
 
   it.each([

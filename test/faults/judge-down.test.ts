@@ -43,7 +43,14 @@ describe('a judge endpoint that stays down', () => {
   async function judgedAt(tag: string, judgeUrl: string): Promise<{ ws: Workspace; cfg: string }> {
     const ws = makeWorkspace(`faults-${tag}`);
     workspaces.push(ws);
-    const cfg = pipelineConfig(ws, models.url, { maxRetries: MAX_RETRIES, timeoutMs: 2_000 }, { judgeOverrides: { baseUrl: judgeUrl } });
+    // The breaker off: this file checks that every call gives up on its own and is recorded
+    // (test/run/breaker-run.test.ts and test/provider/breaker.test.ts cover the breaker).
+    const cfg = pipelineConfig(
+      ws,
+      models.url,
+      { maxRetries: MAX_RETRIES, timeoutMs: 2_000, breaker: { consecutiveFailures: 0 } },
+      { judgeOverrides: { baseUrl: judgeUrl } },
+    );
     const gen = await runCli(stageArgs('generate', cfg));
     expect(gen.code, describeRun(gen)).toBe(0);
     return { ws, cfg };

@@ -83,6 +83,9 @@ export function figures(report: any): any {
     callsFromCache: _cn,
     promptTokensFromCache: _cp,
     completionTokensFromCache: _ct,
+    cachedPromptTokens: _cached,
+    unrecordedCalls: _u,
+    byJudge: _bj,
     ...kept
   } = counts;
   return { ...rest, counts: kept };

@@ -35,6 +35,8 @@ function responseSpend(callId: string, requests: number, cached: boolean, usage:
     completionTokens: cached ? 0 : (usage?.completion ?? 0),
     promptTokensFromCache: cached ? (usage?.prompt ?? 0) : 0,
     completionTokensFromCache: cached ? (usage?.completion ?? 0) : 0,
+    // The provider's own prompt cache, as reported for a reply that came over the network.
+    ...(!cached && (usage as { cached?: number } | null)?.cached !== undefined ? { cachedPromptTokens: (usage as { cached?: number }).cached } : {}),
   };
 }
 
@@ -229,6 +231,9 @@ async function generateOne(ctx: StageContext, model: ModelConfig, s: Sample): Pr
       spend: responseSpend(res.requestHash, res.batch ? 1 : res.cached ? 0 : res.attempts, res.cached && !res.batch, res.usage),
     };
   } catch (err) {
+    const sent = (err as { attempts?: number }).attempts ?? 0;
+    // Cut off by a stop after some attempts went out: no record will hold them, the run's ledger does.
+    if ((isBudgetError(err) || err instanceof UnfitRunError) && sent > 0) ctx.unrecorded?.({ model: model.name }, responseSpend(`generate:${s.id}`, sent, false, null));
     if (isBudgetError(err)) return 'budget';
     // Stops that concern the whole stage (a disk to fix, a server asking for a long pause) are not one response's error.
     if (err instanceof DiskError || err instanceof UnfitRunError) throw err;

@@ -2,13 +2,14 @@
 // can be far larger than memory allows as objects; only the record keys are
 // kept, to refuse overlapping shards), written into a temporary sibling
 // folder and renamed into place, so a failed merge leaves no half run behind.
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../../core/errors.js';
 import { comparisonKey, judgmentKey, responseKey, type RunManifest } from '../../store/run.js';
 import { guardTemp, sweepStaleTemps, tempFor } from './temp.js';
 import { checkOut, checkSameConfig, mergedRunId, missingShards, readInput, type MergeInput } from './inputs.js';
+import { UNRECORDED_FILE } from '../../pipeline/unrecorded.js';
 
 export interface MergeOptions {
   inputs: string[];
@@ -128,6 +129,9 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
       for (const name of [...names].sort()) await concatFile(inputs, kind, name, keyOf, tmp, st, stats);
       records[kind] = st.written;
     }
+    // Requests no record holds (questions cut off by a stop) were paid for in some shard: kept, so the merged report counts them.
+    const ledger = inputs.map((i) => join(i.dir, UNRECORDED_FILE)).filter((f) => existsSync(f));
+    if (ledger.length) writeFileSync(join(tmp, UNRECORDED_FILE), ledger.map((f) => completeLines(readFileSync(f, 'utf8'))).join(''));
     const { shard: _shard, ...rest } = first.manifest;
     void _shard;
     const manifest: RunManifest = { ...rest, runId };
@@ -147,4 +151,10 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
     unguard();
   }
   return { out, runId, configHash: first.manifest.configHash, records, tornLines: stats.torn, repeatedKeys: stats.repeated, warnings };
+}
+
+/** A log's text without a torn last line (a shard killed mid-write). */
+function completeLines(text: string): string {
+  const end = text.lastIndexOf('\n');
+  return end < 0 ? '' : text.slice(0, end + 1);
 }

@@ -6,6 +6,7 @@ import type { Comparison, Judgment, ResponseRecord, Spend } from '../../core/rec
 import { ScoreAccumulator } from '../../stats/index.js';
 import { comparisonKey } from '../../store/run.js';
 import type { Counts, FormatRow } from '../../core/report.js';
+import { addJudgeSpend, type JudgeSpend } from './judge-spend.js';
 
 const SEP = '\u0000';
 
@@ -44,6 +45,8 @@ export interface Collected {
   duplicates: number;
   /** Per-model format tallies (see Report.formats). */
   formats?: Map<string, FormatRow>;
+  /** Network spend per judge (judge-spend.ts). */
+  judgeSpend?: JudgeSpend;
   /** Accumulators remember each score (to be replayed exactly into another thread's; see partial.ts). */
   keepScores?: boolean;
 }
@@ -86,6 +89,7 @@ export function addSpend(counts: Counts, s: Spend): void {
   counts.callsFromCache += s.fromCache;
   counts.promptTokensFromCache += s.promptTokensFromCache;
   counts.completionTokensFromCache += s.completionTokensFromCache;
+  if (s.cachedPromptTokens) counts.cachedPromptTokens = (counts.cachedPromptTokens ?? 0) + s.cachedPromptTokens;
 }
 
 function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
@@ -164,6 +168,7 @@ function addJudgment(c: Collected, j: Judgment): boolean {
   if (j.callId !== undefined) {
     // Only one record per question carries its spend (a listwise call fills many).
     if (j.spend) addSpend(c.counts, j.spend);
+    if (j.spend) addJudgeSpend((c.judgeSpend ??= new Map()), j.judge, j.spend);
   } else {
     c.counts.calls += j.mode === 'offline' ? 0 : j.attempts;
     c.counts.promptTokens += j.usage?.prompt ?? 0;
@@ -193,6 +198,7 @@ function addComparison(c: Collected, x: Comparison): void {
   if (x.orders.some((o) => o.sent?.anonymity)) c.counts.anonymityHits++;
   for (const o of x.orders) {
     if (o.spend) addSpend(c.counts, o.spend);
+    if (o.spend) addJudgeSpend((c.judgeSpend ??= new Map()), x.judge, o.spend);
     else {
       c.counts.calls += o.sent ? o.attempts : 0;
       c.counts.promptTokens += o.usage?.prompt ?? 0;

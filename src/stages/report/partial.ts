@@ -5,6 +5,7 @@
 import { ScoreAccumulator } from '../../stats/index.js';
 import type { Collected } from './collect.js';
 import type { Counts } from '../../core/report.js';
+import { mergeJudgeSpend, type JudgeTally } from './judge-spend.js';
 
 export interface PartialCell {
   key: string;
@@ -27,6 +28,7 @@ export interface Partial {
   metrics: string[];
   judges: string[];
   cells: PartialCell[];
+  judgeSpend?: [string, JudgeTally][];
 }
 
 /** Null when an accumulator cannot be moved exactly (then the report runs in one thread). */
@@ -62,7 +64,15 @@ export function toPartial(c: Collected): Partial | null {
       chars: Float64Array.from(cell.chars.values()),
     });
   }
-  return { counts: c.counts, duplicates: c.duplicates, models: [...c.models], metrics: [...c.metrics], judges: [...c.judges], cells };
+  return {
+    counts: c.counts,
+    duplicates: c.duplicates,
+    models: [...c.models],
+    metrics: [...c.metrics],
+    judges: [...c.judges],
+    cells,
+    ...(c.judgeSpend ? { judgeSpend: [...c.judgeSpend] } : {}),
+  };
 }
 
 /**
@@ -72,8 +82,11 @@ export function toPartial(c: Collected): Partial | null {
  * discarded.
  */
 export function mergePartial(into: Collected, p: Partial): boolean {
-  for (const k of Object.keys(p.counts) as Array<keyof Counts>) into.counts[k] = (into.counts[k] ?? 0) + (p.counts[k] ?? 0);
+  // Numbers only: the per-judge rows (counts.byJudge) are made after merging, from judgeSpend.
+  const sum = into.counts as unknown as Record<string, number | undefined>;
+  for (const [k, v] of Object.entries(p.counts)) if (typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
   into.duplicates += p.duplicates;
+  if (p.judgeSpend) mergeJudgeSpend((into.judgeSpend ??= new Map()), p.judgeSpend);
   for (const m of p.models) into.models.add(m);
   for (const m of p.metrics) into.metrics.add(m);
   for (const j of p.judges) into.judges.add(j);

@@ -13,6 +13,9 @@ import type { MetricInfo, Report } from '../../core/report.js';
 import { writeReport } from './writers/index.js';
 import type { ReportClusters } from './clustered.js';
 import { explorerForRun } from './explorer/from-run.js';
+import { readUnrecorded } from '../../pipeline/unrecorded.js';
+import { addSpend } from './collect.js';
+import { addJudgeSpend, DEFAULT_CACHED_TOKEN_PRICE, judgeSpendRows } from './judge-spend.js';
 
 export interface ReportResult {
   report: Report;
@@ -77,6 +80,7 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
   }
   const mediaDrops = countMediaDrops(runDir);
   if (mediaDrops) report.counts.mediaDrops = mediaDrops;
+  addSpendCounts(report, collected, runDir, config.report.cachedTokenPrice ?? DEFAULT_CACHED_TOKEN_PRICE);
   return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir };
 }
 
@@ -87,4 +91,21 @@ export async function makeReport(loaded: LoadedConfig, runDirOverride?: string, 
   const explorer = await explorerForRun(loaded, built.runDir ?? join(loaded.config.run.outputDir, built.report.runId), built.report);
   const files = await writeReport(built.report, built.dir, explorer);
   return { ...built, files };
+}
+
+/**
+ * Calls no record holds (questions cut off by a stop) join the counts, and the
+ * per-judge rows with the provider-cached share are added: so report.json's
+ * calls equal what the servers received.
+ */
+function addSpendCounts(report: Report, collected: Collected, runDir: string, cachedTokenPrice: number): void {
+  const judges = (collected.judgeSpend ??= new Map());
+  for (const u of readUnrecorded(runDir)) {
+    addSpend(report.counts, u.spend);
+    if (u.judge !== undefined) addJudgeSpend(judges, u.judge, u.spend);
+    report.counts.unrecordedCalls = (report.counts.unrecordedCalls ?? 0) + u.spend.requests;
+  }
+  report.counts.cachedPromptTokens ??= 0;
+  report.counts.cachedTokenPrice = cachedTokenPrice;
+  report.counts.byJudge = judgeSpendRows(judges, cachedTokenPrice);
 }

@@ -68,6 +68,17 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 }
 
 describe('mergeRuns', () => {
+  it('carries the ledger of every shard of requests no record holds (a torn last line left out)', async () => {
+    const a = shard('s1', { shard: '1/2', samples: ['x1'] });
+    const b = shard('s2', { shard: '2/2', samples: ['x2'] });
+    const line = (judge: string) => JSON.stringify({ type: 'unrecorded-spend', judge, spend: { requests: 1 } }) + '\n';
+    writeFileSync(join(a, 'unrecorded-spend.jsonl'), line('j') + '{"type":"unrec');
+    writeFileSync(join(b, 'unrecorded-spend.jsonl'), line('k'));
+    const out = join(root, 'merged');
+    await mergeRuns({ inputs: [a, b], out });
+    expect(lines(join(out, 'unrecorded-spend.jsonl')).map((l) => JSON.parse(l).judge)).toEqual(['j', 'k']);
+  });
+
   it('concatenates each log per file name, in input order, and drops the shard field', async () => {
     const a = shard('s1', { shard: '1/2', samples: ['x1', 'x2'] });
     const b = shard('s2', { shard: '2/2', samples: ['x3'] });

@@ -6,6 +6,7 @@ import type { Report } from '../../../core/report.js';
 import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
 import { diagnosticsSections } from './diagnostics-md.js';
 import { uncertaintySections } from './uncertainty-md.js';
+import { fmtInt } from '../../../core/format.js';
 
 /** Escape text for a GFM table cell (or any inline Markdown). */
 export function escapeMarkdown(text: string): string {
@@ -74,7 +75,24 @@ const tieShare = (x: number | null | undefined) => (x === null || x === undefine
 
 function countsSection(report: Report): string {
   const rows = countRows(report).map((c) => [c.label, c.text]);
-  return `## Counts\n\n${table(['', 'Count'], ['l', 'r'], rows)}`;
+  return `## Counts\n\n${table(['', 'Count'], ['l', 'r'], rows)}${judgeSpendSection(report)}`;
+}
+
+/** Per-judge network spend with the provider-cached prompt share (absent in older reports). */
+function judgeSpendSection(report: Report): string {
+  const rows = report.counts.byJudge ?? [];
+  if (!rows.length) return '';
+  const body = rows.map((r) => [
+    escapeMarkdown(r.judge),
+    fmtInt(r.calls),
+    fmtInt(r.promptTokens),
+    fmtInt(r.cachedPromptTokens),
+    r.cachedShare === null ? '–' : (100 * r.cachedShare).toFixed(1),
+    fmtInt(Math.round(r.savedPromptTokens)),
+  ]);
+  const header = ['Judge', 'Calls', 'Prompt tokens', 'Cached prompt tokens', 'Cached (%)', 'Saved (prompt-token equiv.)'];
+  const price = report.counts.cachedTokenPrice ?? 0.5;
+  return `\n\n${table(header, ['l', 'r', 'r', 'r', 'r', 'r'], body)}\n\nCached prompt tokens are those the provider served from its prefix cache; the saving prices them at ${price} × an uncached token (report.cachedTokenPrice).`;
 }
 
 function conventionsSection(report: Report): string {
