@@ -29,7 +29,7 @@ export class EndpointDown extends UnfitRunError {
   ) {
     super(
       `${endpoint} looks down: ${threshold} calls in a row gave up after all their retries (last: ${lastError}); ` +
-        'no more calls are sent to it. Once it is back, rerun (the calls not made are made then) and rerun with --retry-failed (the failed ones are redone); ' +
+        'no more calls are sent to it. Once it is back, rerun with --retry-failed (the calls not made are made, the failed ones redone); ' +
         'provider.breaker.consecutiveFailures sets how many failures in a row stop a run (0: never)',
     );
   }

@@ -91,7 +91,8 @@ export async function compare(
     );
     redo.set(judge.name, keep);
   }
-  const wanted = (j: PairJob) => (opts.retryFailed ? redo.get(j.judge.name)!.has(keyOf(j)) : !done.get(j.judge.name)!.has(keyOf(j)));
+  // --retry-failed also completes what was never compared, as a plain rerun does.
+  const wanted = (j: PairJob) => !done.get(j.judge.name)!.has(keyOf(j));
   let total = 0;
   for (const j of pairJobs(samples, pairs, plan)) {
     summary.planned++;

@@ -45,19 +45,21 @@ export async function score(
   // response exists (generate ran or was resumed since): it is redone on any run.
   const answered = await answeredKeys(ctx);
   const stale = (j: Judgment) => j.failure?.kind === 'missing-response' && answered.has(responseKey(j));
+  // --retry-failed completes the run as a plain rerun does (what was never
+  // judged is judged) and also redoes every failed record.
+  const redoIt = (j: Judgment) => stale(j) || (opts.retryFailed === true && isFailed(j));
   const done = new Map<string, Set<string>>();
   const redo = new Map<string, Set<string>>();
   for (const judge of plan.judges) {
     const file = ctx.store.judgmentsFile(judge.name);
-    done.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, (j) => !stale(j)));
-    redo.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, opts.retryFailed ? isFailed : stale));
+    done.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, (j) => !redoIt(j)));
+    redo.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, redoIt));
   }
   const wantedId = (j: JobId) => {
-    const keys = opts.retryFailed ? redo.get(j.judge) : done.get(j.judge);
+    const keys = done.get(j.judge);
     // A fresh run (nothing recorded) wants every job: no key to build.
-    if (!keys?.size) return !opts.retryFailed;
-    const key = judgmentKey(j);
-    return opts.retryFailed ? keys.has(key) : !keys.has(key);
+    if (!keys?.size) return true;
+    return !keys.has(judgmentKey(j));
   };
   // Records redone in place (one record per key stays true); new ones are appended.
   const replacing = (key: string, judge: string) => Boolean(redo.get(judge)?.has(key));
