@@ -6,6 +6,7 @@ import type { Report } from '../../../core/report.js';
 import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
 import { diagnosticsSections } from './diagnostics-md.js';
 import { uncertaintySections } from './uncertainty-md.js';
+import { calibrationSections } from './calibration-md.js';
 
 /** Escape text for a GFM table cell (or any inline Markdown). */
 export function escapeMarkdown(text: string): string {
@@ -95,6 +96,7 @@ export function renderMarkdown(report: Report): string {
     positionSection(report),
     ...diagnosticsSections(report, escapeMarkdown, table),
     ...uncertaintySections(report, escapeMarkdown, table),
+    ...calibrationSections(report.calibration, escapeMarkdown, table),
     countsSection(report),
     conventionsSection(report),
   ];
