@@ -4,10 +4,13 @@
 // including the instructions and rubric text; the two orders of one pairwise
 // comparison must agree on everything before the first answer. Measured on
 // the messages as sent (JSON of firstMessages), not on the template.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstMessages } from '../../../src/judge/ask.js';
 import { listwisePrompt, pairwisePrompt, pointwisePrompt, type JudgePrompt } from '../../../src/judge/rubrics/render.js';
-import { loadListwiseRubric, loadRubrics } from '../../../src/judge/rubrics/rubric.js';
+import { loadListwiseRubric, loadRubric, loadRubrics } from '../../../src/judge/rubrics/rubric.js';
 import type { ContentPart } from '../../../src/provider/types.js';
 import { RUBRICS_DIR, sample } from '../fixtures.js';
 
@@ -101,5 +104,37 @@ describe('requests share their instructions and rubric as a prefix', () => {
     expect(p1.shared.length).toBeGreaterThan(150);
     const b1 = body(p1, frames('x'));
     expect(commonPrefix(b1, body(p2, frames('y')))).toBeGreaterThanOrEqual(endOf(b1, p1.shared));
+  });
+});
+
+describe('the @@scene@@ line is checked when a rubric loads', () => {
+  const META = `id: r
+name: R
+abbr: R
+protocol: ebm-rl
+version: "1"
+scale: { min: 1, max: 10 }
+scene: { frames: 0 }
+inputs: [character]
+`;
+  const load = (template: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rubric-marker-'));
+    writeFileSync(join(dir, 'r.yaml'), META);
+    writeFileSync(join(dir, 'r.hbs'), template);
+    return () => loadRubric(dir, 'r');
+  };
+
+  it('refuses per-sample text above the marker, naming file and line', () => {
+    expect(load('Rate {{character.name}}.\n@@scene@@\n{{answer}}\n')).toThrow(/r\.hbs.*line 2: the text above "@@scene@@" is sent first.*reads \{\{character\}\}/);
+  });
+
+  it('refuses a second marker and a marker inside a block', () => {
+    expect(load('Rate.\n@@scene@@\n{{character.name}}\n@@scene@@\n{{answer}}\n')).toThrow(/line 4: "@@scene@@" appears again \(first on line 2\)/);
+    expect(load('{{#if json}}\n@@scene@@\n{{/if}}\n{{character.name}} {{answer}}\n')).toThrow(/line 2: "@@scene@@" sits inside/);
+  });
+
+  it('accepts a template without the marker (all of it is the sample part)', () => {
+    const r = load('Rate {{character.name}}: {{answer}}\n')();
+    expect(pointwisePrompt(r, one, 'x')).toEqual({ shared: '', sample: 'Rate Hermione: x\n', text: 'Rate Hermione: x\n' });
   });
 });
