@@ -88,6 +88,10 @@ describe('requests share their instructions and rubric as a prefix', () => {
     expect(before).toContain(JSON.stringify(ab.shared).slice(1, -1));
     expect(before).toContain('base64,z2');
     for (const t of [two.character.name, two.user.name, 'Keep your voice down.']) expect(before).toContain(t);
+    // The rubric's criterion and reply format are in the shared part, and the second answer ends the prompt.
+    expect(ab.shared.length).toBeGreaterThan(200);
+    expect(ab.shared).toMatch(/\[\[A\]\]|"A"|Winner|verdict/i);
+    expect(ab.sample.trimEnd().endsWith(y)).toBe(true);
     // And after the shared prefix come only the two answers (and their labels).
     const rest = bAB.slice(shared);
     expect(rest).toContain('FIRST answer');
