@@ -8,7 +8,7 @@ import { fmtScore, fmtShare, fmtSigned } from '../../../core/format.js';
 type Esc = (s: string) => string;
 type Table = (header: string[], align: ('l' | 'r')[], rows: string[][]) => string;
 
-const labelled = (n: number, unmatched: number) => `${n}` + (unmatched ? ` (+${unmatched} without a judge verdict or score)` : '');
+const labelled = (n: number, unmatched: number, what: string) => `${n}` + (unmatched ? ` (+${unmatched} without a judge ${what})` : '');
 
 export const MEAN_HEADER = ['Model', 'Metric', 'Judge mean (n)', 'Corrected (PPI)', '95% CI', 'Correction', 'Labelled'];
 
@@ -20,7 +20,7 @@ export function meanRows(cal: ReportCalibration, esc: Esc = (s) => s): string[][
     r.corrected ? fmtScore(r.corrected.estimate) : 'too few labels',
     r.corrected ? `${fmtScore(r.corrected.ci95[0])}, ${fmtScore(r.corrected.ci95[1])}` : '–',
     r.corrected?.correction != null ? fmtSigned(r.corrected.correction, 2) : '–',
-    labelled(r.labelled, r.unmatched),
+    labelled(r.labelled, r.unmatched, 'score'),
   ]);
 }
 
@@ -36,7 +36,7 @@ export function winRows(cal: ReportCalibration, esc: Esc = (s) => s): string[][]
     r.corrected ? fmtShare(r.corrected.estimate) : 'too few labels',
     r.corrected ? `${fmtShare(r.corrected.ci95[0])}, ${fmtShare(r.corrected.ci95[1])}` : '–',
     r.corrected?.correction != null ? fmtSigned(100 * r.corrected.correction, 1) : '–',
-    labelled(r.labelled, r.unmatched),
+    labelled(r.labelled, r.unmatched, 'verdict'),
   ]);
 }
 
