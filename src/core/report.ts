@@ -237,4 +237,49 @@ export interface Report {
   clustering?: { by: string; clusters: number };
   /** 'rubric': Avg is the plain mean (all metrics share one scale); 'rescaled-0-100': each mean mapped to 0–100 first. */
   avgScale?: 'rubric' | 'rescaled-0-100';
+  /** Judge figures corrected by human labels (written by `rolejudge calibrate`; absent otherwise). */
+  calibration?: ReportCalibration;
+}
+
+/** A prediction-powered estimate: judge figure plus the human − judge correction, with its normal interval. */
+export interface CalibratedFigure {
+  estimate: number;
+  se: number;
+  ci95: [number, number];
+  /** estimate − the judge's figure on the unlabelled samples. */
+  correction: number | null;
+  /** The humans' own figure on the labelled samples (null: none estimable). */
+  humanOnly: number | null;
+}
+
+export interface ReportCalibration {
+  /** The human label file. */
+  labels: string;
+  /** Hashes of the judges and rubric templates behind the calibrated judgments and comparisons. */
+  judgeHashes: string[];
+  rubricHashes: string[];
+  /** Pins that differ from those hashes, unmatched labels: said in every format. */
+  warnings: string[];
+  means: {
+    model: string;
+    metric: string;
+    judgeMean: number | null;
+    judgeSamples: number;
+    labelled: number;
+    unmatched: number;
+    /** Null: fewer than 2 labelled or 2 unlabelled samples. */
+    corrected: CalibratedFigure | null;
+  }[];
+  winRates: {
+    candidate: string;
+    baseline: string;
+    metric: string;
+    judge: string;
+    /** The judge's decisive win rate (0–1) over all its comparisons, as in `pairwise`. */
+    judgeDecisive: number | null;
+    judgeComparisons: number;
+    labelled: number;
+    unmatched: number;
+    corrected: CalibratedFigure | null;
+  }[];
 }

@@ -82,6 +82,11 @@ export function judgeParams(judge: LlmJudge, maxTokens?: number): Record<string,
 export interface Question<T> {
   judge: LlmJudge;
   system?: string;
+  /**
+   * Text sent before the scene: the instructions and rubric, the same for
+   * every sample of a rubric, so a provider's prefix cache can reuse them.
+   */
+  lead?: string;
   prompt: string;
   scene: ContentPart[];
   /** Distinguishes independent draws (round, order) in the cache key. */
@@ -102,8 +107,14 @@ function addUsage(a: Usage | null, b: Usage | null): Usage | null {
 }
 
 /** The messages of the first attempt (what --dry-run counts and the cache keys). */
-export function firstMessages(q: Pick<Question<unknown>, 'system' | 'prompt' | 'scene'>): ChatMessage[] {
-  const content: ChatMessage['content'] = q.scene.length ? [...q.scene, { type: 'text', text: q.prompt }] : q.prompt;
+export function firstMessages(q: Pick<Question<unknown>, 'system' | 'lead' | 'prompt' | 'scene'>): ChatMessage[] {
+  // Shared text first, then the frames, then the sample (see rubrics/render.ts):
+  // requests of one rubric start with the same bytes.
+  const content: ChatMessage['content'] = q.scene.length
+    ? [...(q.lead ? [{ type: 'text' as const, text: q.lead }] : []), ...q.scene, { type: 'text', text: q.prompt }]
+    : q.lead
+      ? `${q.lead}\n\n${q.prompt}`
+      : q.prompt;
   return [...(q.system ? [{ role: 'system' as const, content: q.system }] : []), { role: 'user', content }];
 }
 
@@ -292,6 +303,12 @@ function guard<T>(g: AnonymityGuard | undefined, q: Question<T>): { question: Qu
     hits = addHits(hits, s.found, masked);
     system = s.text;
   }
+  let lead = q.lead;
+  if (lead !== undefined) {
+    const l = g.scan(lead);
+    hits = addHits(hits, l.found, masked);
+    lead = l.text;
+  }
   if (!hits) return { question: q, hits: null };
-  return { question: { ...q, prompt: prompt.text, ...(system !== undefined ? { system } : {}) }, hits };
+  return { question: { ...q, prompt: prompt.text, ...(system !== undefined ? { system } : {}), ...(lead !== undefined ? { lead } : {}) }, hits };
 }

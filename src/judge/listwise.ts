@@ -6,7 +6,7 @@ import type { Judgment, ResponseRecord } from '../core/records.js';
 import { sha256 } from '../core/hash.js';
 import type { ListwiseRubric } from './rubrics/rubric.js';
 import { shuffleLabels } from './protocol/position.js';
-import { renderListwise } from './rubrics/render.js';
+import { listwisePrompt } from './rubrics/render.js';
 import { listwiseGrammar } from './parsers/registry.js';
 import { judgeHash, type Judge } from './judges.js';
 import { offlineOverlap, offlineScore } from './offline.js';
@@ -86,17 +86,19 @@ export async function judgeList(
     framesHash = scene.framesHash;
     manifest = scene.manifest;
     const candidates = assignment.order.map((model) => ({ label: assignment.labels[model]!, answer: answers.get(model)! }));
-    const prompt = renderListwise(rubric, sampleView(sample, scene.caption), candidates, {
+    const rendered = listwisePrompt(rubric, sampleView(sample, scene.caption), candidates, {
       json: judge.structuredOutput,
       frameCount: scene.manifest?.frames.length ?? 0,
     });
+    const prompt = rendered.text;
     promptHash = sha256(prompt).slice(0, 16);
     const labels = candidates.map((c) => c.label);
     askedOut = await ask<true>(
       ctx,
       {
         judge,
-        prompt,
+        ...(rendered.shared ? { lead: rendered.shared } : {}),
+        prompt: rendered.sample,
         scene: scene.parts,
         key: `listwise:${judgeHash(judge).slice(0, 16)}:r${round}`,
         maxRetries: settings.maxParseRetries,

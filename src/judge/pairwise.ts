@@ -6,7 +6,7 @@ import { sha256 } from '../core/hash.js';
 import { judgeHash } from './judges.js';
 import { assignOrder } from './protocol/position.js';
 import { combineOrders, outcomeFor } from './protocol/combine.js';
-import { renderPairwise } from './rubrics/render.js';
+import { pairwisePrompt } from './rubrics/render.js';
 import { pairwiseGrammar } from './parsers/registry.js';
 import { offlineVerdict } from './offline.js';
 import { ask, BudgetStop, reportUnrecorded, type JudgeContext } from './ask.js';
@@ -149,17 +149,19 @@ async function judgeOrder(
       templateHash,
     };
   }
-  const prompt = renderPairwise(job.rubric, sampleView(job.sample, scene!.caption), a, b, {
+  const rendered = pairwisePrompt(job.rubric, sampleView(job.sample, scene!.caption), a, b, {
     json: job.judge.structuredOutput,
     frameCount: scene!.manifest?.frames.length ?? 0,
   });
+  const prompt = rendered.text;
   const grammar = pairwiseGrammar(job.rubric.pairwiseParser ?? 'verdict');
   let confidence: string | undefined;
   const asked = await ask<Verdict>(
     ctx,
     {
       judge: job.judge,
-      prompt,
+      ...(rendered.shared ? { lead: rendered.shared } : {}),
+      prompt: rendered.sample,
       scene: scene!.parts,
       key: `compare:${jh.slice(0, 16)}:r${job.round}:${order}`,
       maxRetries: settings.maxParseRetries,

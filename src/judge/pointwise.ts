@@ -1,7 +1,7 @@
 // Judging one response on one metric, one round: the unit of `score`.
 import type { Failure, Judgment } from '../core/records.js';
 import { offlineOverlap, offlineScore } from './offline.js';
-import { renderPointwise } from './rubrics/render.js';
+import { pointwisePrompt } from './rubrics/render.js';
 import { isScore, parseScore } from './parsers/score.js';
 import { sha256 } from '../core/hash.js';
 import { ask, type Asked, type JudgeContext } from './ask.js';
@@ -62,16 +62,18 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
   }
 
   const scene = await judgeScene(ctx, rubric, judge, sample);
-  const prompt = renderPointwise(rubric, sampleView(sample, scene.caption), p.answer, {
+  const rendered = pointwisePrompt(rubric, sampleView(sample, scene.caption), p.answer, {
     json: judge.structuredOutput,
     frameCount: scene.manifest?.frames.length ?? 0,
   });
+  const prompt = rendered.text;
   const templateHash = sha256(prompt).slice(0, 16);
   const asked: Asked<number> = await ask(
     ctx,
     {
       judge,
-      prompt,
+      ...(rendered.shared ? { lead: rendered.shared } : {}),
+      prompt: rendered.sample,
       scene: scene.parts,
       key: `score:${p.base.provenance.judgeHash.slice(0, 16)}:r${job.round}`,
       maxRetries: settings.maxParseRetries,

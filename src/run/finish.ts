@@ -21,7 +21,7 @@ export function runDirOf(loaded: LoadedConfig, argv: Argv): string {
 }
 
 /** The split's clusters for the report and the gate; an unreadable split means none, said on stderr. */
-async function clustersFor(loaded: LoadedConfig, known?: ClusterMap) {
+export async function clustersFor(loaded: LoadedConfig, known?: ClusterMap) {
   // The report and gate can run where the split is not (a downloaded run
   // directory): then every sample is its own cluster, and the log says so.
   // `run` passes the map its validating pass already built (no extra read).

@@ -60,6 +60,32 @@ function checkLevel(level: number): number {
 }
 
 /**
+ * What both estimators check before computing: the level, matching labelled
+ * lengths, every value through `check`; null when either side has fewer than
+ * 2 values (no variance to estimate). One place, so both refuse alike.
+ */
+function prepare(
+  fn: string,
+  unit: string,
+  judgeUnlabelled: ArrayLike<number>,
+  judgeLabelled: ArrayLike<number>,
+  humanLabelled: ArrayLike<number>,
+  level: number,
+  check: (v: ArrayLike<number>, what: string) => void,
+): { z: number; bigN: number; n: number } | null {
+  const z = checkLevel(level);
+  if (judgeLabelled.length !== humanLabelled.length) {
+    throw new RangeError(`${fn}: ${judgeLabelled.length} judge ${unit} but ${humanLabelled.length} human ${unit} on the labelled samples`);
+  }
+  check(judgeUnlabelled, 'judgeUnlabelled');
+  check(judgeLabelled, 'judgeLabelled');
+  check(humanLabelled, 'humanLabelled');
+  const bigN = judgeUnlabelled.length;
+  const n = judgeLabelled.length;
+  return bigN < 2 || n < 2 ? null : { z, bigN, n };
+}
+
+/**
  * Prediction-powered estimate of a model's mean score.
  *
  * @example
@@ -75,16 +101,9 @@ export function ppiMean(
   humanLabelled: ArrayLike<number>,
   level = 0.95,
 ): PpiEstimate | null {
-  const z = checkLevel(level);
-  if (judgeLabelled.length !== humanLabelled.length) {
-    throw new RangeError(`ppiMean: ${judgeLabelled.length} judge scores but ${humanLabelled.length} human scores on the labelled samples`);
-  }
-  checkFinite(judgeUnlabelled, 'judgeUnlabelled');
-  checkFinite(judgeLabelled, 'judgeLabelled');
-  checkFinite(humanLabelled, 'humanLabelled');
-  const bigN = judgeUnlabelled.length;
-  const n = judgeLabelled.length;
-  if (bigN < 2 || n < 2) return null;
+  const ok = prepare('ppiMean', 'scores', judgeUnlabelled, judgeLabelled, humanLabelled, level, checkFinite);
+  if (!ok) return null;
+  const { z, bigN, n } = ok;
   const rectifier = Array.from({ length: n }, (_, i) => (humanLabelled[i] as number) - (judgeLabelled[i] as number));
   const judgeEstimate = mean(judgeUnlabelled);
   const estimate = judgeEstimate + mean(rectifier);
@@ -136,16 +155,9 @@ export function ppiDecisiveWinRate(
   humanLabelled: ArrayLike<number>,
   level = 0.95,
 ): PpiEstimate | null {
-  const z = checkLevel(level);
-  if (judgeLabelled.length !== humanLabelled.length) {
-    throw new RangeError(`ppiDecisiveWinRate: ${judgeLabelled.length} judge verdicts but ${humanLabelled.length} human verdicts on the labelled comparisons`);
-  }
-  checkVerdicts(judgeUnlabelled, 'judgeUnlabelled');
-  checkVerdicts(judgeLabelled, 'judgeLabelled');
-  checkVerdicts(humanLabelled, 'humanLabelled');
-  const bigN = judgeUnlabelled.length;
-  const n = judgeLabelled.length;
-  if (bigN < 2 || n < 2) return null;
+  const ok = prepare('ppiDecisiveWinRate', 'verdicts', judgeUnlabelled, judgeLabelled, humanLabelled, level, checkVerdicts);
+  if (!ok) return null;
+  const { z, bigN, n } = ok;
   const win = (v: number): number => (v === 1 ? 1 : 0);
   const dec = (v: number): number => (v === 0 ? 0 : 1);
   const wu = Array.from({ length: bigN }, (_, i) => win(judgeUnlabelled[i] as number));

@@ -166,6 +166,8 @@ export function criterionOf(prompt: string): string | null {
 /** The two answers of a pairwise prompt, as shown in positions A and B. */
 export function pairwiseAnswers(prompt: string): { a: string; b: string } {
   const a = /^## Response A\n([\s\S]*?)\n## Response B$/m.exec(prompt)?.[1] ?? '';
-  const b = /^## Response B\n([\s\S]*?)\n## /m.exec(prompt)?.[1] ?? '';
+  // Response B is the last section (answers come last in a judge prompt), or followed by another heading.
+  const after = /^## Response B\n([\s\S]*)$/m.exec(prompt)?.[1] ?? '';
+  const b = after.split(/\n## /)[0]!.trimEnd();
   return { a, b };
 }

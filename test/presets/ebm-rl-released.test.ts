@@ -177,7 +177,8 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
     for (const r of listwise) expect(r.body.max_completion_tokens).toBe(4096);
     for (const r of pairwise) expect(r.body.max_completion_tokens).toBe(1024);
 
-    // Frames: VEG and SPC get 8 JPEG frames, long side 512, low detail, before the text; CN none.
+    // Frames: VEG and SPC get 8 JPEG frames, long side 512, low detail; CN none. They sit between the
+    // rubric's shared text (first, for providers' prefix caches) and the sample's text.
     for (const r of [...listwise, ...pairwise]) {
       const prompt = promptParts(r.body).prompt;
       const parts = imageParts(r.body);
@@ -187,8 +188,12 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
       }
       expect(parts).toHaveLength(8);
       const content = r.body.messages[r.body.messages.length === 1 ? 0 : 0].content;
-      expect(content.slice(0, 8).every((p: any) => p.type === 'image_url')).toBe(true);
-      expect(content[8].type).toBe('text');
+      expect(content[0].type).toBe('text');
+      expect(content[0].text).toMatch(/^You (rate|compare) /);
+      expect(content.slice(1, 9).every((p: any) => p.type === 'image_url')).toBe(true);
+      expect(content[9].type).toBe('text');
+      expect(content[9].text).toMatch(/^The 8 images above are frames of the scene in time order\./);
+      expect(content).toHaveLength(10);
       for (const p of parts) {
         const bytes = bytesOfDataUrl(p.url);
         expect(p.url.startsWith('data:image/jpeg;base64,')).toBe(true);

@@ -2,6 +2,13 @@
 // are not part of the text: the caller attaches them as image parts and tells
 // the template how many it attached, so the wording never claims frames the
 // judge did not get.
+//
+// A template may hold a line `@@scene@@`: where the frames go. What is above
+// it (instructions, criterion, scale, reply format) is the same for every
+// sample of the rubric and is sent first; what is below (the scene text,
+// personas, history, then the answer or answers last) follows the frames.
+// Providers cache prompt prefixes, so the shared part is paid once, not per
+// sample. A template without the line is all sample part.
 import type { Persona, Sample, Turn } from '../../core/records.js';
 import type { Band, ListwiseRubric, Rubric, Scale } from './schema.js';
 import { renderTemplate } from '../../core/templates.js';
@@ -70,20 +77,57 @@ export function promptContext(sample: Sample, scale: Scale, bands: Band[], opts:
   return ctx;
 }
 
-export function renderPointwise(rubric: Rubric, sample: Sample, answer: string, opts: RenderOptions = {}): string {
-  const ctx = { ...promptContext(sample, rubric.scale, rubric.bands ?? [], opts), answer };
-  return renderTemplate(rubric.template.source, rubric.template.file, ctx);
+export const SCENE_MARKER = '@@scene@@';
+
+/** A rendered judge prompt: the part shared across samples (sent before the frames), and the sample's part. */
+export interface JudgePrompt {
+  shared: string;
+  sample: string;
+  /** Both parts as one text (what is hashed and what a text-only judge reads). */
+  text: string;
 }
 
-export function renderPairwise(rubric: Rubric, sample: Sample, responseA: string, responseB: string, opts: RenderOptions = {}): string {
+/** Splits rendered text at its `@@scene@@` line (at most one). */
+export function splitPrompt(rendered: string, file: string): JudgePrompt {
+  const lines = rendered.split('\n');
+  const at = lines.findIndex((l) => l.trim() === SCENE_MARKER);
+  if (at < 0) return { shared: '', sample: rendered, text: rendered };
+  if (lines.slice(at + 1).some((l) => l.trim() === SCENE_MARKER)) throw new Error(`${file}: "${SCENE_MARKER}" may appear once`);
+  const shared = lines.slice(0, at).join('\n').trimEnd();
+  const sample = lines
+    .slice(at + 1)
+    .join('\n')
+    .replace(/^\n+/, '');
+  return { shared, sample, text: shared ? `${shared}\n\n${sample}` : sample };
+}
+
+export function pointwisePrompt(rubric: Rubric, sample: Sample, answer: string, opts: RenderOptions = {}): JudgePrompt {
+  const ctx = { ...promptContext(sample, rubric.scale, rubric.bands ?? [], opts), answer };
+  return splitPrompt(renderTemplate(rubric.template.source, rubric.template.file, ctx), rubric.template.file);
+}
+
+export function pairwisePrompt(rubric: Rubric, sample: Sample, responseA: string, responseB: string, opts: RenderOptions = {}): JudgePrompt {
   const t = rubric.pairwiseTemplate;
   if (!t) throw new Error(`rubric "${rubric.id}" has no pairwise template`);
   const ctx = { ...promptContext(sample, rubric.scale, rubric.bands ?? [], opts), responseA, responseB };
-  return renderTemplate(t.source, t.file, ctx);
+  return splitPrompt(renderTemplate(t.source, t.file, ctx), t.file);
+}
+
+export function listwisePrompt(rubric: ListwiseRubric, sample: Sample, candidates: Candidate[], opts: RenderOptions = {}): JudgePrompt {
+  if (candidates.length === 0) throw new Error(`listwise rubric "${rubric.id}" needs at least one candidate`);
+  const ctx = { ...promptContext(sample, rubric.scale, [], opts), candidates };
+  return splitPrompt(renderTemplate(rubric.template.source, rubric.template.file, ctx), rubric.template.file);
+}
+
+/** The whole prompt as one text (both parts). */
+export function renderPointwise(rubric: Rubric, sample: Sample, answer: string, opts: RenderOptions = {}): string {
+  return pointwisePrompt(rubric, sample, answer, opts).text;
+}
+
+export function renderPairwise(rubric: Rubric, sample: Sample, responseA: string, responseB: string, opts: RenderOptions = {}): string {
+  return pairwisePrompt(rubric, sample, responseA, responseB, opts).text;
 }
 
 export function renderListwise(rubric: ListwiseRubric, sample: Sample, candidates: Candidate[], opts: RenderOptions = {}): string {
-  if (candidates.length === 0) throw new Error(`listwise rubric "${rubric.id}" needs at least one candidate`);
-  const ctx = { ...promptContext(sample, rubric.scale, [], opts), candidates };
-  return renderTemplate(rubric.template.source, rubric.template.file, ctx);
+  return listwisePrompt(rubric, sample, candidates, opts).text;
 }

@@ -6,6 +6,7 @@ import type { Sample } from '../../core/records.js';
 import { INPUTS, listwiseMetaSchema, rubricMetaSchema, type Input, type ListwiseRubric, type Rubric, type TemplateFile } from './schema.js';
 import { compileTemplate, templateHash } from '../../core/templates.js';
 import { ConfigError, readYaml, validate } from './validate.js';
+import { checkSceneMarker } from './scene-marker.js';
 
 export type { Input, ListwiseRubric, Rubric } from './schema.js';
 
@@ -53,6 +54,7 @@ function loadTemplate(dir: string, fileName: string, version: string, mode: Temp
       throw new ConfigError(file, `a ${mode} template must show {{${name}}} unconditionally`);
     }
   }
+  checkSceneMarker(file, source);
   return { file, source, hash: templateHash(source, version), variables };
 }
 

@@ -19,7 +19,32 @@ export interface HumanLabel {
   line: number;
 }
 
-const REQUIRED = ['sample_id', 'model', 'metric', 'score'] as const;
+/**
+ * A human's pairwise verdict (columns candidate, baseline, verdict): +1 the
+ * candidate won, −1 the baseline won, 0 a tie. The verdict cell names the
+ * winner (its model name, or A = candidate, B = baseline) or says "tie".
+ */
+export interface HumanVerdict {
+  sampleId: string;
+  candidate: string;
+  baseline: string;
+  metric: string;
+  verdict: 1 | -1 | 0;
+  judgeHash?: string;
+  rubricHash?: string;
+  line: number;
+}
+
+export interface HumanLabels {
+  scores: HumanLabel[];
+  verdicts: HumanVerdict[];
+}
+
+// A file holds score rows, verdict rows, or both (a row fills one kind).
+const COMMON = ['sample_id', 'metric'] as const;
+const SCORE_COLS = ['model', 'score'] as const;
+const VERDICT_COLS = ['candidate', 'baseline', 'verdict'] as const;
+const SHAPES = 'sample_id, metric and either model, score (human scores) or candidate, baseline, verdict (human pairwise verdicts)';
 
 /** Split one CSV line; double-quoted fields may hold commas and "" for a quote. */
 function cells(line: string): string[] {
@@ -40,34 +65,84 @@ function cells(line: string): string[] {
   return out.map((c) => c.trim());
 }
 
-/** Every problem (file, line, field) in one InputError; nothing is computed from a bad file. */
+/** The verdict cell read against its row's two models; null when it names neither. */
+function verdictOf(text: string, candidate: string, baseline: string): 1 | -1 | 0 | null {
+  if (text === candidate) return 1;
+  if (text === baseline) return -1;
+  const t = text.toLowerCase();
+  if (t === 'tie') return 0;
+  if (t === 'a') return 1;
+  if (t === 'b') return -1;
+  return null;
+}
+
+/** Human scores only (the original file shape); see parseHumanLabels. */
 export function parseHumanCsv(text: string, file: string): HumanLabel[] {
+  return parseHumanLabels(text, file).scores;
+}
+
+/** Every problem (file, line, field) in one InputError; nothing is computed from a bad file. */
+export function parseHumanLabels(text: string, file: string): HumanLabels {
   const lines = text.split(/\r?\n/);
   const header = cells(lines[0] ?? '').map((h) => h.toLowerCase());
   const problems: string[] = [];
-  for (const col of REQUIRED) if (!header.includes(col)) problems.push(`${file}:1: missing column "${col}" (need ${REQUIRED.join(', ')})`);
+  const has = (cols: readonly string[]) => cols.every((c) => header.includes(c));
+  for (const col of COMMON) if (!header.includes(col)) problems.push(`${file}:1: missing column "${col}" (need ${SHAPES})`);
+  const scoreCols = has(SCORE_COLS);
+  const verdictCols = has(VERDICT_COLS);
+  if (!problems.length && !scoreCols && !verdictCols) {
+    // Name the columns of the shape the header came closest to.
+    const missing = (header.some((h) => (VERDICT_COLS as readonly string[]).includes(h)) ? VERDICT_COLS : SCORE_COLS).filter((c) => !header.includes(c));
+    for (const col of missing) problems.push(`${file}:1: missing column "${col}" (need ${SHAPES})`);
+  }
   if (problems.length) throw new InputError(problems.join('\n'));
   const at = (row: string[], col: string) => (header.includes(col) ? (row[header.indexOf(col)] ?? '') : '');
-  const out: HumanLabel[] = [];
+  const scores: HumanLabel[] = [];
+  const verdicts: HumanVerdict[] = [];
   const seen = new Map<string, number>();
   for (let i = 1; i < lines.length; i++) {
     if (!lines[i]!.trim()) continue;
     const row = cells(lines[i]!);
     const line = i + 1;
-    const label: HumanLabel = { sampleId: at(row, 'sample_id'), model: at(row, 'model'), metric: at(row, 'metric'), score: Number(at(row, 'score')), line };
-    for (const f of ['sample_id', 'model', 'metric'] as const) if (!at(row, f)) problems.push(`${file}:${line}: field "${f}" is empty`);
+    const isScore = scoreCols && (at(row, 'model') !== '' || at(row, 'score') !== '');
+    const isVerdict = verdictCols && VERDICT_COLS.some((c) => at(row, c) !== '');
+    for (const f of COMMON) if (!at(row, f)) problems.push(`${file}:${line}: field "${f}" is empty`);
+    if (isScore && isVerdict) {
+      problems.push(`${file}:${line}: fill either model, score or candidate, baseline, verdict, not both`);
+      continue;
+    }
+    const pins = { ...(at(row, 'judge_hash') ? { judgeHash: at(row, 'judge_hash') } : {}), ...(at(row, 'rubric_hash') ? { rubricHash: at(row, 'rubric_hash') } : {}) };
+    if (isVerdict) {
+      const v = { sampleId: at(row, 'sample_id'), candidate: at(row, 'candidate'), baseline: at(row, 'baseline'), metric: at(row, 'metric') };
+      for (const f of ['candidate', 'baseline'] as const) if (!at(row, f)) problems.push(`${file}:${line}: field "${f}" is empty`);
+      if (v.candidate && v.candidate === v.baseline) problems.push(`${file}:${line}: field "baseline" is the candidate itself ("${v.candidate}")`);
+      const verdict = verdictOf(at(row, 'verdict'), v.candidate, v.baseline);
+      if (verdict === null)
+        problems.push(`${file}:${line}: field "verdict" expects "${v.candidate}", "${v.baseline}", A (candidate), B (baseline) or tie, got "${at(row, 'verdict')}"`);
+      // A pair labelled either way round is one comparison.
+      const key = ['v', v.sampleId, ...[v.candidate, v.baseline].sort(), v.metric].join('\u0000');
+      if (seen.has(key))
+        problems.push(`${file}:${line}: sample "${v.sampleId}", ${v.candidate} vs ${v.baseline}, metric "${v.metric}" already labelled on line ${seen.get(key)}`);
+      else seen.set(key, line);
+      verdicts.push({ ...v, verdict: verdict ?? 0, ...pins, line });
+      continue;
+    }
+    const label: HumanLabel = { sampleId: at(row, 'sample_id'), model: at(row, 'model'), metric: at(row, 'metric'), score: Number(at(row, 'score')), ...pins, line };
+    if (!scoreCols) {
+      problems.push(`${file}:${line}: fields "candidate", "baseline" and "verdict" are empty`);
+      continue;
+    }
+    if (!label.model) problems.push(`${file}:${line}: field "model" is empty`);
     if (at(row, 'score') === '' || !Number.isFinite(label.score)) problems.push(`${file}:${line}: field "score" expects a number, got "${at(row, 'score')}"`);
-    if (at(row, 'judge_hash')) label.judgeHash = at(row, 'judge_hash');
-    if (at(row, 'rubric_hash')) label.rubricHash = at(row, 'rubric_hash');
     const key = `${label.sampleId}\u0000${label.model}\u0000${label.metric}`;
     if (seen.has(key))
       problems.push(`${file}:${line}: sample "${label.sampleId}", model "${label.model}", metric "${label.metric}" already labelled on line ${seen.get(key)}`);
     else seen.set(key, line);
-    out.push(label);
+    scores.push(label);
   }
   if (problems.length) throw new InputError(problems.slice(0, 20).join('\n'));
-  if (!out.length) throw new InputError(`${file}: no human labels (only a header)`);
-  return out;
+  if (!scores.length && !verdicts.length) throw new InputError(`${file}: no human labels (only a header)`);
+  return { scores, verdicts };
 }
 
 export interface CalibratedMean {
@@ -127,7 +202,8 @@ export function calibrateMeans(
 }
 
 /** Warnings for pins that differ from the hashes the run's judgments carry. */
-export function pinWarnings(labels: readonly HumanLabel[], runHashes: { judge: ReadonlySet<string>; rubric: ReadonlySet<string> }): string[] {
+export function pinWarnings(
+  labels: readonly { judgeHash?: string; rubricHash?: string }[], runHashes: { judge: ReadonlySet<string>; rubric: ReadonlySet<string> }): string[] {
   const warn: string[] = [];
   const judgePins = new Set(labels.flatMap((l) => (l.judgeHash ? [l.judgeHash] : [])));
   const rubricPins = new Set(labels.flatMap((l) => (l.rubricHash ? [l.rubricHash] : [])));

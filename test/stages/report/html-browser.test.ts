@@ -11,6 +11,7 @@ import { fmtInt, fmtP, fmtScore, fmtShare, fmtSigned } from '../../../src/core/f
 import type { Report } from '../../../src/core/report.js';
 import { writeReport } from '../../../src/stages/report/writers/index.js';
 import { HOSTILE_NAMES, sampleReport } from './fixture.js';
+import { withClusters } from './clustered-fixture.js';
 import { buildExplorer } from '../../../src/stages/report/explorer/build.js';
 import { RunStore } from '../../../src/store/run.js';
 import { HOSTILE_REPLY, writeFixtureRun, type FixtureRun } from './explorer-fixture.js';
@@ -31,7 +32,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rolejudge-html-'));
-    const report = sampleReport(HOSTILE_NAMES);
+    const report = withClusters(sampleReport(HOSTILE_NAMES));
     run = writeFixtureRun(join(dir, 'run'), report.models);
     const explorer = await buildExplorer(new RunStore(run.dir), report, { samples: run.samples });
     await writeReport(report, dir, explorer);
@@ -122,6 +123,53 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     expect(await page.locator('#position-bias-table tr[data-row="0"] td[data-field="consistency"]').textContent()).toBe(fmtShare(pb.consistency));
     expect(await page.locator('td[data-count="promptTokens"]').textContent()).toBe(fmtInt(json.counts.promptTokens));
     expect(await page.locator('td[data-count="calls"]').textContent()).toBe(fmtInt(json.counts.calls));
+  });
+
+  it('shows the clustered intervals beside the unclustered ones, the cluster variable and count, and the cluster sign test of report.json', async () => {
+    const cl = json.clustering!;
+    expect(await page.locator('#clustered [data-field="cluster-by"]').textContent()).toBe(cl.by);
+    expect(await page.locator('#clustered [data-field="cluster-count"]').textContent()).toBe(String(cl.clusters));
+    expect(await page.locator('#clustered-table thead').textContent()).toContain(`95% CI (clustered by ${cl.by})`);
+    expect(await page.locator('#clustered-table thead').textContent()).toContain('95% CI (unclustered, i.i.d.)');
+    const pair = (x: [number, number]) => `${fmtScore(x[0])}, ${fmtScore(x[1])}`;
+    // Expected rows straight from report.json: each mean, then each paired difference.
+    const expected = [
+      ...json.leaderboard.flatMap((row) =>
+        json.metrics.map((m) => {
+          const c = row.scores[m.id]!;
+          return [row.model, m.abbr, fmtScore(c.mean), pair(c.ci95!), pair(c.clustered!.ci95), String(c.clustered!.clusters), c.clustered!.designEffect!.toFixed(2)];
+        }),
+      ),
+      ...json.pairedDiffs.map((d) => [
+        `${d.candidate} \u2212 ${d.baseline}`,
+        json.metrics.find((m) => m.id === d.metric)!.abbr,
+        fmtSigned(d.meanDiff, 2),
+        pair(d.ci95),
+        pair(d.clustered!.ci95),
+        String(d.clustered!.clusters),
+        d.clustered!.designEffect!.toFixed(2),
+      ]),
+    ];
+    const shown = await page.$$eval('#clustered-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(shown).toEqual(expected);
+    // The clustered interval is not the i.i.d. one printed twice.
+    expect(shown.every((r) => r[3] !== r[4])).toBe(true);
+    const signs = await page.$$eval('#clustered-signs-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(signs).toEqual(
+      json.pairwise.map((r) => {
+        const c = r.clustered!;
+        return [
+          `${r.candidate} vs ${r.baseline}`,
+          json.metrics.find((m) => m.id === r.metric)!.abbr,
+          r.judge,
+          fmtP(r.p, r.log10p),
+          fmtP(r.pHolm, r.log10pHolm),
+          `${c.positive}/${c.negative}/${c.tied}`,
+          fmtP(c.p, c.log10p),
+          fmtP(c.pHolm, c.log10pHolm),
+        ];
+      }),
+    );
   });
 
   it('draws every chart with visible bars and error bars', async () => {

@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LeaderboardRow, PairwiseRow, Report } from '../../../src/core/report.js';
-import { renderLatex } from '../../../src/stages/report/writers/latex.js';
+import { renderLatex, texNumber } from '../../../src/stages/report/writers/latex.js';
 import { sampleReport } from './fixture.js';
+import { withClusters } from './clustered-fixture.js';
+import { fmtP, fmtScore, fmtSigned } from '../../../src/core/format.js';
 
 const pdflatex = spawnSync('pdflatex', ['--version'], { encoding: 'utf8' });
 const HAVE_PDFLATEX = pdflatex.status === 0;
@@ -112,3 +114,54 @@ describe.skipIf(!HAVE_PDFLATEX)('table.tex in a real pdflatex', () => {
     expect(out.overfull).toEqual([]);
   });
 });
+
+describe.skipIf(!HAVE_PDFLATEX)('table.tex with clustered figures in a real pdflatex', () => {
+  const report = withClusters(wideReport(), 'session', 29);
+  const tex = renderLatex(report);
+  // A number as the writer typesets it: a minus sign in math mode.
+  const num = (s: string) => (s.startsWith('-') ? `$-$${s.slice(1)}` : s);
+  const pair = (x: [number, number]) => `${num(fmtScore(x[0]))}, ${num(fmtScore(x[1]))}`;
+
+  it.each([
+    ['one column', 'onecolumn'],
+    ['two columns', 'twocolumn'],
+  ])('fits %s with the clustered table and the cluster sign tests (no overfull box)', (_label, option) => {
+    const out = compile(`clustered-${option}`, option, tex);
+    expect(out.status, out.log.slice(-3000)).toBe(0);
+    expect(out.overfull).toEqual([]);
+  });
+
+  it("labels clustered and unclustered intervals, names the cluster variable and count, and shows report.json's values", () => {
+    expect(tex).toContain('\\caption{Clustered and unclustered 95\\% intervals: 29 session clusters.');
+    expect(tex).toContain('Metric & Est. & i.i.d. & by session \\\\');
+    const lines = tex.split('\n');
+    // Every mean of report.json: its line under the model's heading holds both intervals, k and the design effect.
+    for (const row of report.leaderboard) {
+      const head = lines.findIndex((l) => l.includes('\\multicolumn{4}{@{}') && l.includes(`{\\emph{${breakableName(row.model)}}}`));
+      expect(head, row.model).toBeGreaterThan(-1);
+      report.metrics.forEach((m, j) => {
+        const c = row.scores[m.id]!;
+        const cells = [m.abbr, fmtScore(c.mean), pair(c.ci95!), pair(c.clustered!.ci95)];
+        expect(lines[head + 1 + 2 * j]).toBe(`${cells.join(' & ')} \\\\`);
+        expect(lines[head + 2 + 2 * j]).toBe(`& \\multicolumn{3}{r}{\\footnotesize $k$ = ${c.clustered!.clusters} sessions, Deff ${c.clustered!.designEffect!.toFixed(2)}} \\\\`);
+      });
+    }
+    const d = report.pairedDiffs[0]!;
+    const at = lines.indexOf(`VEG & ${num(fmtSigned(d.meanDiff, 2))} & ${pair(d.ci95)} & ${pair(d.clustered!.ci95)} \\\\`);
+    expect(at).toBeGreaterThan(-1);
+    expect(lines[at + 1]).toBe(`& \\multicolumn{3}{r}{\\footnotesize $k$ = ${d.clustered!.clusters} sessions, Deff ${d.clustered!.designEffect!.toFixed(2)}} \\\\`);
+    // The cluster sign test sits under each pairwise row: one line per row.
+    const signLines = lines.filter((l) => l.includes('\\footnotesize by session ('));
+    expect(signLines).toHaveLength(report.pairwise.length);
+    const c0 = report.pairwise[0]!.clustered!;
+    expect(signLines[0]).toContain(`(${c0.positive}/${c0.negative}/${c0.tied}): $p$ = ${texNumber(fmtP(c0.p, c0.log10p))}, Holm ${texNumber(fmtP(c0.pHolm, c0.log10pHolm))}}`);
+  });
+});
+
+/** How latex.ts breaks a model name (see breakable there). */
+function breakableName(name: string): string {
+  return `\\hspace{0pt}${name
+    .split(/(?<=[-_./])/)
+    .map((p) => p.replace(/_/g, '\\_'))
+    .join('\\allowbreak{}')}`;
+}

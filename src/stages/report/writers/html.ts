@@ -14,6 +14,7 @@ import { sha256 } from '../../../core/hash.js';
 import { type ExplorerData, jsonIsland } from '../explorer/data.js';
 import { diagnosticTables } from '../explorer/sections.js';
 import { metricChart, pairwiseChart } from './svg.js';
+import { clusteredView } from './clustered-view.js';
 import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
 
 // This file is src/report/writers/html.ts under vitest and
@@ -74,6 +75,7 @@ export function htmlContext(report: Report, explorer?: ExplorerData): object {
     positionBias: report.positionBias.map((row) => positionBiasView(report, row)),
     hasPositionBias: report.positionBias.length > 0,
     counts: countRows(report),
+    clustered: clusteredView(report),
     conventions: conventionRows(report),
     diagnostics: diagnosticTables(report),
     hasExplorer: explorer !== undefined,

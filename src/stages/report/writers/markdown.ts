@@ -7,6 +7,7 @@ import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, sc
 import { diagnosticsSections } from './diagnostics-md.js';
 import { uncertaintySections } from './uncertainty-md.js';
 import { fmtInt } from '../../../core/format.js';
+import { calibrationSections } from './calibration-md.js';
 
 /** Escape text for a GFM table cell (or any inline Markdown). */
 export function escapeMarkdown(text: string): string {
@@ -113,6 +114,7 @@ export function renderMarkdown(report: Report): string {
     positionSection(report),
     ...diagnosticsSections(report, escapeMarkdown, table),
     ...uncertaintySections(report, escapeMarkdown, table),
+    ...calibrationSections(report.calibration, escapeMarkdown, table),
     countsSection(report),
     conventionsSection(report),
   ];
