@@ -28,3 +28,4 @@ export * from './ppi.js';
 export * from './position.js';
 export * from './davidson.js';
 export * from './icc.js';
+export * from './confidence-sequence.js';
