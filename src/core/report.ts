@@ -217,4 +217,64 @@ export interface Report {
   clustering?: { by: string; clusters: number };
   /** 'rubric': Avg is the plain mean (all metrics share one scale); 'rescaled-0-100': each mean mapped to 0–100 first. */
   avgScale?: 'rubric' | 'rescaled-0-100';
+  /** Present when judging ran with --until-decided (runs/<id>/until-decided.json). */
+  untilDecided?: UntilDecidedSection;
+}
+
+/** How one stage's --until-decided judging went. */
+export interface UntilDecidedStage {
+  stoppedEarly: boolean;
+  /** Samples with records (the decided prefix, plus samples in flight when it stopped). */
+  samplesJudged: number;
+  samplesInSplit: number;
+  /** Length of the seeded-order prefix at which every needed test was decided; null if never. */
+  stoppingPrefix: number | null;
+  /** Judge calls one sample costs (pairs × metrics × judges × rounds × orders). */
+  callsPerSample: number;
+  /** (samplesInSplit − samplesJudged) × callsPerSample. */
+  callsSaved: number;
+  /** Family-wise level the stopping rule was run at. */
+  alpha: number;
+  seed: number;
+}
+
+export interface UntilDecidedComparison {
+  candidate: string;
+  baseline: string;
+  metric: string;
+  judge: string;
+  wins: number;
+  losses: number;
+  ties: number;
+  /** Running-maximum mixture e-value at the end. */
+  eValue: number;
+  /** min(1, 1/eValue): valid at any stopping time. */
+  pAnytime: number;
+  /** Holm over the family of needed comparisons. */
+  pAnytimeHolm: number;
+  /** Prefix length at which this comparison was decided; null if never. */
+  decidedAfter: number | null;
+  winner: 'candidate' | 'baseline' | null;
+}
+
+export interface UntilDecidedScorePair {
+  candidate: string;
+  baseline: string;
+  metric: string;
+  judge: string;
+  /** Samples with a score for both in the prefix. */
+  n: number;
+  /** The confidence sequence of the mean paired difference, in the rubric's score units, at the end. */
+  lower: number;
+  upper: number;
+  /** Each pair's miscoverage: the family α split by Bonferroni. */
+  alpha: number;
+  margin: number;
+  decidedAfter: number | null;
+  decision: 'regression' | 'no-regression' | null;
+}
+
+export interface UntilDecidedSection {
+  compare?: UntilDecidedStage & { comparisons: UntilDecidedComparison[] };
+  score?: UntilDecidedStage & { pairs: UntilDecidedScorePair[] };
 }

@@ -9,7 +9,8 @@ import { compare } from '../stages/compare/compare.js';
 import { generate } from '../stages/generate/generate.js';
 import { score } from '../stages/score/score.js';
 import type { Session } from './session.js';
-import { compareUntilDecided } from './until-decided.js';
+import { compareUntilDecided } from './decided-compare.js';
+import { describeDecided } from './decided-text.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { ResponseRecord } from '../core/records.js';
 import { placeholderResponse, type ResponseIndex } from '../pipeline/planned.js';
@@ -172,16 +173,7 @@ export async function compareStep(s: Session): Promise<number> {
   if (argv['until-decided'] && !ctx.dryRun) {
     // Seeded order, stop once the anytime-valid family test decides (until-decided.ts).
     const { summary, result } = await compareUntilDecided(s, samples);
-    const tests = result.comparisons.map(
-      (c) =>
-        `${c.key}: ${c.wins}/${c.losses}/${c.ties} W/L/T, e ${c.eValue.toPrecision(3)}, anytime p ${c.pAnytime.toPrecision(3)}${c.decidedAfter ? `, decided after ${c.decidedAfter}` : ', undecided'}`,
-    );
-    ctx.log(
-      (result.stoppedEarly
-        ? `compare --until-decided: stopped early after ${result.samplesJudged} of ${result.samplesInSplit} samples, ${result.callsSaved} comparison calls saved (α ${result.alpha})`
-        : `compare --until-decided: the split was exhausted (${result.samplesJudged} samples) before every comparison was decided`) +
-        `\n  ${tests.join('\n  ')}`,
-    );
+    ctx.log(describeDecided('compare', result, result.comparisons.map(comparisonLine)));
     ctx.log(`compare: ${summary.written} comparisons written (${summary.failures} without a verdict), ${summary.skipped} already recorded`);
     if (summary.stoppedByBudget) ctx.log(BUDGET_NOTE);
     return summary.stoppedByBudget ? BUDGET_STOP : 0;
@@ -204,6 +196,13 @@ export async function compareStep(s: Session): Promise<number> {
   if (sum.stoppedByBudget) return BUDGET_STOP;
   checkTally('compare', tally, ctx.loaded.config.failures.maxShare, failureHint(tally, ctx.store.comparisonsDir));
   return 0;
+}
+
+function comparisonLine(c: import('../core/report.js').UntilDecidedComparison): string {
+  return (
+    `${c.candidate} vs ${c.baseline} · ${c.metric} · ${c.judge}: ${c.wins}/${c.losses}/${c.ties} W/L/T, e ${c.eValue.toPrecision(3)}, ` +
+    `anytime p ${c.pAnytime.toPrecision(3)} (Holm ${c.pAnytimeHolm.toPrecision(3)})${c.decidedAfter ? `, decided after ${c.decidedAfter}` : ', undecided'}`
+  );
 }
 
 /** What this command sent so far (the provider is the session's: one count for all its stages). */

@@ -29,3 +29,4 @@ export * from './position.js';
 export * from './davidson.js';
 export * from './icc.js';
 export * from './confidence-sequence.js';
+export * from './sign-family-stream.js';

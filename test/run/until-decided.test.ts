@@ -2,7 +2,8 @@
 // the anytime-valid family test reads.
 import { describe, expect, it } from 'vitest';
 import type { Comparison, Sample } from '../../src/core/records.js';
-import { outcomeStreams, seededOrder } from '../../src/run/until-decided.js';
+import { sampleOutcome } from '../../src/run/decided-compare.js';
+import { PrefixFeed, seededOrder } from '../../src/run/until-decided.js';
 import { sequentialSignTestFamily } from '../../src/stats/index.js';
 
 const sample = (id: string) => ({ id }) as Sample;
@@ -18,9 +19,30 @@ describe('until-decided', () => {
     expect([...a].sort()).toEqual(xs.map((s) => s.id).sort());
   });
 
-  it('streams outcomes in judging order, rounds combined by mean credit, failures left out', () => {
-    const streams = outcomeStreams([comp('b', 1), comp('a', 0), comp('a', 1, 2), comp('c', 0), comp('d', null)], ['c', 'a', 'b', 'd']);
-    expect([...streams.entries()]).toEqual([['c · b · veg · j', [-1, 0, 1]]]);
+  it("a sample's outcome: rounds combined by mean credit, failures left out", () => {
+    expect(sampleOutcome([comp('a', 0), comp('a', 1, 2)])).toBe(0);
+    expect(sampleOutcome([comp('a', 1), comp('a', null, 2)])).toBe(1);
+    expect(sampleOutcome([comp('a', 0)])).toBe(-1);
+    expect(sampleOutcome([comp('a', null)])).toBeNull();
+  });
+
+  it('feeds samples strictly in the seeded order: a later sample waits for every earlier one', () => {
+    const seen: Array<[number, string[]]> = [];
+    const feed = new PrefixFeed<string>(['x', 'y', 'z'], 2, (i, items) => seen.push([i, items]));
+    feed.add('z', 'z1');
+    feed.add('z', 'z2');
+    feed.add('y', 'y1');
+    feed.add('x', 'x1');
+    expect(seen).toEqual([]);
+    expect(feed.touched).toBe(3);
+    feed.add('x', 'x2');
+    expect(seen).toEqual([[0, ['x1', 'x2']]]);
+    feed.add('y', 'y2');
+    // y completes the prefix, and z (already complete) follows it at once.
+    expect(seen.map((s) => s[0])).toEqual([0, 1, 2]);
+    expect(feed.prefix).toBe(3);
+    feed.add('w', 'unknown ids are ignored');
+    expect(feed.prefix).toBe(3);
   });
 
   it('a clear winner is decided long before 500 samples; identical systems are not', () => {

@@ -46,12 +46,24 @@ function inheritOrderSpends(old: Comparison, next: Comparison): Comparison {
   return { ...next, orders };
 }
 
+export interface CompareOptions {
+  retryFailed?: boolean;
+  /**
+   * Asked before the first job of each next sample is launched; false stops
+   * launching (jobs in flight, and the rest of a sample already started,
+   * still finish and are recorded). --until-decided stops here.
+   */
+  keepLaunching?: () => boolean;
+  /** Called with every comparison as it is recorded, in completion order. */
+  onRecord?: (c: Comparison) => void;
+}
+
 export async function compare(
   ctx: StageContext,
   samples: Sample[],
   pairs: Pairs,
   plan: JudgingPlan,
-  opts: { retryFailed?: boolean } = {},
+  opts: CompareOptions = {},
 ): Promise<StageSummary> {
   const cfg = ctx.loaded.config;
   const settings: PairSettings = {
@@ -106,7 +118,16 @@ export async function compare(
   try {
     await runPool(
       (function* () {
-        for (const j of pairJobs(samples, pairs, plan)) if (wanted(j)) yield j;
+        let current: string | null = null;
+        for (const j of pairJobs(samples, pairs, plan)) {
+          if (!wanted(j)) continue;
+          // Pulled lazily by the pool, so this is asked when a lane is free, not up front.
+          if (j.sample.id !== current) {
+            if (opts.keepLaunching && !opts.keepLaunching()) return;
+            current = j.sample.id;
+          }
+          yield j;
+        }
       })(),
       ctx.inflight,
       async (job) => {
@@ -133,6 +154,7 @@ export async function compare(
         }
         summary.written++;
         if (c.outcome === null) summary.failures++;
+        opts.onRecord?.(c);
         progress.tick({ error: c.outcome === null, tokens: c.orders.reduce((n, o) => n + (o.usage?.total ?? 0), 0) });
       },
       () => summary.stoppedByBudget,
