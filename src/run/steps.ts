@@ -10,6 +10,7 @@ import { generate } from '../stages/generate/generate.js';
 import { score } from '../stages/score/score.js';
 import type { Session } from './session.js';
 import { compareUntilDecided } from './decided-compare.js';
+import { scoreUntilDecided } from './decided-score.js';
 import { describeDecided } from './decided-text.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { ResponseRecord } from '../core/records.js';
@@ -138,6 +139,15 @@ export async function scoreStep(s: Session): Promise<number> {
   const { ctx, argv } = s;
   const plan = s.pointwise!;
   const models = s.models.map((m) => m.name);
+  if (argv['until-decided'] && !ctx.dryRun) {
+    // Seeded order, stop once every needed confidence sequence decides (decided-score.ts).
+    const { summary, result } = await scoreUntilDecided(s, await splitSamples(s.split));
+    ctx.log(describeDecided('score', result, result.pairs.map(scorePairLine)));
+    ctx.log(`score: ${summary.written} judgments written (${summary.failures} failed), ${summary.skipped} already recorded`);
+    if (summary.stoppedByBudget) ctx.log(BUDGET_NOTE);
+    logCalls(ctx);
+    return summary.stoppedByBudget ? BUDGET_STOP : 0;
+  }
   const before = ctx.dryRun ? { ...ctx.dryRun } : undefined;
   const sum = await withBatch(ctx, argv, 'score', (c) => score(c, s.split, models, plan, { retryFailed: Boolean(argv['retry-failed']) }));
   if (ctx.dryRun) {
@@ -196,6 +206,14 @@ export async function compareStep(s: Session): Promise<number> {
   if (sum.stoppedByBudget) return BUDGET_STOP;
   checkTally('compare', tally, ctx.loaded.config.failures.maxShare, failureHint(tally, ctx.store.comparisonsDir));
   return 0;
+}
+
+function scorePairLine(p: import('../core/report.js').UntilDecidedScorePair): string {
+  return (
+    `${p.candidate} − ${p.baseline} · ${p.metric} · ${p.judge}: [${p.lower.toFixed(2)}, ${p.upper.toFixed(2)}] over ${p.n} samples ` +
+    `(anytime ${(100 * (1 - p.alpha)).toFixed(1)}% confidence sequence), margin ${p.margin}: ${p.decision ?? 'undecided'}` +
+    (p.decidedAfter ? ` after ${p.decidedAfter}` : '')
+  );
 }
 
 function comparisonLine(c: import('../core/report.js').UntilDecidedComparison): string {

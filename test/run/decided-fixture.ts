@@ -1,6 +1,6 @@
 // A 60-sample split and two recorded models for --until-decided tests, with a
 // fake judge whose verdicts are known: 'clear' — the candidate's answer
-// (marked CAND) always wins and scores 3 against the baseline's 8; 'even' —
+// (marked CAND) always wins and scores 1 against the baseline's 10; 'even' —
 // verdicts and scores are coin flips from a hash of the prompt (identical
 // systems). Everything is written under the test's workspace.
 import { createHash } from 'node:crypto';
@@ -43,7 +43,7 @@ export function judgeHandler(mode: () => Mode): FakeHandler {
     }
     if (kind === 'pointwise') {
       const cand = prompt.includes('CAND-MARK');
-      const n = mode() === 'clear' ? (cand ? 3 : 8) : 4 + (hash(prompt) % 3);
+      const n = mode() === 'clear' ? (cand ? 1 : 10) : 4 + (hash(prompt) % 3);
       return `Reasonable.\nScore: ${n}`;
     }
     return roleplayReply(body);

@@ -30,12 +30,36 @@ async function answeredKeys(ctx: StageContext): Promise<Set<string>> {
   return keys;
 }
 
+export interface ScoreOptions {
+  retryFailed?: boolean;
+  /**
+   * Asked before the first job of each next sample is launched; false stops
+   * launching (jobs in flight finish and are recorded). --until-decided
+   * stops here. Per-response mode only.
+   */
+  keepLaunching?: () => boolean;
+  /** Called with every judgment as it is recorded, in completion order. */
+  onRecord?: (j: Judgment) => void;
+}
+
+/** The jobs, cut off at the first sample boundary where `keep` says no. */
+async function* untilStopped(jobs: AsyncIterable<PointJob>, keep: () => boolean): AsyncGenerator<PointJob> {
+  let current: string | null = null;
+  for await (const j of jobs) {
+    if (j.sample.id !== current) {
+      if (!keep()) return;
+      current = j.sample.id;
+    }
+    yield j;
+  }
+}
+
 export async function score(
   ctx: StageContext,
   samples: Sample[] | SampleSource,
   models: string[],
   plan: JudgingPlan,
-  opts: { retryFailed?: boolean } = {},
+  opts: ScoreOptions = {},
 ): Promise<StageSummary> {
   const settings: ScoreSettings = { ...ctx.loaded.config.score, ...(opts.retryFailed ? { noCache: true } : {}) };
   const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
@@ -87,13 +111,16 @@ export async function score(
   const responses = await ResponseLookup.open(ctx.store.listFiles(ctx.store.responsesDir));
   sink.start('score', total);
   try {
+    const jobs = streamPointJobs(source.samples(), models, plan, plannedLookup(ctx, responses), wantedId);
     await runPool(
-      streamPointJobs(source.samples(), models, plan, plannedLookup(ctx, responses), wantedId),
+      opts.keepLaunching ? untilStopped(jobs, opts.keepLaunching) : jobs,
       ctx.inflight,
       async (job) => {
         try {
           sink.begin();
-          sink.emit(await judgeOne(ctx, job, settings));
+          const j = await judgeOne(ctx, job, settings);
+          sink.emit(j);
+          opts.onRecord?.(j);
         } catch (err) {
           if (err instanceof BudgetStop) summary.stoppedByBudget = true;
           else throw err;
