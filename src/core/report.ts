@@ -277,4 +277,6 @@ export interface UntilDecidedScorePair {
 export interface UntilDecidedSection {
   compare?: UntilDecidedStage & { comparisons: UntilDecidedComparison[] };
   score?: UntilDecidedStage & { pairs: UntilDecidedScorePair[] };
+  /** Set when a stage stopped early: the fixed-n figures elsewhere are not valid under optional stopping. */
+  note?: string;
 }
