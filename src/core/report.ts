@@ -264,6 +264,8 @@ export interface UntilDecidedScorePair {
   judge: string;
   /** Samples with a score for both in the prefix. */
   n: number;
+  /** Plain mean of those paired differences (score units); null with none. */
+  mean: number | null;
   /** The confidence sequence of the mean paired difference, in the rubric's score units, at the end. */
   lower: number;
   upper: number;

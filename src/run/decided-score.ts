@@ -26,6 +26,7 @@ interface Cell {
   width: number;
   cs: EmpiricalBernsteinCs;
   n: number;
+  sum: number;
   decidedAfter: number | null;
   decision: CsDecision;
 }
@@ -63,6 +64,7 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
         width: r.scale.max - r.scale.min,
         cs: new EmpiricalBernsteinCs({ alpha: alpha / Math.max(1, k) }),
         n: 0,
+        sum: 0,
         decidedAfter: null,
         decision: null,
       })),
@@ -81,6 +83,7 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
         if (a === null || b === null || !(c.width > 0)) continue;
         c.cs.push(toUnit(a - b, c.width));
         c.n++;
+        c.sum += a - b;
         const st = c.cs.state();
         // The running intersection only shrinks, so a decision once made stays.
         const d = csDecision(fromUnit(st.lower, c.width), fromUnit(st.upper, c.width), margin);
@@ -116,6 +119,7 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
         metric: c.metric,
         judge: c.judge,
         n: c.n,
+        mean: c.n ? c.sum / c.n : null,
         lower: fromUnit(st.lower, c.width),
         upper: fromUnit(st.upper, c.width),
         alpha: c.cs.alpha,

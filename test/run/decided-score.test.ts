@@ -59,6 +59,7 @@ describe('score --until-decided', () => {
     expect(r.pairs).toHaveLength(1);
     expect(r.pairs[0]).toMatchObject({ candidate: 'cand', baseline: 'base', metric: 'cn', decision: 'regression', decidedAfter: 16 });
     expect(r.pairs[0].upper).toBeLessThan(0);
+    expect(r.pairs[0].mean).toBe(-9);
     // Two models × one metric: 2 calls a sample, 8 jobs (4 samples) in flight at most.
     expect(r.callsPerSample).toBe(2);
     expect(r.samplesJudged).toBeGreaterThanOrEqual(16);

@@ -50,18 +50,20 @@ export const pairwiseUnsupported = (report: Report) => Boolean(report.untilDecid
 export function sequentialMean(report: Report, cand: string, base: string, metric: string): MeanInterval | null {
   const u = report.untilDecided?.score;
   if (!u?.stoppedEarly) return null;
-  const ivs: Array<{ lo: number; hi: number; n: number; level: number }> = [];
+  const ivs: Array<{ lo: number; hi: number; n: number; level: number; mean: number | null }> = [];
   for (const p of u.pairs) {
     if (p.metric !== metric) continue;
-    if (p.candidate === cand && p.baseline === base) ivs.push({ lo: p.lower, hi: p.upper, n: p.n, level: 1 - p.alpha });
-    else if (p.candidate === base && p.baseline === cand) ivs.push({ lo: -p.upper, hi: -p.lower, n: p.n, level: 1 - p.alpha });
+    if (p.candidate === cand && p.baseline === base) ivs.push({ lo: p.lower, hi: p.upper, n: p.n, level: 1 - p.alpha, mean: p.mean });
+    else if (p.candidate === base && p.baseline === cand) ivs.push({ lo: -p.upper, hi: -p.lower, n: p.n, level: 1 - p.alpha, mean: p.mean === null ? null : -p.mean });
   }
   if (!ivs.length) return null;
   const lo = Math.min(...ivs.map((x) => x.lo));
   const hi = Math.max(...ivs.map((x) => x.hi));
   const n = Math.min(...ivs.map((x) => x.n));
+  const means = ivs.map((x) => x.mean).filter((m): m is number => m !== null);
   return {
-    estimate: (lo + hi) / 2,
+    // The paired mean over the judged prefix (the interval's midpoint would mislead: it is clipped at the scale's ends).
+    estimate: means.length ? means.reduce((a, b) => a + b, 0) / means.length : (lo + hi) / 2,
     ci: [lo, hi],
     level: Math.min(...ivs.map((x) => x.level)),
     method: `anytime-valid confidence sequence (--until-decided, stopped after ${u.stoppingPrefix} samples)`,

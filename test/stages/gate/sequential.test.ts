@@ -92,7 +92,7 @@ describe('gate on a stopped --until-decided score', () => {
   const scored = (lower: number, upper: number, stoppedEarly = true): Report => ({
     ...report([lbRow('new', { veg: 5 }), lbRow('old', { veg: 6 })], []),
     untilDecided: {
-      score: { ...stage(stoppedEarly), pairs: [{ candidate: 'new', baseline: 'old', metric: 'veg', judge: 'judge-a', n: 26, lower, upper, alpha: 0.05, margin: 0, decidedAfter: null, decision: null }] },
+      score: { ...stage(stoppedEarly), pairs: [{ candidate: 'new', baseline: 'old', metric: 'veg', judge: 'judge-a', n: 26, mean: -1, lower, upper, alpha: 0.05, margin: 0, decidedAfter: null, decision: null }] },
     },
   });
   const mean = (r: Report) => decide(r, settings(), ev).checks.find((c) => c.kind === 'mean')!;
@@ -101,6 +101,7 @@ describe('gate on a stopped --until-decided score', () => {
     const c = mean(scored(-2.5, 0.4));
     expect(c.pass).toBe(true);
     expect(c.interval?.ci).toEqual([-2.5, 0.4]);
+    expect(c.interval?.estimate).toBe(-1);
     expect(c.valueText).toMatch(/anytime-valid confidence sequence/);
   });
 
