@@ -12,7 +12,7 @@ import type { UntilDecidedScorePair, UntilDecidedSection } from '../core/report.
 import { score } from '../stages/score/score.js';
 import type { StageSummary } from '../pipeline/sink.js';
 import { writeUntilDecided } from '../pipeline/until-decided-file.js';
-import { csDecision, EmpiricalBernsteinCs, fromUnit, toUnit, type CsDecision } from '../stats/index.js';
+import { MarginTest } from '../stats/index.js';
 import type { Session } from './session.js';
 import { familyAlpha, gateMargin, gatePairs, PrefixFeed, seededOrder } from './until-decided.js';
 
@@ -23,12 +23,7 @@ interface Cell {
   baseline: string;
   metric: string;
   judge: string;
-  width: number;
-  cs: EmpiricalBernsteinCs;
-  n: number;
-  sum: number;
-  decidedAfter: number | null;
-  decision: CsDecision;
+  test: MarginTest | null;
 }
 
 /** Mean score over rounds of one model in one sample's records; null when no round gave a score. */
@@ -61,12 +56,8 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
         ...p,
         metric: r.id,
         judge: j.name,
-        width: r.scale.max - r.scale.min,
-        cs: new EmpiricalBernsteinCs({ alpha: alpha / Math.max(1, k) }),
-        n: 0,
-        sum: 0,
-        decidedAfter: null,
-        decision: null,
+        // A rubric without a usable scale gets no test: it can never be decided (said in the result).
+        test: r.scale.max > r.scale.min ? new MarginTest(r.scale.max - r.scale.min, margin, alpha / Math.max(1, k)) : null,
       })),
     ),
   );
@@ -80,19 +71,10 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
       for (const c of cells) {
         const a = meanScore(records, c.candidate, c.metric, c.judge);
         const b = meanScore(records, c.baseline, c.metric, c.judge);
-        if (a === null || b === null || !(c.width > 0)) continue;
-        c.cs.push(toUnit(a - b, c.width));
-        c.n++;
-        c.sum += a - b;
-        const st = c.cs.state();
-        // The running intersection only shrinks, so a decision once made stays.
-        const d = csDecision(fromUnit(st.lower, c.width), fromUnit(st.upper, c.width), margin);
-        if (d && c.decidedAfter === null) {
-          c.decidedAfter = i + 1;
-          c.decision = d;
-        }
+        if (a === null || b === null || !c.test) continue;
+        c.test.push(a - b, i + 1);
       }
-      if (stoppingPrefix === null && cells.every((c) => c.decidedAfter !== null)) stoppingPrefix = i + 1;
+      if (stoppingPrefix === null && cells.every((c) => c.test?.decidedAfter != null)) stoppingPrefix = i + 1;
     },
   );
   const ids = new Set(order.map((x) => x.id));
@@ -112,20 +94,21 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
     alpha,
     seed,
     pairs: cells.map((c): UntilDecidedScorePair => {
-      const st = c.cs.state();
+      const t = c.test;
+      const [lower, upper] = t ? t.interval() : [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
       return {
         candidate: c.candidate,
         baseline: c.baseline,
         metric: c.metric,
         judge: c.judge,
-        n: c.n,
-        mean: c.n ? c.sum / c.n : null,
-        lower: fromUnit(st.lower, c.width),
-        upper: fromUnit(st.upper, c.width),
-        alpha: c.cs.alpha,
+        n: t?.n ?? 0,
+        mean: t?.n ? t.sum / t.n : null,
+        lower,
+        upper,
+        alpha: alpha / Math.max(1, k),
         margin,
-        decidedAfter: c.decidedAfter,
-        decision: c.decision,
+        decidedAfter: t?.decidedAfter ?? null,
+        decision: t?.decision ?? null,
       };
     }),
   };

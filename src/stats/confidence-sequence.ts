@@ -121,3 +121,51 @@ export function csDecision(lower: number, upper: number, margin: number): CsDeci
   if (lower > -margin) return 'no-regression';
   return null;
 }
+
+/**
+ * The stopping test of `score --until-decided` for one (candidate, baseline,
+ * metric, judge): paired differences on a scale of `width` fed in order, a
+ * confidence sequence at `alpha`, decided the first time it lies wholly on one
+ * side of −margin. The running intersection only shrinks, so a decision once
+ * made stays.
+ *
+ * @example
+ * const t = new MarginTest(9, 0, 0.05);
+ * for (let i = 1; i <= 16; i++) t.push(-9, i);
+ * t.decision; // 'regression' (first at sample 16)
+ */
+export class MarginTest {
+  readonly cs: EmpiricalBernsteinCs;
+  n = 0;
+  sum = 0;
+  decidedAfter: number | null = null;
+  decision: CsDecision = null;
+
+  constructor(
+    readonly width: number,
+    readonly margin: number,
+    alpha: number,
+  ) {
+    if (!(width > 0)) throw new RangeError(`MarginTest: the scale width must be > 0, got ${width}`);
+    this.cs = new EmpiricalBernsteinCs({ alpha });
+  }
+
+  /** One paired difference (score units), read at position `at` of the order. */
+  push(diff: number, at: number): void {
+    this.cs.push(toUnit(diff, this.width));
+    this.n++;
+    this.sum += diff;
+    const [lo, hi] = this.interval();
+    const d = csDecision(lo, hi, this.margin);
+    if (d && this.decidedAfter === null) {
+      this.decidedAfter = at;
+      this.decision = d;
+    }
+  }
+
+  /** The sequence's current interval in score units. */
+  interval(): [number, number] {
+    const s = this.cs.state();
+    return [fromUnit(s.lower, this.width), fromUnit(s.upper, this.width)];
+  }
+}

@@ -2,7 +2,7 @@
 // coverage promise checked by seeded simulation (uniform over all times),
 // and the decision rule the score stage stops on.
 import { describe, expect, it } from 'vitest';
-import { csDecision, EmpiricalBernsteinCs, empiricalBernsteinCs, fromUnit, toUnit } from '../../src/stats/confidence-sequence.js';
+import { csDecision, EmpiricalBernsteinCs, MarginTest, empiricalBernsteinCs, fromUnit, toUnit } from '../../src/stats/confidence-sequence.js';
 import { createRng } from '../../src/stats/rng.js';
 
 describe('empirical-Bernstein confidence sequence', () => {
@@ -52,6 +52,22 @@ describe('empirical-Bernstein confidence sequence', () => {
     const cs = new EmpiricalBernsteinCs();
     for (let t = 0; t < 400; t++) cs.push(rng.next() < 0.7 ? 1 : 0);
     expect(cs.state().lower).toBeGreaterThan(0.5);
+  });
+
+  it('MarginTest: all-minimum differences decide a regression at 16 (the hand case of the score stage), zeros never decide at margin 0', () => {
+    const t = new MarginTest(9, 0, 0.05);
+    for (let i = 1; i <= 16; i++) {
+      t.push(-9, i);
+      expect(t.decision).toBe(i < 16 ? null : 'regression');
+    }
+    expect(t.decidedAfter).toBe(16);
+    const z = new MarginTest(9, 0, 0.05);
+    for (let i = 1; i <= 500; i++) z.push(0, i);
+    expect(z.decision).toBeNull();
+    // With a margin, identical systems are eventually shown not to regress beyond it.
+    const m = new MarginTest(9, 1, 0.05);
+    for (let i = 1; i <= 500; i++) m.push(i % 2 ? 1 : -1, i);
+    expect(m.decision).toBe('no-regression');
   });
 
   it('rejects observations outside [0, 1] and bad α', () => {
