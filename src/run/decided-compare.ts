@@ -11,7 +11,7 @@ import type { StageSummary } from '../pipeline/sink.js';
 import { writeUntilDecided } from '../pipeline/until-decided-file.js';
 import { SignFamilyStream, type StreamOutcome } from '../stats/index.js';
 import type { Session } from './session.js';
-import { familyAlpha, gatePairs, PrefixFeed, seededOrder } from './until-decided.js';
+import { familyAlpha, gatePairs, LaunchWindow, PrefixFeed, seededOrder } from './until-decided.js';
 
 export type CompareDecided = NonNullable<UntilDecidedSection['compare']>;
 
@@ -46,6 +46,8 @@ export async function compareUntilDecided(s: Session, samples: Sample[]): Promis
   const callsPerSample = jobsPerSample * (loaded.config.compare.bothOrders ? 2 : 1);
   const family = new SignFamilyStream(cells.length, { alpha });
   let stoppingPrefix: number | null = cells.length ? null : 0;
+  const position = new Map(order.map((x, i) => [x.id, i]));
+  const launches = new LaunchWindow(position, () => feed.prefix, Math.max(1, Math.ceil(ctx.inflight / Math.max(1, jobsPerSample))), () => stoppingPrefix !== null);
   const feed = new PrefixFeed<Comparison>(
     order.map((x) => x.id),
     jobsPerSample,
@@ -56,6 +58,7 @@ export async function compareUntilDecided(s: Session, samples: Sample[]): Promis
         if (k !== undefined) by[k]!.push(c);
       }
       family.push(by.map(sampleOutcome));
+      launches.advanced();
       if (stoppingPrefix === null && family.allDecidedAfter !== null) stoppingPrefix = i + 1;
     },
   );
@@ -63,7 +66,8 @@ export async function compareUntilDecided(s: Session, samples: Sample[]): Promis
   const ids = new Set(order.map((x) => x.id));
   for await (const c of ctx.store.comparisons()) if (ids.has(c.sampleId)) feed.add(c.sampleId, c);
   const summary = await compare(ctx, order, s.pairs, plan, {
-    keepLaunching: () => stoppingPrefix === null,
+    keepLaunching: (id) => launches.admit(id),
+    onSettled: (running) => launches.settled(running),
     onRecord: (c) => feed.add(c.sampleId, c),
   });
   const judged = feed.touched;

@@ -14,7 +14,7 @@ import type { StageSummary } from '../pipeline/sink.js';
 import { writeUntilDecided } from '../pipeline/until-decided-file.js';
 import { MarginTest } from '../stats/index.js';
 import type { Session } from './session.js';
-import { familyAlpha, gateMargin, gatePairs, PrefixFeed, seededOrder } from './until-decided.js';
+import { familyAlpha, gateMargin, gatePairs, LaunchWindow, PrefixFeed, seededOrder } from './until-decided.js';
 
 export type ScoreDecided = NonNullable<UntilDecidedSection['score']>;
 
@@ -64,6 +64,8 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
   const rounds = plan.judges.reduce((n, j) => n + (plan.rounds.get(j.name) ?? 1), 0);
   const callsPerSample = models.length * plan.rubrics.length * rounds;
   let stoppingPrefix: number | null = cells.length ? null : 0;
+  const position = new Map(order.map((x, i) => [x.id, i]));
+  const launches = new LaunchWindow(position, () => feed.prefix, Math.max(1, Math.ceil(ctx.inflight / Math.max(1, callsPerSample))), () => stoppingPrefix !== null);
   const feed = new PrefixFeed<Judgment>(
     order.map((x) => x.id),
     callsPerSample,
@@ -74,13 +76,15 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
         if (a === null || b === null || !c.test) continue;
         c.test.push(a - b, i + 1);
       }
+      launches.advanced();
       if (stoppingPrefix === null && cells.every((c) => c.test?.decidedAfter != null)) stoppingPrefix = i + 1;
     },
   );
   const ids = new Set(order.map((x) => x.id));
   for await (const j of ctx.store.judgments()) if (ids.has(j.sampleId)) feed.add(j.sampleId, j);
   const summary = await score(ctx, order, models, plan, {
-    keepLaunching: () => stoppingPrefix === null,
+    keepLaunching: (id) => launches.admit(id),
+    onSettled: (running) => launches.settled(running),
     onRecord: (j) => feed.add(j.sampleId, j),
   });
   const judged = feed.touched;

@@ -95,3 +95,48 @@ export const familyAlpha = (loaded: LoadedConfig) => loaded.config.gate?.alpha ?
 export const gateMargin = (loaded: LoadedConfig) => loaded.config.gate?.margin ?? 0;
 
 export type { Session };
+
+/**
+ * How far launching may run ahead of the seeded prefix. Without a bound, one
+ * slow sample at the head (a judge retrying through a rate limit) would let
+ * the pool launch sample after sample behind it, all judged whatever the
+ * decision; with it, at most `ahead` samples past the prefix are ever
+ * launched, so at the stop at most `ahead` samples beyond the decided prefix
+ * are judged. `ahead` is the pool's width in samples, so with samples ending
+ * in order the pool never waits.
+ */
+export class LaunchWindow {
+  private running = 0;
+  private waiters: Array<() => void> = [];
+  constructor(
+    private readonly position: ReadonlyMap<string, number>,
+    private readonly prefix: () => number,
+    private readonly ahead: number,
+    private readonly stopped: () => boolean,
+  ) {}
+
+  /** The prefix advanced. */
+  advanced(): void {
+    this.wake();
+  }
+
+  /** A job ended; `running` are still out. */
+  settled(running: number): void {
+    this.running = running;
+    this.wake();
+  }
+
+  /** Resolves true when `sampleId` may be launched, false once judging is decided. */
+  async admit(sampleId: string): Promise<boolean> {
+    const i = this.position.get(sampleId) ?? 0;
+    // Nothing out means nothing can advance the prefix: waiting longer would never end.
+    while (!this.stopped() && i >= this.prefix() + this.ahead && this.running > 0) await new Promise<void>((r) => this.waiters.push(r));
+    return !this.stopped();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const r of w) r();
+  }
+}

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison, Sample } from '../../src/core/records.js';
 import { sampleOutcome } from '../../src/run/decided-compare.js';
-import { PrefixFeed, seededOrder } from '../../src/run/until-decided.js';
+import { LaunchWindow, PrefixFeed, seededOrder } from '../../src/run/until-decided.js';
 import { sequentialSignTestFamily } from '../../src/stats/index.js';
 
 const sample = (id: string) => ({ id }) as Sample;
@@ -53,5 +53,39 @@ describe('until-decided', () => {
     expect(fam.allDecidedAfter!).toBeLessThan(150);
     const even = Array.from({ length: 500 }, (_, i) => (i % 2 ? -1 : 1));
     expect(sequentialSignTestFamily([even]).allDecidedAfter).toBeNull();
+  });
+});
+
+describe('LaunchWindow', () => {
+  const pos = new Map(['a', 'b', 'c', 'd'].map((id, i) => [id, i]));
+  it('holds a sample more than `ahead` past the prefix until the prefix advances', async () => {
+    let prefix = 0;
+    let stopped = false;
+    const w = new LaunchWindow(pos, () => prefix, 2, () => stopped);
+    expect(await w.admit('a')).toBe(true);
+    expect(await w.admit('b')).toBe(true);
+    w.settled(2);
+    let admitted: boolean | null = null;
+    const c = w.admit('c').then((x) => (admitted = x));
+    await Promise.resolve();
+    expect(admitted).toBeNull();
+    prefix = 1;
+    w.advanced();
+    await c;
+    expect(admitted).toBe(true);
+    // Decided while waiting: the wait ends with "do not launch".
+    w.settled(1);
+    const d = w.admit('d');
+    stopped = true;
+    w.advanced();
+    expect(await d).toBe(false);
+  });
+
+  it('stops waiting once nothing is out (a job ended without a record)', async () => {
+    const w = new LaunchWindow(pos, () => 0, 1, () => false);
+    w.settled(1);
+    const c = w.admit('c');
+    w.settled(0);
+    expect(await c).toBe(true);
   });
 });

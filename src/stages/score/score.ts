@@ -13,6 +13,7 @@ import { ResponseLookup } from '../../store/response-lookup.js';
 import { judgeOne, type ScoreSettings } from '../../judge/pointwise.js';
 import { listwiseScore } from './listwise.js';
 import { plannedLookup, withPlanned } from '../../pipeline/planned.js';
+import { JobCounter } from '../../pipeline/counted.js';
 
 export type { StageSummary };
 
@@ -37,19 +38,22 @@ export interface ScoreOptions {
    * launching (jobs in flight finish and are recorded). --until-decided
    * stops here. Per-response mode only.
    */
-  keepLaunching?: () => boolean;
+  keepLaunching?: (sampleId: string) => boolean | Promise<boolean>;
   /** Called with every judgment as it is recorded, in completion order. */
   onRecord?: (j: Judgment) => void;
+  /** Called after every job ends (recorded or not) with the number still running. */
+  onSettled?: (running: number) => void;
 }
 
 /** The jobs, cut off at the first sample boundary where `keep` says no. */
-async function* untilStopped(jobs: AsyncIterable<PointJob>, keep: () => boolean): AsyncGenerator<PointJob> {
+async function* untilStopped(jobs: AsyncIterable<PointJob>, keep: (sampleId: string) => boolean | Promise<boolean>, counter: JobCounter): AsyncGenerator<PointJob> {
   let current: string | null = null;
   for await (const j of jobs) {
     if (j.sample.id !== current) {
-      if (!keep()) return;
+      if (!(await keep(j.sample.id))) return;
       current = j.sample.id;
     }
+    counter.launch();
     yield j;
   }
 }
@@ -112,10 +116,11 @@ export async function score(
   sink.start('score', total);
   try {
     const jobs = streamPointJobs(source.samples(), models, plan, plannedLookup(ctx, responses), wantedId);
+    const counter = new JobCounter(opts.onSettled);
     await runPool(
-      opts.keepLaunching ? untilStopped(jobs, opts.keepLaunching) : jobs,
+      opts.keepLaunching ? untilStopped(jobs, opts.keepLaunching, counter) : jobs,
       ctx.inflight,
-      async (job) => {
+      counter.wrap(async (job: PointJob) => {
         try {
           sink.begin();
           const j = await judgeOne(ctx, job, settings);
@@ -125,7 +130,7 @@ export async function score(
           if (err instanceof BudgetStop) summary.stoppedByBudget = true;
           else throw err;
         }
-      },
+      }),
       () => summary.stoppedByBudget,
     );
   } finally {
