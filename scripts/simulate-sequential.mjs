@@ -178,8 +178,9 @@ function untilDecided(rng, draw, makeTest) {
   });
   const flying = [];
   let launched = 0;
+  // As the run's LaunchWindow: at most `inflight` samples past the prefix are ever launched.
   const launch = () => {
-    while (flying.length < inflight && launched < maxN && prefixAtDecision === null) flying.push([ids[launched++], draw(rng)]);
+    while (flying.length < inflight && launched < maxN && launched < feed.prefix + inflight && prefixAtDecision === null) flying.push([ids[launched++], draw(rng)]);
   };
   launch();
   while (flying.length) {
