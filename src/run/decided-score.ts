@@ -6,7 +6,6 @@
 // is the empirical-Bernstein one (src/stats/confidence-sequence.ts) on the
 // difference rescaled from [−width, width] to [0, 1], each at α/K (Bonferroni
 // over the K needed cells). Samples enter in seeded order only (PrefixFeed).
-import { UsageError } from '../core/errors.js';
 import type { Judgment, Sample } from '../core/records.js';
 import type { UntilDecidedScorePair, UntilDecidedSection } from '../core/report.js';
 import { score } from '../stages/score/score.js';
@@ -41,8 +40,6 @@ export function meanScore(records: readonly Judgment[], model: string, metric: s
 export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<{ summary: StageSummary; result: ScoreDecided }> {
   const { ctx, loaded } = s;
   const plan = s.pointwise!;
-  if (loaded.config.score.mode !== 'per-response')
-    throw new UsageError(`score --until-decided needs score.mode "per-response" (the config has "${loaded.config.score.mode}"): one listwise call judges every model at once`);
   const alpha = familyAlpha(loaded);
   const margin = gateMargin(loaded);
   const seed = loaded.config.run.seed;

@@ -12,6 +12,7 @@ import type { Session } from './session.js';
 import { compareUntilDecided } from './decided-compare.js';
 import { scoreUntilDecided } from './decided-score.js';
 import { describeDecided } from './decided-text.js';
+import { checkUntilDecided } from './until-decided.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { ResponseRecord } from '../core/records.js';
 import { placeholderResponse, type ResponseIndex } from '../pipeline/planned.js';
@@ -140,6 +141,7 @@ export async function scoreStep(s: Session): Promise<number> {
   const plan = s.pointwise!;
   const models = s.models.map((m) => m.name);
   if (argv['until-decided'] && !ctx.dryRun) {
+    checkUntilDecided(s.loaded, argv, true);
     // Seeded order, stop once every needed confidence sequence decides (decided-score.ts).
     const { summary, result } = await scoreUntilDecided(s, await splitSamples(s.split));
     ctx.log(describeDecided('score', result, result.pairs.map(scorePairLine)));
@@ -181,7 +183,8 @@ export async function compareStep(s: Session): Promise<number> {
   const plan = s.pairwise!;
   const samples = await splitSamples(s.split);
   if (argv['until-decided'] && !ctx.dryRun) {
-    // Seeded order, stop once the anytime-valid family test decides (until-decided.ts).
+    checkUntilDecided(s.loaded, argv, false);
+    // Seeded order, stop once the anytime-valid family test decides (decided-compare.ts).
     const { summary, result } = await compareUntilDecided(s, samples);
     ctx.log(describeDecided('compare', result, result.comparisons.map(comparisonLine)));
     ctx.log(`compare: ${summary.written} comparisons written (${summary.failures} without a verdict), ${summary.skipped} already recorded`);

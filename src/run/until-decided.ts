@@ -15,6 +15,7 @@ import { sha256 } from '../core/hash.js';
 import type { Sample } from '../core/records.js';
 import type { LoadedConfig } from '../config/load.js';
 import { resolveGateSettings } from '../stages/gate/settings.js';
+import { UsageError } from '../core/errors.js';
 import type { Session } from './session.js';
 
 /** Seeded order: samples sorted by a hash of (seed, id), the same on every rerun. */
@@ -139,4 +140,16 @@ export class LaunchWindow {
     this.waiters = [];
     for (const r of w) r();
   }
+}
+
+/**
+ * Flags and settings --until-decided cannot honour, refused before anything
+ * is spent (`run` calls this before generating): a batch is submitted whole,
+ * and one listwise call judges every model at once, so neither can stop early.
+ */
+export function checkUntilDecided(loaded: LoadedConfig, argv: Record<string, unknown>, scoring: boolean): void {
+  if (!argv['until-decided']) return;
+  if (argv.batch) throw new UsageError('--until-decided cannot be combined with --batch: a batch is submitted whole and cannot stop early');
+  if (scoring && loaded.config.score.mode !== 'per-response')
+    throw new UsageError(`score --until-decided needs score.mode "per-response" (the config has "${loaded.config.score.mode}"): one listwise call judges every model at once`);
 }

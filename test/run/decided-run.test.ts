@@ -60,3 +60,28 @@ describe('run --until-decided with a gate', () => {
     expect(verdict).toMatch(/anytime p\(Holm\)/);
   });
 });
+
+describe('run --until-decided refuses what cannot stop early, before spending', () => {
+  it('listwise scoring and --batch exit 2 with no request sent and no run written', async () => {
+    const { exitCodeFor } = await import('../../src/core/errors.js');
+    const { existsSync } = await import('node:fs');
+    const files = writeSplit(ws);
+    for (const [id, extra, argv] of [
+      ['listwise', { score: { mode: 'listwise' } }, {}],
+      ['batch', {}, { batch: true }],
+    ] as const) {
+      const cfg = decidedConfig(ws, id, server.url, files, extra);
+      const before = server.requests.length;
+      let err: unknown = null;
+      try {
+        await runAll({ config: cfg, quiet: true, 'until-decided': true, ...argv } as never);
+      } catch (e) {
+        err = e;
+      }
+      expect(exitCodeFor(err)).toBe(2);
+      expect(String((err as Error).message)).toMatch(id === 'batch' ? /--batch/ : /per-response/);
+      expect(server.requests.length).toBe(before);
+      expect(existsSync(ws.runDir(id))).toBe(false);
+    }
+  });
+});
