@@ -1,7 +1,9 @@
 // run --until-decided then the gate, in-process against the fake server: both
 // judging stages stop early, the report files state it, and the gate judges
 // from the anytime-valid figures and says so.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runAll } from '../../src/run/run.js';
@@ -54,6 +56,19 @@ describe('run --until-decided with a gate', () => {
     expect(md).toMatch(/not valid under optional stopping/);
     const html = readFileSync(join(ws.reports, 'gated', 'report.html'), 'utf8');
     expect(html).toMatch(/data-field="until-decided">Judged until decided: score — stopped early/);
+    // As a reader sees it: the line is rendered and visible in Chromium.
+    if (existsSync('/usr/bin/chromium')) {
+      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+      try {
+        const page = await browser.newPage();
+        await page.goto(pathToFileURL(join(ws.reports, 'gated', 'report.html')).href);
+        const line = page.locator('[data-field="until-decided"]');
+        expect(await line.isVisible()).toBe(true);
+        expect(await line.innerText()).toMatch(/compare — stopped early: decided after the first \d+ samples/);
+      } finally {
+        await browser.close();
+      }
+    }
 
     const verdict = out.join('');
     expect(verdict).toMatch(/anytime-valid confidence sequence \(--until-decided, stopped after \d+ samples\)/);
@@ -64,7 +79,6 @@ describe('run --until-decided with a gate', () => {
 describe('run --until-decided refuses what cannot stop early, before spending', () => {
   it('listwise scoring and --batch exit 2 with no request sent and no run written', async () => {
     const { exitCodeFor } = await import('../../src/core/errors.js');
-    const { existsSync } = await import('node:fs');
     const files = writeSplit(ws);
     for (const [id, extra, argv] of [
       ['listwise', { score: { mode: 'listwise' } }, {}],
