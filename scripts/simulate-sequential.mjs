@@ -8,7 +8,8 @@
 // TypeScript itself and no TS runner such as tsx is installed, so the build is
 // the simplest route that exercises the real code.)
 //
-// Options: --sims N (default 20000), --seed S (default 14), --max N (default 500).
+// Options: --sims N (default 20000), --seed S (default 14), --max N (default 500),
+// --inflight N (default 8; samples in flight in the --until-decided path).
 //
 // What it prints, for 500 comparisons at most, checked after every verdict:
 // (a) the anytime-valid test's false-positive rate under H0 (win = loss =
@@ -16,9 +17,18 @@
 //     simulation interval, and the exact value from dynamic programming;
 // (b) the same for the naive peeking rule;
 // (c) the stopping point under the published VEG effect (257 wins, 134
-//     losses, 109 ties in 500: p_win 0.514, p_loss 0.268, p_tie 0.218).
+//     losses, 109 ties in 500: p_win 0.514, p_loss 0.268, p_tie 0.218);
+// (d) the --until-decided stopping path itself: the same PrefixFeed (samples
+//     enter the test in seeded order only), SignFamilyStream (compare) and
+//     MarginTest (score) the run uses, with judging simulated at --inflight
+//     samples in flight (default 8) finishing in random order and launching
+//     stopped at the decision: type-I error, and the median decision prefix
+//     and samples judged (prefix + in flight), for compare under H0 and the
+//     VEG effect, and for score (1–10 scale, margin 0) under identical systems
+//     and a drop of about one point.
 import os from 'node:os';
-import { createRng, logMixtureEValue, signRuleCrossing, signTestCriticalWins, logBinomPmf } from '../dist/stats/index.js';
+import { createRng, logMixtureEValue, signRuleCrossing, signTestCriticalWins, logBinomPmf, SignFamilyStream, MarginTest } from '../dist/stats/index.js';
+import { PrefixFeed } from '../dist/run/until-decided.js';
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,6 +40,7 @@ function arg(name, fallback) {
 const sims = Number(arg('sims', '20000'));
 const seed = arg('seed', '14');
 const maxN = Number(arg('max', '500'));
+const inflight = Number(arg('inflight', '8'));
 if (!Number.isInteger(sims) || sims < 1) throw new Error(`--sims must be a positive integer, got ${sims}`);
 if (!Number.isInteger(maxN) || maxN < 1) throw new Error(`--max must be a positive integer, got ${maxN}`);
 const ALPHA = 0.05;
@@ -153,5 +164,90 @@ console.log(`the anytime-valid test decided for the baseline in ${mixWrong} of $
 const mcLow = mixFp / sims - 1.96 * Math.sqrt(((mixFp / sims) * (1 - mixFp / sims)) / sims);
 const ok = mcLow <= ALPHA && exactMixFp <= ALPHA;
 console.log(`type-I error <= ${ALPHA}: ${ok ? 'yes' : 'NO'} (Monte Carlo lower bound ${(100 * mcLow).toFixed(2)} %, exact ${(100 * exactMixFp).toFixed(2)} %)`);
+
+// (d) The --until-decided path. `draw(rng)` gives one sample's observation;
+// `test` is fed observations in seeded order through the run's PrefixFeed, and
+// `decided()` says when launching stops.
+function untilDecided(rng, draw, makeTest) {
+  const ids = Array.from({ length: maxN }, (_, i) => `s${i}`);
+  const t = makeTest();
+  let prefixAtDecision = null;
+  const feed = new PrefixFeed(ids, 1, (i, [x]) => {
+    t.push(x, i + 1);
+    if (prefixAtDecision === null && t.decided()) prefixAtDecision = i + 1;
+  });
+  const flying = [];
+  let launched = 0;
+  // As the run's LaunchWindow: at most `inflight` samples past the prefix are ever launched.
+  const launch = () => {
+    while (flying.length < inflight && launched < maxN && launched < feed.prefix + inflight && prefixAtDecision === null) flying.push([ids[launched++], draw(rng)]);
+  };
+  launch();
+  while (flying.length) {
+    // Any in-flight sample may finish next: completion order is not the seeded order.
+    const [id, x] = flying.splice(rng.int(flying.length), 1)[0];
+    feed.add(id, x);
+    launch();
+  }
+  return { prefix: prefixAtDecision, judged: launched, test: t };
+}
+
+const signTest = () => {
+  const f = new SignFamilyStream(1, { alpha: ALPHA });
+  return { push: (x) => f.push([x]), decided: () => f.allDecidedAfter !== null, winner: () => f.members[0].winner };
+};
+const sign = (pWin, pLoss) => (rng) => {
+  const u = rng.next();
+  return u < pWin ? 1 : u < pWin + pLoss ? -1 : 0;
+};
+const clamp = (x) => Math.min(10, Math.max(1, Math.round(x)));
+// A normal draw (Box–Muller) from the seeded stream.
+const normal = (rng) => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+// Per sample: a shared difficulty, then each model's 1–10 score; identical systems share the law exactly.
+const scores = (drop) => (rng) => {
+  const d = normal(rng);
+  return clamp(6 - drop + d + 1.5 * normal(rng)) - clamp(6 + d + 1.5 * normal(rng));
+};
+const marginTest = () => {
+  const m = new MarginTest(9, 0, ALPHA);
+  return { push: (x, at) => m.push(x, at), decided: () => m.decision !== null, decision: () => m.decision };
+};
+
+function pathRows(label, draw, makeTest, wrong) {
+  const rng = createRng(`${seed}/${label}`);
+  let decided = 0;
+  let bad = 0;
+  const prefixes = [];
+  const judged = [];
+  for (let s = 0; s < sims; s++) {
+    const r = untilDecided(rng, draw, makeTest);
+    if (r.prefix !== null) decided++;
+    if (wrong(r.test)) bad++;
+    prefixes.push(r.prefix ?? maxN);
+    judged.push(r.judged);
+  }
+  prefixes.sort((x, y) => x - y);
+  judged.sort((x, y) => x - y);
+  return { decided, bad, prefix: median(prefixes), judged: median(judged), p10: pct(judged, 0.1), p90: pct(judged, 0.9) };
+}
+
+console.log('');
+console.log(`--until-decided path (PrefixFeed + the run's tests), ${inflight} samples in flight, launching stopped at the decision`);
+console.log('| scenario | false decisions (95% sim. interval) | decided by 500 | median decision prefix | median samples judged (10th–90th) |');
+console.log('|---|---|---|---|---|');
+const rows = [
+  ['compare, H0 (win = loss = 0.391, tie 0.218)', sign(0.391, 0.391), signTest, (t) => t.winner() !== null],
+  ['compare, VEG effect (0.514 / 0.268 / 0.218)', sign(0.514, 0.268), signTest, (t) => t.winner() === 'baseline'],
+  ['score, identical systems (margin 0)', scores(0), marginTest, (t) => t.decision() === 'regression'],
+  ['score, a drop of 1 point (margin 0)', scores(1), marginTest, (t) => t.decision() === 'no-regression'],
+];
+const pathOk = [];
+for (const [label, draw, make, wrong] of rows) {
+  const r = pathRows(label, draw, make, wrong);
+  console.log(`| ${label} | ${rate(r.bad)} | ${rate(r.decided)} | ${r.prefix} | ${r.judged} (${r.p10}–${r.p90}) |`);
+  pathOk.push(r.bad / sims - 1.96 * Math.sqrt(((r.bad / sims) * (1 - r.bad / sims)) / sims) <= ALPHA);
+}
+const allOk = ok && pathOk.every(Boolean);
+console.log(`--until-decided type-I error <= ${ALPHA} (within simulation error): ${pathOk.every(Boolean) ? 'yes' : 'NO'}`);
 console.log(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-if (!ok) process.exitCode = 1;
+if (!allOk) process.exitCode = 1;

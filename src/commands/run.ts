@@ -8,7 +8,7 @@ export const runCommand: CommandSpec = {
     spendingOptions(judgingOptions(selectionOptions(commonOptions(y)))).option('until-decided', {
       type: 'boolean',
       default: false,
-      describe: 'compare: seeded order, stop once an anytime-valid sign test decides every comparison',
+      describe: 'score and compare: seeded order, each stops once its anytime-valid tests decide every check the gate needs',
     }),
   examples: [
     ['$0 run -c eval.yaml --dry-run', 'every call and token the run would spend'],

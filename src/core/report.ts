@@ -239,6 +239,8 @@ export interface Report {
   avgScale?: 'rubric' | 'rescaled-0-100';
   /** Judge figures corrected by human labels (written by `rolejudge calibrate`; absent otherwise). */
   calibration?: ReportCalibration;
+  /** Present when judging ran with --until-decided (runs/<id>/until-decided.json). */
+  untilDecided?: UntilDecidedSection;
 }
 
 /** A prediction-powered estimate: judge figure plus the human − judge correction, with its normal interval. */
@@ -282,4 +284,66 @@ export interface ReportCalibration {
     unmatched: number;
     corrected: CalibratedFigure | null;
   }[];
+}
+
+/** How one stage's --until-decided judging went. */
+export interface UntilDecidedStage {
+  stoppedEarly: boolean;
+  /** Samples with records (the decided prefix, plus samples in flight when it stopped). */
+  samplesJudged: number;
+  samplesInSplit: number;
+  /** Length of the seeded-order prefix at which every needed test was decided; null if never. */
+  stoppingPrefix: number | null;
+  /** Judge calls one sample costs (pairs × metrics × judges × rounds × orders). */
+  callsPerSample: number;
+  /** (samplesInSplit − samplesJudged) × callsPerSample. */
+  callsSaved: number;
+  /** Family-wise level the stopping rule was run at. */
+  alpha: number;
+  seed: number;
+}
+
+export interface UntilDecidedComparison {
+  candidate: string;
+  baseline: string;
+  metric: string;
+  judge: string;
+  wins: number;
+  losses: number;
+  ties: number;
+  /** Running-maximum mixture e-value at the end. */
+  eValue: number;
+  /** min(1, 1/eValue): valid at any stopping time. */
+  pAnytime: number;
+  /** Holm over the family of needed comparisons. */
+  pAnytimeHolm: number;
+  /** Prefix length at which this comparison was decided; null if never. */
+  decidedAfter: number | null;
+  winner: 'candidate' | 'baseline' | null;
+}
+
+export interface UntilDecidedScorePair {
+  candidate: string;
+  baseline: string;
+  metric: string;
+  judge: string;
+  /** Samples with a score for both in the prefix. */
+  n: number;
+  /** Plain mean of those paired differences (score units); null with none. */
+  mean: number | null;
+  /** The confidence sequence of the mean paired difference, in the rubric's score units, at the end. */
+  lower: number;
+  upper: number;
+  /** Each pair's miscoverage: the family α split by Bonferroni. */
+  alpha: number;
+  margin: number;
+  decidedAfter: number | null;
+  decision: 'regression' | 'no-regression' | null;
+}
+
+export interface UntilDecidedSection {
+  compare?: UntilDecidedStage & { comparisons: UntilDecidedComparison[] };
+  score?: UntilDecidedStage & { pairs: UntilDecidedScorePair[] };
+  /** Set when a stage stopped early: the fixed-n figures elsewhere are not valid under optional stopping. */
+  note?: string;
 }

@@ -9,6 +9,7 @@ import { openSession } from './session.js';
 import { clusterCollector } from './clusters.js';
 import { compareStep, generateStep, scoreStep } from './steps.js';
 import { gateStep, reportStep } from './finish.js';
+import { checkUntilDecided } from './until-decided.js';
 
 export async function runAll(argv: Argv): Promise<number> {
   const loaded = loadFromArgv(argv);
@@ -22,6 +23,8 @@ export async function runAll(argv: Argv): Promise<number> {
     ...(comparing ? (['compare'] as const) : []),
     ...(config.gate && !dry ? (['gate'] as const) : []),
   ];
+  // Refused before generating: nothing is spent on a run that cannot stop early.
+  checkUntilDecided(loaded, argv as Record<string, unknown>, judging && !dry);
   // The cluster map comes from the validating pass: the report needs no extra read of the split for it.
   const clusters = clusterCollector(loaded);
   const session = await openSession(argv, stages, loaded, clusters.add);

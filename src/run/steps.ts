@@ -9,7 +9,10 @@ import { compare } from '../stages/compare/compare.js';
 import { generate } from '../stages/generate/generate.js';
 import { score } from '../stages/score/score.js';
 import type { Session } from './session.js';
-import { compareUntilDecided } from './until-decided.js';
+import { compareUntilDecided } from './decided-compare.js';
+import { scoreUntilDecided } from './decided-score.js';
+import { describeDecided } from './decided-text.js';
+import { checkUntilDecided } from './until-decided.js';
 import type { ModelConfig } from '../config/schema.js';
 import type { ResponseRecord } from '../core/records.js';
 import { placeholderResponse, type ResponseIndex } from '../pipeline/planned.js';
@@ -137,6 +140,16 @@ export async function scoreStep(s: Session): Promise<number> {
   const { ctx, argv } = s;
   const plan = s.pointwise!;
   const models = s.models.map((m) => m.name);
+  if (argv['until-decided'] && !ctx.dryRun) {
+    checkUntilDecided(s.loaded, argv, true);
+    // Seeded order, stop once every needed confidence sequence decides (decided-score.ts).
+    const { summary, result } = await scoreUntilDecided(s, await splitSamples(s.split));
+    ctx.log(describeDecided('score', result, result.pairs.map(scorePairLine)));
+    ctx.log(`score: ${summary.written} judgments written (${summary.failures} failed), ${summary.skipped} already recorded`);
+    if (summary.stoppedByBudget) ctx.log(BUDGET_NOTE);
+    logCalls(ctx);
+    return summary.stoppedByBudget ? BUDGET_STOP : 0;
+  }
   const before = ctx.dryRun ? { ...ctx.dryRun } : undefined;
   const sum = await withBatch(ctx, argv, 'score', (c) => score(c, s.split, models, plan, { retryFailed: Boolean(argv['retry-failed']) }));
   if (ctx.dryRun) {
@@ -170,18 +183,10 @@ export async function compareStep(s: Session): Promise<number> {
   const plan = s.pairwise!;
   const samples = await splitSamples(s.split);
   if (argv['until-decided'] && !ctx.dryRun) {
-    // Seeded order, stop once the anytime-valid family test decides (until-decided.ts).
+    checkUntilDecided(s.loaded, argv, false);
+    // Seeded order, stop once the anytime-valid family test decides (decided-compare.ts).
     const { summary, result } = await compareUntilDecided(s, samples);
-    const tests = result.comparisons.map(
-      (c) =>
-        `${c.key}: ${c.wins}/${c.losses}/${c.ties} W/L/T, e ${c.eValue.toPrecision(3)}, anytime p ${c.pAnytime.toPrecision(3)}${c.decidedAfter ? `, decided after ${c.decidedAfter}` : ', undecided'}`,
-    );
-    ctx.log(
-      (result.stoppedEarly
-        ? `compare --until-decided: stopped early after ${result.samplesJudged} of ${result.samplesInSplit} samples, ${result.callsSaved} comparison calls saved (α ${result.alpha})`
-        : `compare --until-decided: the split was exhausted (${result.samplesJudged} samples) before every comparison was decided`) +
-        `\n  ${tests.join('\n  ')}`,
-    );
+    ctx.log(describeDecided('compare', result, result.comparisons.map(comparisonLine)));
     ctx.log(`compare: ${summary.written} comparisons written (${summary.failures} without a verdict), ${summary.skipped} already recorded`);
     if (summary.stoppedByBudget) ctx.log(BUDGET_NOTE);
     return summary.stoppedByBudget ? BUDGET_STOP : 0;
@@ -204,6 +209,21 @@ export async function compareStep(s: Session): Promise<number> {
   if (sum.stoppedByBudget) return BUDGET_STOP;
   checkTally('compare', tally, ctx.loaded.config.failures.maxShare, failureHint(tally, ctx.store.comparisonsDir));
   return 0;
+}
+
+function scorePairLine(p: import('../core/report.js').UntilDecidedScorePair): string {
+  return (
+    `${p.candidate} − ${p.baseline} · ${p.metric} · ${p.judge}: [${p.lower.toFixed(2)}, ${p.upper.toFixed(2)}] over ${p.n} samples ` +
+    `(anytime ${(100 * (1 - p.alpha)).toFixed(1)}% confidence sequence), margin ${p.margin}: ${p.decision ?? 'undecided'}` +
+    (p.decidedAfter ? ` after ${p.decidedAfter}` : '')
+  );
+}
+
+function comparisonLine(c: import('../core/report.js').UntilDecidedComparison): string {
+  return (
+    `${c.candidate} vs ${c.baseline} · ${c.metric} · ${c.judge}: ${c.wins}/${c.losses}/${c.ties} W/L/T, e ${c.eValue.toPrecision(3)}, ` +
+    `anytime p ${c.pAnytime.toPrecision(3)} (Holm ${c.pAnytimeHolm.toPrecision(3)})${c.decidedAfter ? `, decided after ${c.decidedAfter}` : ', undecided'}`
+  );
 }
 
 /** What this command sent so far (the provider is the session's: one count for all its stages). */

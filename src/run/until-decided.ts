@@ -1,35 +1,22 @@
-// `compare --until-decided`: samples judged in a seeded random order, a batch
-// at a time; after each batch the anytime-valid sign test family (a mixture
-// e-process per comparison, Holm at α; valid under optional stopping, unlike
-// re-checking an ordinary p-value) is run on what has been judged, and
-// judging stops once every comparison is decided. Minimal by design: it reuses
-// the compare stage unchanged on each batch; score is not covered.
+// --until-decided, the parts compare and score share: the seeded order, the
+// prefix rule, and which tests the gate needs. The stage drivers are
+// decided-compare.ts and decided-score.ts.
+//
+// Why a prefix rule: with concurrency, samples finish out of order, and a
+// sample that finishes faster (a short answer, a cache hit, a quick judge)
+// could be fed to the test first — the stopping time would then depend on how
+// long judging took, which can be correlated with the verdict. Feeding
+// outcomes strictly in the seeded order (a sample enters only when every
+// earlier one is complete) makes the test read one fixed i.i.d.-ordered
+// sequence, so its anytime-valid guarantee applies at the stop; samples
+// finished beyond the prefix are recorded, counted as judged, and left out of
+// the stopping test.
 import { sha256 } from '../core/hash.js';
-import type { Comparison, Sample } from '../core/records.js';
-import { compare, pairJobs } from '../stages/compare/compare.js';
-import type { StageSummary } from '../pipeline/sink.js';
-import { sequentialSignTestFamily, type FamilyResult } from '../stats/index.js';
-import { writeFileAtomic } from '../store/jsonl.js';
+import type { Sample } from '../core/records.js';
+import type { LoadedConfig } from '../config/load.js';
+import { resolveGateSettings } from '../stages/gate/settings.js';
+import { UsageError } from '../core/errors.js';
 import type { Session } from './session.js';
-
-export interface UntilDecided {
-  stoppedEarly: boolean;
-  samplesJudged: number;
-  samplesInSplit: number;
-  /** Comparisons (judge calls × orders) not made because judging stopped. */
-  callsSaved: number;
-  alpha: number;
-  comparisons: Array<{
-    key: string;
-    wins: number;
-    losses: number;
-    ties: number;
-    eValue: number;
-    pAnytime: number;
-    decidedAfter: number | null;
-    winner: string | null;
-  }>;
-}
 
 /** Seeded order: samples sorted by a hash of (seed, id), the same on every rerun. */
 export function seededOrder(samples: readonly Sample[], seed: number | string): Sample[] {
@@ -39,83 +26,130 @@ export function seededOrder(samples: readonly Sample[], seed: number | string): 
     .map((x) => x.s);
 }
 
-/** Per comparison cell, outcomes in judging order (+1 win, −1 loss, 0 tie; rounds by mean credit, as the report does). */
-export function outcomeStreams(records: readonly Comparison[], order: readonly string[]): Map<string, number[]> {
-  const credit = new Map<string, Map<string, [number, number]>>();
-  for (const c of records) {
-    if (c.credit === null) continue;
-    const key = [c.candidate, c.baseline, c.metric, c.judge].join(' · ');
-    let m = credit.get(key);
-    if (!m) credit.set(key, (m = new Map()));
-    const x = m.get(c.sampleId) ?? [0, 0];
-    x[0] += c.credit;
-    x[1]++;
-    m.set(c.sampleId, x);
+/**
+ * Collects records per sample and hands complete samples on strictly in the
+ * seeded order: sample i is emitted only once it has `perSample` records and
+ * every sample before it was emitted.
+ */
+export class PrefixFeed<T> {
+  private readonly pos = new Map<string, number>();
+  private readonly got: T[][];
+  private head = 0;
+  constructor(
+    private readonly order: readonly string[],
+    private readonly perSample: number,
+    private readonly emit: (index: number, items: T[]) => void,
+  ) {
+    order.forEach((id, i) => this.pos.set(id, i));
+    this.got = order.map(() => []);
   }
-  const out = new Map<string, number[]>();
-  for (const [key, m] of [...credit].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const stream: number[] = [];
-    for (const id of order) {
-      const x = m.get(id);
-      if (!x) continue;
-      const v = x[0] / x[1];
-      stream.push(v > 0.5 ? 1 : v < 0.5 ? -1 : 0);
+
+  /** Prefix length emitted so far. */
+  get prefix(): number {
+    return this.head;
+  }
+
+  /** Samples with at least one record. */
+  get touched(): number {
+    return this.got.reduce((n, g) => n + (g.length ? 1 : 0), 0);
+  }
+
+  add(sampleId: string, item: T): void {
+    const i = this.pos.get(sampleId);
+    if (i === undefined) return;
+    this.got[i]!.push(item);
+    while (this.head < this.order.length && this.got[this.head]!.length >= this.perSample) {
+      this.emit(this.head, this.got[this.head]!);
+      this.head++;
     }
-    out.set(key, stream);
   }
-  return out;
 }
 
-export async function compareUntilDecided(s: Session, samples: Sample[]): Promise<{ summary: StageSummary; result: UntilDecided }> {
-  const { ctx, loaded } = s;
-  const plan = s.pairwise!;
-  const alpha = loaded.config.gate?.alpha ?? 0.05;
-  const order = seededOrder(samples, loaded.config.run.seed);
-  const perSample = order.length ? [...pairJobs([order[0]!], s.pairs, plan)].length * (loaded.config.compare.bothOrders ? 2 : 1) : 0;
-  const batch = Math.max(4, ctx.inflight);
-  const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
-  let judged = 0;
-  let fam: FamilyResult | null = null;
-  let keys: string[] = [];
-  while (judged < order.length) {
-    const part = order.slice(judged, judged + batch);
-    const sum = await compare(ctx, part, s.pairs, plan);
-    for (const k of ['planned', 'skipped', 'written', 'failures'] as const) summary[k] += sum[k];
-    judged += part.length;
-    if (sum.stoppedByBudget) {
-      summary.stoppedByBudget = true;
-      break;
-    }
-    const records: Comparison[] = [];
-    for await (const c of ctx.store.comparisons()) records.push(c);
-    const streams = outcomeStreams(
-      records,
-      order.slice(0, judged).map((x) => x.id),
-    );
-    keys = [...streams.keys()];
-    fam = sequentialSignTestFamily([...streams.values()], { alpha });
-    if (keys.length && fam.allDecidedAfter !== null) break;
+export interface GatePair {
+  candidate: string;
+  baseline: string;
+}
+
+/**
+ * The (candidate, baseline) pairs whose tests decide the stop. With a gate
+ * section (or --candidate/--baseline), only the gate's pair: the others would
+ * cost calls the gate never reads. Without one, every pair the report shows:
+ * compare's candidates × baselines, or for score with none configured, every
+ * model against the first.
+ */
+export function gatePairs(loaded: LoadedConfig, argv: Record<string, unknown>, models: readonly string[]): GatePair[] {
+  const { config } = loaded;
+  if (config.gate || argv.candidate || argv.baseline) {
+    const g = resolveGateSettings(config, loaded.baseDir, argv);
+    return [{ candidate: g.candidate, baseline: g.baseline }];
   }
-  const result: UntilDecided = {
-    stoppedEarly: judged < order.length,
-    samplesJudged: judged,
-    samplesInSplit: order.length,
-    callsSaved: (order.length - judged) * perSample,
-    alpha,
-    comparisons: keys.map((key, i) => {
-      const m = fam!.members[i]!;
-      return {
-        key,
-        wins: m.wins,
-        losses: m.losses,
-        ties: m.ties,
-        eValue: Math.exp(m.logMaxEValue),
-        pAnytime: m.pAnytime,
-        decidedAfter: m.decidedAfter,
-        winner: m.winner,
-      };
-    }),
-  };
-  writeFileAtomic(`${ctx.store.dir}/until-decided.json`, `${JSON.stringify(result, null, 2)}\n`);
-  return { summary, result };
+  const cs = config.compare.candidates.filter((m) => models.includes(m));
+  const bs = config.compare.baselines.filter((m) => models.includes(m));
+  if (cs.length && bs.length) return cs.flatMap((candidate) => bs.filter((b) => b !== candidate).map((baseline) => ({ candidate, baseline })));
+  const [first, ...rest] = models;
+  return first === undefined ? [] : rest.map((candidate) => ({ candidate, baseline: first }));
+}
+
+export const familyAlpha = (loaded: LoadedConfig) => loaded.config.gate?.alpha ?? 0.05;
+
+/** The gate's margin in score units (0 without a gate section). */
+export const gateMargin = (loaded: LoadedConfig) => loaded.config.gate?.margin ?? 0;
+
+export type { Session };
+
+/**
+ * How far launching may run ahead of the seeded prefix. Without a bound, one
+ * slow sample at the head (a judge retrying through a rate limit) would let
+ * the pool launch sample after sample behind it, all judged whatever the
+ * decision; with it, at most `ahead` samples past the prefix are ever
+ * launched, so at the stop at most `ahead` samples beyond the decided prefix
+ * are judged. `ahead` is the pool's width in samples, so with samples ending
+ * in order the pool never waits.
+ */
+export class LaunchWindow {
+  private running = 0;
+  private waiters: Array<() => void> = [];
+  constructor(
+    private readonly position: ReadonlyMap<string, number>,
+    private readonly prefix: () => number,
+    private readonly ahead: number,
+    private readonly stopped: () => boolean,
+  ) {}
+
+  /** The prefix advanced. */
+  advanced(): void {
+    this.wake();
+  }
+
+  /** A job ended; `running` are still out. */
+  settled(running: number): void {
+    this.running = running;
+    this.wake();
+  }
+
+  /** Resolves true when `sampleId` may be launched, false once judging is decided. */
+  async admit(sampleId: string): Promise<boolean> {
+    const i = this.position.get(sampleId) ?? 0;
+    // Nothing out means nothing can advance the prefix: waiting longer would never end.
+    while (!this.stopped() && i >= this.prefix() + this.ahead && this.running > 0) await new Promise<void>((r) => this.waiters.push(r));
+    return !this.stopped();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const r of w) r();
+  }
+}
+
+/**
+ * Flags and settings --until-decided cannot honour, refused before anything
+ * is spent (`run` calls this before generating): a batch is submitted whole,
+ * and one listwise call judges every model at once, so neither can stop early.
+ */
+export function checkUntilDecided(loaded: LoadedConfig, argv: Record<string, unknown>, scoring: boolean): void {
+  if (!argv['until-decided']) return;
+  if (argv.batch) throw new UsageError('--until-decided cannot be combined with --batch: a batch is submitted whole and cannot stop early');
+  if (scoring && loaded.config.score.mode !== 'per-response')
+    throw new UsageError(`score --until-decided needs score.mode "per-response" (the config has "${loaded.config.score.mode}"): one listwise call judges every model at once`);
 }

@@ -28,3 +28,5 @@ export * from './ppi.js';
 export * from './position.js';
 export * from './davidson.js';
 export * from './icc.js';
+export * from './confidence-sequence.js';
+export * from './sign-family-stream.js';

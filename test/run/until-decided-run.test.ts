@@ -25,17 +25,18 @@ describe('run --until-decided', () => {
     expect(code).toBe(0);
     const file = join(ws.runDir('ud'), 'until-decided.json');
     expect(existsSync(file)).toBe(true);
-    const r = JSON.parse(readFileSync(file, 'utf8'));
+    const r = JSON.parse(readFileSync(file, 'utf8')).compare;
     const records = readJsonl(join(ws.runDir('ud'), 'comparisons', 'offline.jsonl'));
     // One comparison per judged sample (one pair, one metric, one judge, one round, one order).
     expect(new Set(records.map((c: { sampleId: string }) => c.sampleId)).size).toBe(r.samplesJudged);
-    expect(r.callsSaved).toBe(r.samplesInSplit - r.samplesJudged);
+    expect(r.callsSaved).toBe((r.samplesInSplit - r.samplesJudged) * r.callsPerSample);
+    expect(r.callsPerSample).toBe(1);
     expect(r.stoppedEarly).toBe(r.samplesJudged < r.samplesInSplit);
     expect(r.comparisons).toHaveLength(1);
     const c = r.comparisons[0];
     expect(c.wins + c.losses + c.ties).toBe(records.filter((x: { credit: number | null }) => x.credit !== null).length);
     expect(c.pAnytime).toBeCloseTo(Math.min(1, 1 / c.eValue), 9);
-    // On the 12-sample split the offline judge wins 9–0–1 and is decided after 9, inside the last batch.
     expect(c.decidedAfter).toBeLessThanOrEqual(r.samplesJudged);
+    expect(r.stoppingPrefix).toBe(c.decidedAfter);
   });
 });

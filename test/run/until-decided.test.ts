@@ -2,7 +2,8 @@
 // the anytime-valid family test reads.
 import { describe, expect, it } from 'vitest';
 import type { Comparison, Sample } from '../../src/core/records.js';
-import { outcomeStreams, seededOrder } from '../../src/run/until-decided.js';
+import { sampleOutcome } from '../../src/run/decided-compare.js';
+import { LaunchWindow, PrefixFeed, seededOrder } from '../../src/run/until-decided.js';
 import { sequentialSignTestFamily } from '../../src/stats/index.js';
 
 const sample = (id: string) => ({ id }) as Sample;
@@ -18,9 +19,30 @@ describe('until-decided', () => {
     expect([...a].sort()).toEqual(xs.map((s) => s.id).sort());
   });
 
-  it('streams outcomes in judging order, rounds combined by mean credit, failures left out', () => {
-    const streams = outcomeStreams([comp('b', 1), comp('a', 0), comp('a', 1, 2), comp('c', 0), comp('d', null)], ['c', 'a', 'b', 'd']);
-    expect([...streams.entries()]).toEqual([['c · b · veg · j', [-1, 0, 1]]]);
+  it("a sample's outcome: rounds combined by mean credit, failures left out", () => {
+    expect(sampleOutcome([comp('a', 0), comp('a', 1, 2)])).toBe(0);
+    expect(sampleOutcome([comp('a', 1), comp('a', null, 2)])).toBe(1);
+    expect(sampleOutcome([comp('a', 0)])).toBe(-1);
+    expect(sampleOutcome([comp('a', null)])).toBeNull();
+  });
+
+  it('feeds samples strictly in the seeded order: a later sample waits for every earlier one', () => {
+    const seen: Array<[number, string[]]> = [];
+    const feed = new PrefixFeed<string>(['x', 'y', 'z'], 2, (i, items) => seen.push([i, items]));
+    feed.add('z', 'z1');
+    feed.add('z', 'z2');
+    feed.add('y', 'y1');
+    feed.add('x', 'x1');
+    expect(seen).toEqual([]);
+    expect(feed.touched).toBe(3);
+    feed.add('x', 'x2');
+    expect(seen).toEqual([[0, ['x1', 'x2']]]);
+    feed.add('y', 'y2');
+    // y completes the prefix, and z (already complete) follows it at once.
+    expect(seen.map((s) => s[0])).toEqual([0, 1, 2]);
+    expect(feed.prefix).toBe(3);
+    feed.add('w', 'unknown ids are ignored');
+    expect(feed.prefix).toBe(3);
   });
 
   it('a clear winner is decided long before 500 samples; identical systems are not', () => {
@@ -31,5 +53,39 @@ describe('until-decided', () => {
     expect(fam.allDecidedAfter!).toBeLessThan(150);
     const even = Array.from({ length: 500 }, (_, i) => (i % 2 ? -1 : 1));
     expect(sequentialSignTestFamily([even]).allDecidedAfter).toBeNull();
+  });
+});
+
+describe('LaunchWindow', () => {
+  const pos = new Map(['a', 'b', 'c', 'd'].map((id, i) => [id, i]));
+  it('holds a sample more than `ahead` past the prefix until the prefix advances', async () => {
+    let prefix = 0;
+    let stopped = false;
+    const w = new LaunchWindow(pos, () => prefix, 2, () => stopped);
+    expect(await w.admit('a')).toBe(true);
+    expect(await w.admit('b')).toBe(true);
+    w.settled(2);
+    let admitted: boolean | null = null;
+    const c = w.admit('c').then((x) => (admitted = x));
+    await Promise.resolve();
+    expect(admitted).toBeNull();
+    prefix = 1;
+    w.advanced();
+    await c;
+    expect(admitted).toBe(true);
+    // Decided while waiting: the wait ends with "do not launch".
+    w.settled(1);
+    const d = w.admit('d');
+    stopped = true;
+    w.advanced();
+    expect(await d).toBe(false);
+  });
+
+  it('stops waiting once nothing is out (a job ended without a record)', async () => {
+    const w = new LaunchWindow(pos, () => 0, 1, () => false);
+    w.settled(1);
+    const c = w.admit('c');
+    w.settled(0);
+    expect(await c).toBe(true);
   });
 });

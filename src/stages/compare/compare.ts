@@ -13,6 +13,7 @@ import { runPool } from '../../core/pool.js';
 import { Progress } from '../../core/progress.js';
 import { mergeSpend, type StageSummary } from '../../pipeline/sink.js';
 import { withPlanned } from '../../pipeline/planned.js';
+import { JobCounter } from '../../pipeline/counted.js';
 
 export type { PairJob };
 
@@ -46,12 +47,26 @@ function inheritOrderSpends(old: Comparison, next: Comparison): Comparison {
   return { ...next, orders };
 }
 
+export interface CompareOptions {
+  retryFailed?: boolean;
+  /**
+   * Asked before the first job of each next sample is launched; false stops
+   * launching (jobs in flight, and the rest of a sample already started,
+   * still finish and are recorded). --until-decided stops here.
+   */
+  keepLaunching?: (sampleId: string) => boolean | Promise<boolean>;
+  /** Called with every comparison as it is recorded, in completion order. */
+  onRecord?: (c: Comparison) => void;
+  /** Called after every job ends (recorded or not) with the number still running. */
+  onSettled?: (running: number) => void;
+}
+
 export async function compare(
   ctx: StageContext,
   samples: Sample[],
   pairs: Pairs,
   plan: JudgingPlan,
-  opts: { retryFailed?: boolean } = {},
+  opts: CompareOptions = {},
 ): Promise<StageSummary> {
   const cfg = ctx.loaded.config;
   const settings: PairSettings = {
@@ -104,13 +119,24 @@ export async function compare(
   const writers = new Map<string, JsonlWriter>();
   const replaced = new Map<string, Map<string, Comparison>>();
   const progress = new Progress({ label: 'compare', total, quiet: ctx.quiet });
+  const jobs = new JobCounter(opts.onSettled);
   try {
     await runPool(
-      (function* () {
-        for (const j of pairJobs(samples, pairs, plan)) if (wanted(j)) yield j;
+      (async function* () {
+        let current: string | null = null;
+        for (const j of pairJobs(samples, pairs, plan)) {
+          if (!wanted(j)) continue;
+          // Pulled lazily by the pool, so this is asked when a lane is free, not up front.
+          if (j.sample.id !== current) {
+            if (opts.keepLaunching && !(await opts.keepLaunching(j.sample.id))) return;
+            current = j.sample.id;
+          }
+          jobs.launch();
+          yield j;
+        }
       })(),
       ctx.inflight,
-      async (job) => {
+      jobs.wrap(async (job: PairJob) => {
         let c: Comparison;
         progress.begin();
         try {
@@ -134,8 +160,9 @@ export async function compare(
         }
         summary.written++;
         if (c.outcome === null) summary.failures++;
+        opts.onRecord?.(c);
         progress.tick({ error: c.outcome === null, tokens: c.orders.reduce((n, o) => n + (o.usage?.total ?? 0), 0) });
-      },
+      }),
       () => summary.stoppedByBudget,
     );
   } finally {

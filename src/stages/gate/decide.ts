@@ -11,6 +11,7 @@ import type { GateEvidence } from './evidence.js';
 import { pairedPlanning, signTestPlanning, type Planning } from './planning.js';
 import type { GateSettings } from './settings.js';
 import { applyMeanRule, meanInterval, meanLevel, type MeanInterval } from './mean-rule.js';
+import { pairwiseUnsupported, sequentialMean, sequentialPairwise } from './sequential.js';
 
 export type CheckKind = 'fitness' | 'mean' | 'pairwise' | 'non-inferiority';
 
@@ -128,7 +129,8 @@ function meanCheck(report: Report, s: GateSettings, ev: GateEvidence | undefined
   if (typeof cm !== 'number' || typeof bm !== 'number') return null;
   const diff = cm - bm;
   const spread = ev?.paired[metric];
-  const iv = meanInterval(spread, level);
+  // A score stage stopped --until-decided: only its anytime-valid interval is valid (sequential.ts).
+  const iv = sequentialMean(report, s.candidate, s.baseline, metric) ?? meanInterval(spread, level);
   const rule = applyMeanRule(iv, s.margin, s.nonInferiority ?? false);
   const ivText = iv ? ` [${fmtSigned(iv.ci[0], 2)}, ${fmtSigned(iv.ci[1], 2)}] ${levelText(iv.level)}% ${iv.method}` : ' (no interval)';
   return {
@@ -144,7 +146,7 @@ function meanCheck(report: Report, s: GateSettings, ev: GateEvidence | undefined
     thresholdText: rule.rule,
     pass: rule.pass,
     detail: `${label} mean ${fmtScore(cm)} for ${s.candidate} vs ${fmtScore(bm)} for ${s.baseline}: ${rule.reason}`,
-    planning: spread && spread.sd !== null && spread.n >= 2 ? pairedPlanning(spread.n, spread.sd, s.alpha, s.power) : null,
+    planning: spread && spread.sd !== null && spread.n >= 2 && !report.untilDecided?.score?.stoppedEarly ? pairedPlanning(spread.n, spread.sd, s.alpha, s.power) : null,
     interval: iv,
   };
 }
@@ -152,8 +154,11 @@ function meanCheck(report: Report, s: GateSettings, ev: GateEvidence | undefined
 // 0.975 → "97.5", 0.95 → "95".
 const levelText = (level: number) => String(Number((100 * level).toFixed(2)));
 
-function pairwiseChecks(s: GateSettings, p: Oriented, label: string): GateCheck[] {
+function pairwiseChecks(s: GateSettings, p: Oriented, label: string, report: Report): GateCheck[] {
   const { row } = p;
+  // compare stopped --until-decided: the fixed-n sign test is not valid on the stopped sample.
+  const seq = sequentialPairwise(report, s.candidate, s.baseline, row.metric, row.judge);
+  if (seq) return [sequentialPairwiseCheck(s, p, label, seq)];
   const where = `${label} (${row.judge})`;
   const decisive = row.win + row.loss;
   // Clustered samples: the cluster-level sign test (Holm over the judge's rows)
@@ -163,6 +168,7 @@ function pairwiseChecks(s: GateSettings, p: Oriented, label: string): GateCheck[
   const log10pHolm = cl ? cl.log10pHolm : row.log10pHolm;
   const pName = cl ? `cluster p(Holm, ${cl.clusters} ${cl.by} clusters)` : 'p(Holm)';
   const significantLoss = pHolm < s.alpha && p.net < 0;
+  const unsupported = pairwiseUnsupported(report) ? ' (compare stopped early but this row was not in the stopping family: its fixed-n test is not valid under optional stopping)' : '';
   const checks: GateCheck[] = [
     {
       kind: 'pairwise',
@@ -180,7 +186,7 @@ function pairwiseChecks(s: GateSettings, p: Oriented, label: string): GateCheck[
       pass: !significantLoss,
       detail: significantLoss
         ? `${s.candidate} loses significantly to ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp, ${pName} ${fmtP(pHolm, log10pHolm)} < ${s.alpha}`
-        : `${s.candidate} vs ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp over ${row.n} samples`,
+        : `${s.candidate} vs ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp over ${row.n} samples${unsupported}`,
       planning: signTestPlanning(decisive, s.alpha, s.power),
     },
   ];
@@ -207,6 +213,29 @@ function pairwiseChecks(s: GateSettings, p: Oriented, label: string): GateCheck[
   return checks;
 }
 
+/** The pairwise rule on the anytime-valid figures of a stopped compare (see sequential.ts). */
+function sequentialPairwiseCheck(s: GateSettings, p: Oriented, label: string, q: NonNullable<ReturnType<typeof sequentialPairwise>>): GateCheck {
+  const where = `${label} (${p.row.judge})`;
+  const loss = q.pHolm < s.alpha && q.losses > q.wins;
+  const pText = `anytime p(Holm) ${fmtP(q.pHolm)}, e ${q.eValue.toPrecision(3)} over ${q.samples} samples (--until-decided stopped early)`;
+  return {
+    kind: 'pairwise',
+    name: `pairwise ${where}`,
+    metric: p.row.metric,
+    metricLabel: label,
+    judge: p.row.judge,
+    value: p.net,
+    threshold: s.alpha,
+    valueText: `net ${fmtSigned(p.net)} pp, ${q.wins}/${q.losses} W/L, ${pText}`,
+    thresholdText: `not (anytime p < ${s.alpha} and losses > wins)`,
+    pass: !loss,
+    detail: loss
+      ? `${s.candidate} loses significantly to ${s.baseline} on ${where}: ${pText} < ${s.alpha}`
+      : `${s.candidate} vs ${s.baseline} on ${where}: no significant loss by the sequential test (${pText})`,
+    planning: null,
+  };
+}
+
 export function decide(report: Report, settings: GateSettings, evidence?: GateEvidence): GateVerdict {
   const pairs = orientedRows(report, settings.candidate, settings.baseline);
   const checks = fitnessChecks(report, settings, evidence, pairs);
@@ -220,7 +249,7 @@ export function decide(report: Report, settings: GateSettings, evidence?: GateEv
   for (const metric of metricIds) {
     const mean = meanCheck(report, settings, evidence, metric, label(metric), level);
     if (mean) checks.push(mean);
-    const rows = pairs.filter((p) => p.row.metric === metric).flatMap((p) => pairwiseChecks(settings, p, label(metric)));
+    const rows = pairs.filter((p) => p.row.metric === metric).flatMap((p) => pairwiseChecks(settings, p, label(metric), report));
     checks.push(...rows);
     compared += (mean ? 1 : 0) + rows.length;
   }

@@ -6,11 +6,13 @@ import { RunStore } from '../../store/run.js';
 import { VERSION } from '../../core/version.js';
 import { UnfitRunError } from '../../core/errors.js';
 import { countMediaDrops } from '../../pipeline/media.js';
+import { readUntilDecided } from '../../pipeline/until-decided-file.js';
 import { buildReport, intervalJobs, type ReportMeta } from './aggregate.js';
 import { collect, type Collected } from './collect.js';
 import { collectParallel, intervalsParallel, ReportPool, reportThreads } from './parallel.js';
 import type { MetricInfo, Report } from '../../core/report.js';
 import { writeReport } from './writers/index.js';
+import { OPTIONAL_STOPPING_NOTE } from './writers/until-decided.js';
 import type { ReportClusters } from './clustered.js';
 import { explorerForRun } from './explorer/from-run.js';
 import { readUnrecorded } from '../../pipeline/unrecorded.js';
@@ -81,6 +83,9 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
   const mediaDrops = countMediaDrops(runDir);
   if (mediaDrops) report.counts.mediaDrops = mediaDrops;
   addSpendCounts(report, collected, runDir, config.report.cachedTokenPrice ?? DEFAULT_CACHED_TOKEN_PRICE);
+  const decided = readUntilDecided(runDir);
+  if (decided)
+    report.untilDecided = { ...decided, ...(decided.score?.stoppedEarly || decided.compare?.stoppedEarly ? { note: OPTIONAL_STOPPING_NOTE } : {}) };
   return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir };
 }
 

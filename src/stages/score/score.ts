@@ -13,6 +13,7 @@ import { ResponseLookup } from '../../store/response-lookup.js';
 import { judgeOne, type ScoreSettings } from '../../judge/pointwise.js';
 import { listwiseScore } from './listwise.js';
 import { plannedLookup, withPlanned } from '../../pipeline/planned.js';
+import { JobCounter } from '../../pipeline/counted.js';
 
 export type { StageSummary };
 
@@ -30,12 +31,39 @@ async function answeredKeys(ctx: StageContext): Promise<Set<string>> {
   return keys;
 }
 
+export interface ScoreOptions {
+  retryFailed?: boolean;
+  /**
+   * Asked before the first job of each next sample is launched; false stops
+   * launching (jobs in flight finish and are recorded). --until-decided
+   * stops here. Per-response mode only.
+   */
+  keepLaunching?: (sampleId: string) => boolean | Promise<boolean>;
+  /** Called with every judgment as it is recorded, in completion order. */
+  onRecord?: (j: Judgment) => void;
+  /** Called after every job ends (recorded or not) with the number still running. */
+  onSettled?: (running: number) => void;
+}
+
+/** The jobs, cut off at the first sample boundary where `keep` says no. */
+async function* untilStopped(jobs: AsyncIterable<PointJob>, keep: (sampleId: string) => boolean | Promise<boolean>, counter: JobCounter): AsyncGenerator<PointJob> {
+  let current: string | null = null;
+  for await (const j of jobs) {
+    if (j.sample.id !== current) {
+      if (!(await keep(j.sample.id))) return;
+      current = j.sample.id;
+    }
+    counter.launch();
+    yield j;
+  }
+}
+
 export async function score(
   ctx: StageContext,
   samples: Sample[] | SampleSource,
   models: string[],
   plan: JudgingPlan,
-  opts: { retryFailed?: boolean } = {},
+  opts: ScoreOptions = {},
 ): Promise<StageSummary> {
   const settings: ScoreSettings = { ...ctx.loaded.config.score, ...(opts.retryFailed ? { noCache: true } : {}) };
   const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
@@ -89,18 +117,22 @@ export async function score(
   const responses = await ResponseLookup.open(ctx.store.listFiles(ctx.store.responsesDir));
   sink.start('score', total);
   try {
+    const jobs = streamPointJobs(source.samples(), models, plan, plannedLookup(ctx, responses), wantedId);
+    const counter = new JobCounter(opts.onSettled);
     await runPool(
-      streamPointJobs(source.samples(), models, plan, plannedLookup(ctx, responses), wantedId),
+      opts.keepLaunching ? untilStopped(jobs, opts.keepLaunching, counter) : jobs,
       ctx.inflight,
-      async (job) => {
+      counter.wrap(async (job: PointJob) => {
         try {
           sink.begin();
-          sink.emit(await judgeOne(ctx, job, settings));
+          const j = await judgeOne(ctx, job, settings);
+          sink.emit(j);
+          opts.onRecord?.(j);
         } catch (err) {
           if (err instanceof BudgetStop) summary.stoppedByBudget = true;
           else throw err;
         }
-      },
+      }),
       () => summary.stoppedByBudget,
     );
   } finally {

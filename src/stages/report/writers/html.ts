@@ -4,6 +4,7 @@
 // svg.ts, which escapes its own text, the explorer's JSON island (escaped by
 // jsonIsland) and the explorer script (a file of ours, allowed by its sha256
 // in the CSP — no 'unsafe-inline' for scripts) are inserted with {{{ }}}.
+import { untilDecidedLines } from './until-decided.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +78,7 @@ export function htmlContext(report: Report, explorer?: ExplorerData): object {
     counts: countRows(report),
     clustered: clusteredView(report),
     conventions: conventionRows(report),
+    untilDecided: untilDecidedLines(report).join(' · '),
     diagnostics: diagnosticTables(report),
     hasExplorer: explorer !== undefined,
     explorerJson: explorer ? jsonIsland(explorer) : '',

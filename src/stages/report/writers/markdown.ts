@@ -2,6 +2,7 @@
 // to paste into a pull-request comment. Model, judge and metric names come
 // from configs and datasets, so every cell is escaped: a `|` would split the
 // row, a newline would end the table, and `<script>` or `*` would be markup.
+import { untilDecidedMarkdown } from './until-decided.js';
 import type { Report } from '../../../core/report.js';
 import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
 import { diagnosticsSections } from './diagnostics-md.js';
@@ -115,6 +116,7 @@ export function renderMarkdown(report: Report): string {
     ...diagnosticsSections(report, escapeMarkdown, table),
     ...uncertaintySections(report, escapeMarkdown, table),
     ...calibrationSections(report.calibration, escapeMarkdown, table),
+    untilDecidedMarkdown(report, escapeMarkdown),
     countsSection(report),
     conventionsSection(report),
   ];
