@@ -80,7 +80,10 @@ function clusteredSign(signs, sessions) {
   };
 }
 
-/** One simulated run → the Report and evidence decide() reads. */
+/**
+ * One simulated run → the Report and evidence decide() reads.
+ * @returns {{ report: any, evidence: any }}
+ */
 function simulateRun(rng, drop) {
   const sessions = sessionsOf(rng);
   const style = new Map();
@@ -142,6 +145,7 @@ function simulateRun(rng, drop) {
     avg: null,
     n: N,
   });
+  /** @type {any} */
   const report = {
     rolejudgeVersion: 'sim',
     runId: 'sim',

@@ -67,6 +67,7 @@ for (let m = 0; m <= maxN; m++) {
 /**
  * One simulated run: the 1-based comparison at which each rule first rejects
  * (0 = never), and whether the mixture test decided for the baseline.
+ * @returns {[number, number, boolean]}
  */
 function simulate(rng, pWin, pLoss) {
   let w = 0;
@@ -118,7 +119,9 @@ for (let s = 0; s < sims; s++) {
   if (b) naiveFp++;
 }
 const veg = createRng(`${seed}/veg`);
+/** @type {number[]} */
 const mixStops = [];
+/** @type {number[]} */
 const naiveStops = [];
 let mixDecided = 0;
 let mixWrong = 0;

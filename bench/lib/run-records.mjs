@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // EBM-RL's three metrics (1–10) and Video2Roleplay's eight (0–100).
+/** @type {Array<[string, number, number]>} */
 export const METRICS = [
   ['veg', 1, 10],
   ['spc', 1, 10],
@@ -51,7 +52,7 @@ class LineFile {
   async flush() {
     const chunk = this.buf;
     this.buf = '';
-    if (!this.out.write(chunk)) await new Promise((r) => this.out.once('drain', r));
+    if (!this.out.write(chunk)) await new Promise((r) => this.out.once('drain', () => r(undefined)));
   }
   async close() {
     await this.flush();

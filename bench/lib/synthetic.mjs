@@ -46,7 +46,7 @@ function sample(i) {
 async function writeLines(file, n, line) {
   const out = createWriteStream(file);
   for (let i = 0; i < n; i++) {
-    if (!out.write(`${JSON.stringify(line(i))}\n`)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(`${JSON.stringify(line(i))}\n`)) await new Promise((r) => out.once('drain', () => r(undefined)));
   }
   await new Promise((r, j) => out.end((e) => (e ? j(e) : r())));
 }
