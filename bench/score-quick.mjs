@@ -53,6 +53,7 @@ try {
     });
     const s = await server.stats();
     if (s.calls !== 2 * N * RJ_ROUNDS) throw new Error(`${cli}: ${s.calls} calls\n${r.stderr}`);
+    if (process.env.BENCH_MEM_DEBUG) log(`memory at the first request: ${JSON.stringify(r.firstRequestMemory)}`);
     rmSync(join(dir, 'runs', name), { recursive: true, force: true });
     if (NODE_FLAGS.includes('--trace-gc')) process.stdout.write(r.stdout);
     return { ...r, calls: s.calls, windowMs: s.windowMs, bytes: s.bytesIn / s.calls };
@@ -74,10 +75,10 @@ try {
     for (const cli of CLIS) runs.push(await score(cli));
     const b = await bare(runs[0].calls, runs[0].bytes);
     runs.forEach((r, i) => {
-      const x = { vsBare: rate(r) / rate(b), cpu: cpu(r), cpuX: cpu(r) / cpu(b), rss: r.maxRssMb, bareCpu: cpu(b) };
+      const x = { vsBare: rate(r) / rate(b), cpu: cpu(r), cpuX: cpu(r) / cpu(b), rss: r.maxRssMb, rss0: r.firstRequestRssMb, bareCpu: cpu(b) };
       results[i].push(x);
       log(
-        `round ${round + 1} ${CLIS[i]}: ÷bare ${x.vsBare.toFixed(3)}, cpu ${x.cpu.toFixed(3)} ms (bare ${x.bareCpu.toFixed(3)}, ×${x.cpuX.toFixed(2)}), rss ${x.rss.toFixed(0)} MB (bare ${b.maxRssMb.toFixed(0)}), load ${loadavg()[0].toFixed(2)}`,
+        `round ${round + 1} ${CLIS[i]}: ÷bare ${x.vsBare.toFixed(3)}, cpu ${x.cpu.toFixed(3)} ms (bare ${x.bareCpu.toFixed(3)}, ×${x.cpuX.toFixed(2)}), rss ${x.rss.toFixed(0)} MB (${x.rss0?.toFixed(0)} at the first request; bare ${b.maxRssMb.toFixed(0)}), load ${loadavg()[0].toFixed(2)}`,
       );
     });
   }

@@ -51,6 +51,8 @@ export function runNode(args, { env = {}, cwd, timeoutMs = 600_000, allowFailure
         userMs: usage.userMs,
         systemMs: usage.systemMs,
         maxRssMb: usage.maxRssKb / 1024,
+        firstRequestMemory: usage.firstRequestMemory ?? null,
+        firstRequestRssMb: usage.firstRequestRssKb == null ? null : usage.firstRequestRssKb / 1024,
         // CPU before the first HTTP request (start-up), and between the first request and the last response.
         startupCpuMs: usage.firstRequestCpuMs,
         callingCpuMs: usage.firstRequestCpuMs === null || usage.lastResponseCpuMs === null ? null : usage.lastResponseCpuMs - usage.firstRequestCpuMs,
