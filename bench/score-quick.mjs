@@ -25,7 +25,7 @@ const HEAP = flag('heap-prof', null);
 const ALLOC = flag('alloc-prof', null);
 // Extra node flags for the CLI runs (e.g. "--trace-gc"), split on spaces.
 const NODE_FLAGS = (flag('node-flags', '') || '').split(' ').filter(Boolean);
-const CLIS = flag('cli', CLI).split(',');
+const CLIS = CLI.split(',');
 
 const dir = mkdtempSync(join(tmpdir(), 'rolejudge-quick-'));
 const server = await startServer(LATENCY);
