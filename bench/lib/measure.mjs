@@ -53,6 +53,8 @@ export function runNode(args, { env = {}, cwd, timeoutMs = 600_000, allowFailure
         userMs: usage.userMs,
         systemMs: usage.systemMs,
         maxRssMb: usage.maxRssKb / 1024,
+        firstRequestMemory: usage.firstRequestMemory ?? null,
+        firstRequestRssMb: usage.firstRequestRssKb == null ? null : usage.firstRequestRssKb / 1024,
         // CPU before the first HTTP request (start-up), and between the first request and the last response.
         startupCpuMs: usage.firstRequestCpuMs,
         callingCpuMs: usage.firstRequestCpuMs === null || usage.lastResponseCpuMs === null ? null : usage.lastResponseCpuMs - usage.firstRequestCpuMs,
@@ -125,12 +127,18 @@ export function benchArgs() {
     return i >= 0 ? argv[i + 1] : dflt;
   };
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const cli = resolve(flag('cli', join(root, 'bin', 'rolejudge.js')));
-  // dist/main.js since the re-layout; dist/cli.js in builds before it (--cli <old build>).
-  const dist = join(dirname(dirname(cli)), 'dist');
-  if (!existsSync(join(dist, 'main.js')) && !existsSync(join(dist, 'cli.js'))) {
-    console.error('dist/ is missing: run `npm run build` first (the bench measures the built CLI).');
-    process.exit(2);
+  // A comma-separated list measures several builds (bench/score-quick.mjs); each must be built.
+  const clis = flag('cli', join(root, 'bin', 'rolejudge.js'))
+    .split(',')
+    .map((c) => resolve(c));
+  for (const c of clis) {
+    // dist/main.js since the re-layout; dist/cli.js in builds before it (--cli <old build>).
+    const dist = join(dirname(dirname(c)), 'dist');
+    if (!existsSync(join(dist, 'main.js')) && !existsSync(join(dist, 'cli.js'))) {
+      console.error(`${dist} is missing: run \`npm run build\` first (the bench measures the built CLI).`);
+      process.exit(2);
+    }
   }
+  const cli = clis.join(',');
   return { root, cli, flag, keep: argv.includes('--keep') };
 }

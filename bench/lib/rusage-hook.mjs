@@ -14,11 +14,18 @@ if (file) {
     return (u.user + u.system) / 1000;
   };
   let firstRequestCpuMs = null;
+  // Resident memory when the first request leaves: what start-up (modules, the split's index) holds before any call.
+  let firstRequestRssKb = null;
+  let firstRequestMemory = null;
   let lastResponseCpuMs = null;
   let requests = 0;
   const started = () => {
     requests++;
-    if (firstRequestCpuMs === null) firstRequestCpuMs = cpuMs();
+    if (firstRequestCpuMs === null) {
+      firstRequestCpuMs = cpuMs();
+      firstRequestRssKb = process.memoryUsage.rss() / 1024;
+      firstRequestMemory = process.memoryUsage();
+    }
   };
   // Reading CPU time is a system call: after each response, but at most every ten
   // milliseconds, so measuring does not add to what is measured.
@@ -45,6 +52,8 @@ if (file) {
         maxRssKb: u.maxRSS,
         requests,
         firstRequestCpuMs,
+        firstRequestRssKb,
+        firstRequestMemory,
         lastResponseCpuMs,
       }),
     );

@@ -6,11 +6,10 @@
 import type { LlmJudge } from './judges.js';
 import type { ChatMessage, ChatRequest, ChatResult, ContentPart, Endpoint } from '../provider/types.js';
 import type { Failure, SentParams, Spend, Usage } from '../core/records.js';
-import { canonicalJson, sha256 } from '../core/hash.js';
 import { isTruncatedJson } from './parsers/json-extract.js';
 import type { Provider } from '../provider/index.js';
 import { BudgetStop, DiskError, UnfitRunError } from '../core/errors.js';
-import { isBudgetError, providerErrorMessage } from '../provider/index.js';
+import { canonicalSha256, isBudgetError, providerErrorMessage } from '../provider/index.js';
 import { addHits, type AnonymityGuard, type AnonymityHits } from './protocol/anonymity.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string /** re-ask text */; retry?: string };
@@ -285,7 +284,8 @@ export function reportUnrecorded(ctx: Pick<JudgeContext, 'unrecorded'>, judge: s
 
 /** A question's id: its judge, key and first messages (shared by the cells it fills). */
 export function callIdOf(endpoint: Endpoint, key: string, messages: ChatMessage[]): string {
-  return sha256(canonicalJson({ model: endpoint.model, key, messages })).slice(0, 16);
+  // sha256 of canonicalJson(...), fed piece by piece: the prompt is not copied into one more string.
+  return canonicalSha256({ model: endpoint.model, key, messages }).slice(0, 16);
 }
 
 export function emptySpend(callId: string): Spend {

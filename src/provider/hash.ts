@@ -8,6 +8,21 @@ import type { ChatRequest } from './types.js';
 // One canonical JSON and sha256 for the whole code base (src/core/hash.ts).
 export { canonicalJson, sha256 } from '../core/hash.js';
 
+// The last long string escaped, and its JSON: a judge call hashes the same
+// prompt twice in one synchronous stretch (its call id in judge/ask.ts, then
+// the request hash), so the second escape — a copy of the whole prompt — is
+// saved. One entry: no memory held beyond the latest prompt.
+let lastRaw = '';
+let lastJson = '""';
+function quoted(s: string): string {
+  if (s.length < 1024) return JSON.stringify(s);
+  if (s !== lastRaw) {
+    lastJson = JSON.stringify(s);
+    lastRaw = s;
+  }
+  return lastJson;
+}
+
 /**
  * Feeds exactly the bytes of canonicalJson(value) into a hash without
  * building that string: a prompt (or a frame's data URL) is otherwise copied
@@ -20,7 +35,8 @@ class CanonicalFeed {
   constructor(private readonly h: Hash) {}
 
   value(v: unknown): void {
-    if (v === null || typeof v !== 'object') {
+    if (typeof v === 'string') this.put(quoted(v));
+    else if (v === null || typeof v !== 'object') {
       const s = JSON.stringify(v);
       this.put(s === undefined ? 'null' : s);
     } else if (Array.isArray(v)) {

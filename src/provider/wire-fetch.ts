@@ -144,7 +144,12 @@ export function wireFetch(fallback: FetchLike = globalThis.fetch): FetchLike & {
     const signal = init.signal ?? null;
     if (signal?.aborted) return Promise.reject(abortError());
     const headers = plainHeaders(init.headers);
-    headers['content-length'] = String(Buffer.byteLength(body));
+    // Encoded once, off the JS heap: as a string the body was glued to the
+    // header block and flattened into one more heap copy of the prompt per call
+    // (young-generation garbage that lived as long as the call, so it was
+    // promoted and the old space grew).
+    const bytes = Buffer.from(body, 'utf8');
+    headers['content-length'] = String(bytes.length);
     const u = url;
     return new Promise<Response>((resolve, reject) => {
       let settled = false;
@@ -197,8 +202,7 @@ export function wireFetch(fallback: FetchLike = globalThis.fetch): FetchLike & {
       );
       signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', lost);
-      // Written as a string: the socket encodes it, no intermediate Buffer per call.
-      req.end(body);
+      req.end(bytes);
     });
   };
   wireFetches.add(f);

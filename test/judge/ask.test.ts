@@ -114,3 +114,21 @@ describe('compareOne', () => {
     for (const req of ctx.sent) expect(JSON.stringify(req.messages)).not.toMatch(/cand|base/);
   });
 });
+
+// The call id is in every judgment and comparison record: hashing it piece by
+// piece must give the id the records have always carried.
+describe('callIdOf', () => {
+  it('is the first 16 hex of sha256(canonicalJson({ model, key, messages }))', async () => {
+    const { callIdOf } = await import('../../src/judge/ask.js');
+    const { canonicalJson, sha256 } = await import('../../src/core/hash.js');
+    const prompt = 'Rate 1–10: “stay in character”\n'.repeat(200);
+    const messages = [
+      { role: 'system' as const, content: 'You are a judge.' },
+      { role: 'user' as const, content: [{ type: 'text' as const, text: prompt }] },
+    ];
+    const ep = { name: 'judge:x', baseUrl: 'http://127.0.0.1:1/v1', model: 'gpt-4o' };
+    const want = sha256(canonicalJson({ model: 'gpt-4o', key: 'score:abc:r1', messages })).slice(0, 16);
+    expect(callIdOf(ep, 'score:abc:r1', messages)).toBe(want);
+    expect(callIdOf(ep, 'score:abc:r2', messages)).not.toBe(want);
+  });
+});

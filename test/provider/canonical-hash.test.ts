@@ -21,4 +21,16 @@ describe('canonicalSha256', () => {
     const a = long('abc', 3000);
     expect(canonicalSha256({ p: a })).not.toBe(canonicalSha256({ p: `${a.slice(0, -1)}d` }));
   });
+
+  // The escape of the latest long string is reused (judge/ask.ts hashes a
+  // prompt for its call id, then again for the request hash): a reused escape
+  // must never stand in for another string, even one of the same length.
+  it('never reuses the escape of a previous long string for a different one', () => {
+    const a = long('Score 1–2: "ok"\n', 4000);
+    const b = `${a.slice(0, 2000)}X${a.slice(2001)}`;
+    for (const s of [a, b, a, a, b, `${a}`]) {
+      const value = { messages: [{ role: 'user', content: s }] };
+      expect(canonicalSha256(value)).toBe(sha256(canonicalJson(value)));
+    }
+  });
 });

@@ -28,6 +28,19 @@ describe('wireFetch under the openai SDK', () => {
     expect(server.requests[0]!.headers['user-agent']).toMatch(/OpenAI\/JS/);
   });
 
+  // The body is sent as UTF-8 bytes: a two-byte prompt must arrive byte for
+  // byte, with a content-length counting bytes, not characters.
+  it('sends a non-ASCII prompt byte-exact with its byte length', async () => {
+    const ep: Endpoint = { name: 'fake', baseUrl: server.url, model: 'm' };
+    const p = new Provider({ cacheDir: null });
+    const text = 'Score 1–2: “fine” é 😀\n'.repeat(300);
+    const r = await p.chat({ endpoint: ep, messages: [{ role: 'user', content: text }], params: {}, key: 'k' });
+    expect(r.content).toBe(`[m] ${text}`);
+    const got = server.requests[0]!;
+    expect(Number(got.headers['content-length'])).toBe(got.rawBody.length);
+    expect(got.body.messages[0].content).toBe(text);
+  });
+
   it('hands requests other than chat completions to the fallback fetch', async () => {
     const fallback = vi.fn(async () => new Response(JSON.stringify({ object: 'list', data: [] }), { headers: { 'content-type': 'application/json' } }));
     const client = new OpenAI({ apiKey: 'sk-test', baseURL: server.url, maxRetries: 0, fetch: wireFetch(fallback) as unknown as typeof fetch });

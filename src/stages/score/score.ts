@@ -93,7 +93,9 @@ export async function score(
   const replacing = (key: string, judge: string) => Boolean(redo.get(judge)?.has(key));
   const wanted = (j: PointJob) => wantedId({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round });
 
-  const sink = new JudgmentSink(ctx, replacing, summary);
+  // Nothing to redo (a fresh or plainly resumed run): no key is built per emitted judgment.
+  const anyRedo = [...redo.values()].some((keys) => keys.size > 0);
+  const sink = new JudgmentSink(ctx, anyRedo ? replacing : false, summary);
   if (ctx.loaded.config.score.mode !== 'per-response') {
     try {
       const responses = withPlanned(ctx, await ctx.store.responseIndex());
