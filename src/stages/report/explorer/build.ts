@@ -1,14 +1,17 @@
-// Builds the explorer's data from a run directory in two streaming passes:
-// the first folds every judgment and comparison into per-sample columns (small:
-// numbers and one character per sample), the second keeps the full records —
-// answers, judge replies, both orders — only for the samples whose detail is
-// embedded. Which samples those are is decided between the passes, most
+// Builds the explorer's data from a run directory in two steps: first every
+// judgment and comparison is folded into per-sample columns (small: numbers
+// and one character per sample) — for judgments, taken from the report's own
+// pass when it is handed over (columns.ts) — then the full records — answers,
+// judge replies, both orders — are kept only for the samples whose detail is
+// embedded, their judgment lines read back by position (read-back.ts). Which samples those are is decided between the passes, most
 // telling first (failures, orders or judges disagreeing, biggest score gaps),
 // so a capped file still holds the cases a reader looks for.
 import { readFile } from 'node:fs/promises';
 import type { Comparison, Judgment, Sample } from '../../../core/records.js';
 import type { Report } from '../../../core/report.js';
 import type { RunStore } from '../../../store/run.js';
+import { judgmentColumns, type ExplorerFold } from './columns.js';
+import { readSpans } from './read-back.js';
 import { type ExplorerComparison, type ExplorerData, type ExplorerDetail, type ExplorerPair, JUDGE_SPREAD, OUTCOME_CHARS, StringTable } from './data.js';
 
 export interface ExplorerOptions {
@@ -20,6 +23,8 @@ export interface ExplorerOptions {
   samplesNote?: string;
   /** Embed the frames the judge saw as thumbnails (report.frames). */
   frames?: boolean;
+  /** The report's fold of the judgment logs: with it the logs are not read again in full. */
+  fold?: ExplorerFold;
 }
 
 export const DEFAULT_DETAIL_LIMIT = 2000;
@@ -52,24 +57,7 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
   const cells = models.length * nm;
 
   // Pass 1: per (model, metric, judge) sums per sample, failures per (model, metric).
-  const sums = Array.from({ length: cells * judges.length }, () => new Float64Array(n));
-  const counts = Array.from({ length: cells * judges.length }, () => new Uint16Array(n));
-  const fail = Array.from({ length: cells }, () => new Array<number>(n).fill(0));
-  for await (const batch of store.judgmentBatches()) {
-    for (const j of batch) {
-      const s = sampleIx.get(j.sampleId);
-      const mi = modelIx.get(j.model);
-      const ki = metricIx.get(j.metric);
-      const ji = judgeIx.get(j.judge);
-      if (s === undefined || mi === undefined || ki === undefined || ji === undefined) continue;
-      const cell = mi * nm + ki;
-      if (j.score === null) fail[cell]![s]!++;
-      else {
-        sums[cell * judges.length + ji]![s]! += j.score;
-        counts[cell * judges.length + ji]![s]!++;
-      }
-    }
-  }
+  const { sums, counts, fail } = await judgmentColumns(store, { sampleIx, modelIx, metricIx, judgeIx }, opts.fold);
   const score: (number | null)[][] = [];
   const spread = new Array<number>(n).fill(0);
   for (let cell = 0; cell < cells; cell++) {
@@ -196,8 +184,8 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
         r.frames.frames.map((f) => f.file),
       );
   }
-  for await (const batch of store.judgmentBatches()) {
-    for (const j of batch as Judgment[]) {
+  for await (const batch of chosenJudgments(store, opts.fold, [...chosen].map((s) => ids[s]!))) {
+    for (const j of batch) {
       const s = sampleIx.get(j.sampleId);
       if (s === undefined || !chosen.has(s)) continue;
       const mi = modelIx.get(j.model);
@@ -252,6 +240,18 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
     detail,
     notes,
   };
+}
+
+/** The judgments of the chosen samples, in file order: read back by position when the fold kept their places. */
+async function* chosenJudgments(store: RunStore, fold: ExplorerFold | undefined, chosenIds: string[]): AsyncGenerator<Judgment[]> {
+  if (!fold?.spans) {
+    yield* store.judgmentBatches();
+    return;
+  }
+  for (const file of store.listFiles(store.judgmentsDir)) {
+    const spans = fold.spans.get(file);
+    if (spans) yield* readSpans<Judgment>(file, spans.spansOf(chosenIds));
+  }
 }
 
 function persona(p: Sample['character']): string {
