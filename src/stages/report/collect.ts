@@ -62,6 +62,30 @@ export interface Collected {
    * the judgment logs itself, as before.
    */
   explorerInexact?: boolean;
+  /** Sample ids of every response and comparison (the explorer's rows). */
+  sampleIds?: Set<string>;
+  /** Response and comparison log → where each sample's lines are. */
+  responseSpans?: Map<string, SampleSpans>;
+  comparisonSpans?: Map<string, SampleSpans>;
+  /** Every comparison line (duplicates too: the explorer counts them), reduced to what its columns need. */
+  comparisonRows?: ComparisonRow[];
+}
+
+/** What report.html's explorer folds of one comparison (explorer/build.ts). */
+export interface ComparisonRow {
+  sampleId: string;
+  candidate: string;
+  baseline: string;
+  metric: string;
+  judge: string;
+  credit: number | null;
+  /** The orders' outcomes differ. */
+  disagreed: boolean;
+}
+
+export function comparisonRow(x: Comparison): ComparisonRow {
+  const outs = x.orders.map((o) => o.outcome).filter((o) => o !== null);
+  return { sampleId: x.sampleId, candidate: x.candidate, baseline: x.baseline, metric: x.metric, judge: x.judge, credit: x.credit, disagreed: new Set(outs).size > 1 };
 }
 
 export const cellKey = (...parts: string[]) => parts.join(SEP);
@@ -135,8 +159,24 @@ export async function collect(store: RunStore): Promise<Collected> {
   return c;
 }
 
+/** Each record of a log's lines, its place kept in `spansByFile` and its sample in c.sampleIds. */
+async function* placed<T extends { sampleId: string }>(c: Collected, spansByFile: Map<string, SampleSpans>, files: string[]): AsyncGenerator<T> {
+  const ids = (c.sampleIds ??= new Set());
+  for (const file of files) {
+    const spans = getOr(spansByFile, file, () => new SampleSpans());
+    for await (const { records, starts, ends } of readLineBatches<T>(file)) {
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
+        ids.add(r.sampleId);
+        spans.add(r.sampleId, starts[i]!, ends[i]!);
+        yield r;
+      }
+    }
+  }
+}
+
 export async function collectResponses(store: RunStore, c: Collected): Promise<void> {
-  for await (const r of store.responses()) {
+  for await (const r of placed<ResponseRecord>(c, (c.responseSpans ??= new Map()), store.listFiles(store.responsesDir))) {
     c.counts.responses++;
     if (r.error) c.counts.responseErrors++;
     else if (!r.format.valid) c.counts.invalidFormat++;
@@ -154,7 +194,9 @@ export async function collectResponses(store: RunStore, c: Collected): Promise<v
 export async function collectComparisons(store: RunStore, c: Collected): Promise<void> {
   // Far fewer comparisons than judgments in either protocol: plain string keys do.
   const seen = new Set<string>();
-  for await (const x of store.comparisons()) {
+  const rows = (c.comparisonRows ??= []);
+  for await (const x of placed<Comparison>(c, (c.comparisonSpans ??= new Map()), store.listFiles(store.comparisonsDir))) {
+    rows.push(comparisonRow(x));
     const k = comparisonKey(x);
     if (seen.has(k)) {
       c.duplicates++;

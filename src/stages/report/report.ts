@@ -89,8 +89,7 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
   const decided = readUntilDecided(runDir);
   if (decided)
     report.untilDecided = { ...decided, ...(decided.score?.stoppedEarly || decided.compare?.stoppedEarly ? { note: OPTIONAL_STOPPING_NOTE } : {}) };
-  const fold: ExplorerFold = { scores: collected.scores, spans: collected.spans, explorerInexact: collected.explorerInexact };
-  return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir, fold };
+  return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir, fold: collected };
 }
 
 /** Computes the report of a run and writes its six files. */

@@ -2,7 +2,7 @@
 // logs was most of a report's time, and the explorer of report.html used to
 // read every log twice more after the fold; now the fold's one streaming read
 // is the only full read, and the explorer reads back its few embedded samples
-// by position. node:fs is wrapped to count, per file, the streams opened and
+// by position (responses and comparisons likewise). node:fs is wrapped to count, per file, the streams opened and
 // the positioned reads made.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +66,12 @@ describe('report reads each judgment log once', () => {
       expect(back?.opens, log).toBe(1);
       expect(back!.bytes).toBeGreaterThan(0);
       expect(back!.bytes).toBeLessThan(statSync(log).size);
+    }
+    // Responses and comparisons too: one stream each, the embedded samples read back.
+    for (const log of [...logs(base, 'responses', ['cand', 'base']), ...logs(base, 'comparisons', ['j1'])]) {
+      expect(streams.get(log), log).toBe(1);
+      expect(positioned.get(log)?.opens, log).toBe(1);
+      expect(positioned.get(log)!.bytes).toBeLessThan(statSync(log).size);
     }
   });
 
