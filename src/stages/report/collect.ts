@@ -7,8 +7,9 @@ import { ScoreAccumulator } from '../../stats/index.js';
 import { comparisonKey } from '../../store/run.js';
 import type { Counts, FormatRow } from '../../core/report.js';
 import { addJudgeSpend, type JudgeSpend } from './judge-spend.js';
-import { readLineBatches, type LineBatch } from './lines.js';
+import { readLineBatches as readLines, type LineBatch } from './lines.js';
 import { SampleSpans } from './spans.js';
+import { comparisonRow, placed, type ComparisonRow } from './placed.js';
 
 const SEP = '\u0000';
 
@@ -69,23 +70,6 @@ export interface Collected {
   comparisonSpans?: Map<string, SampleSpans>;
   /** Every comparison line (duplicates too: the explorer counts them), reduced to what its columns need. */
   comparisonRows?: ComparisonRow[];
-}
-
-/** What report.html's explorer folds of one comparison (explorer/build.ts). */
-export interface ComparisonRow {
-  sampleId: string;
-  candidate: string;
-  baseline: string;
-  metric: string;
-  judge: string;
-  credit: number | null;
-  /** The orders' outcomes differ. */
-  disagreed: boolean;
-}
-
-export function comparisonRow(x: Comparison): ComparisonRow {
-  const outs = x.orders.map((o) => o.outcome).filter((o) => o !== null);
-  return { sampleId: x.sampleId, candidate: x.candidate, baseline: x.baseline, metric: x.metric, judge: x.judge, credit: x.credit, disagreed: new Set(outs).size > 1 };
 }
 
 export const cellKey = (...parts: string[]) => parts.join(SEP);
@@ -154,25 +138,9 @@ export async function collect(store: RunStore): Promise<Collected> {
   await collectResponses(store, c);
   // A log holds one record per key; a key seen twice means a damaged or
   // hand-merged run, and counting it twice would bias every figure.
-  for (const file of store.listFiles(store.judgmentsDir)) for await (const batch of readLineBatches<Judgment>(file)) foldLines(c, file, batch);
+  for (const file of store.listFiles(store.judgmentsDir)) for await (const batch of readLines<Judgment>(file)) foldLines(c, file, batch);
   await collectComparisons(store, c);
   return c;
-}
-
-/** Each record of a log's lines, its place kept in `spansByFile` and its sample in c.sampleIds. */
-async function* placed<T extends { sampleId: string }>(c: Collected, spansByFile: Map<string, SampleSpans>, files: string[]): AsyncGenerator<T> {
-  const ids = (c.sampleIds ??= new Set());
-  for (const file of files) {
-    const spans = getOr(spansByFile, file, () => new SampleSpans());
-    for await (const { records, starts, ends } of readLineBatches<T>(file)) {
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i]!;
-        ids.add(r.sampleId);
-        spans.add(r.sampleId, starts[i]!, ends[i]!);
-        yield r;
-      }
-    }
-  }
 }
 
 export async function collectResponses(store: RunStore, c: Collected): Promise<void> {

@@ -8,7 +8,7 @@
 // so a capped file still holds the cases a reader looks for.
 import { readFile } from 'node:fs/promises';
 import type { Comparison, Judgment, ResponseRecord, Sample } from '../../../core/records.js';
-import { comparisonRow, type ComparisonRow } from '../collect.js';
+import { comparisonRow, type ComparisonRow } from '../placed.js';
 import type { SampleSpans } from '../spans.js';
 import type { Report } from '../../../core/report.js';
 import type { RunStore } from '../../../store/run.js';
