@@ -125,6 +125,15 @@ export class ScoreAccumulator {
   }
 
   /**
+   * Every (sample, judge) seen with the running sum and count of its valid
+   * scores, summed in arrival order from 0 (report.html's explorer reads its
+   * per-sample columns from here instead of re-reading the logs).
+   */
+  *entrySums(): Generator<[string, string, number, number]> {
+    for (const [sampleId, judges] of this.cells) for (const [judge, c] of judges) yield [sampleId, judge, c[0], c[1]];
+  }
+
+  /**
    * Replay an exported entry: its rounds join the cell and its scores are
    * added one by one, in order. False (and nothing changed) when it shares a
    * round with what is here: a duplicate across partials, which only a

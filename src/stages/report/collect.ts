@@ -7,6 +7,9 @@ import { ScoreAccumulator } from '../../stats/index.js';
 import { comparisonKey } from '../../store/run.js';
 import type { Counts, FormatRow } from '../../core/report.js';
 import { addJudgeSpend, type JudgeSpend } from './judge-spend.js';
+import { readLineBatches as readLines, type LineBatch } from './lines.js';
+import { SampleSpans } from './spans.js';
+import { comparisonRow, placed, type ComparisonRow } from './placed.js';
 
 const SEP = '\u0000';
 
@@ -15,6 +18,8 @@ export interface ScoreCellData {
   failures: number;
   /** sampleId → answer length (for the length/score correlation). */
   chars: Map<string, number>;
+  /** judge␀sampleId → judgments with a null score (report.html's failure column). */
+  nulls?: Map<string, number>;
 }
 
 export interface PairCellData {
@@ -49,6 +54,22 @@ export interface Collected {
   judgeSpend?: JudgeSpend;
   /** Accumulators remember each score (to be replayed exactly into another thread's; see partial.ts). */
   keepScores?: boolean;
+  /** Judgment log → where each sample's lines are (the explorer reads its embedded samples back from there). */
+  spans?: Map<string, SampleSpans>;
+  /**
+   * Set when the explorer's per-sample columns cannot be taken from the fold
+   * exactly (a key seen twice, which the explorer counts and the fold does
+   * not; a score that is neither null nor a finite number): it then reads
+   * the judgment logs itself, as before.
+   */
+  explorerInexact?: boolean;
+  /** Sample ids of every response and comparison (the explorer's rows). */
+  sampleIds?: Set<string>;
+  /** Response and comparison log → where each sample's lines are. */
+  responseSpans?: Map<string, SampleSpans>;
+  comparisonSpans?: Map<string, SampleSpans>;
+  /** Every comparison line (duplicates too: the explorer counts them), reduced to what its columns need. */
+  comparisonRows?: ComparisonRow[];
 }
 
 export const cellKey = (...parts: string[]) => parts.join(SEP);
@@ -117,13 +138,13 @@ export async function collect(store: RunStore): Promise<Collected> {
   await collectResponses(store, c);
   // A log holds one record per key; a key seen twice means a damaged or
   // hand-merged run, and counting it twice would bias every figure.
-  for await (const batch of store.judgmentBatches()) foldJudgments(c, batch);
+  for (const file of store.listFiles(store.judgmentsDir)) for await (const batch of readLines<Judgment>(file)) foldLines(c, file, batch);
   await collectComparisons(store, c);
   return c;
 }
 
 export async function collectResponses(store: RunStore, c: Collected): Promise<void> {
-  for await (const r of store.responses()) {
+  for await (const r of placed<ResponseRecord>(c, (c.responseSpans ??= new Map()), store.listFiles(store.responsesDir))) {
     c.counts.responses++;
     if (r.error) c.counts.responseErrors++;
     else if (!r.format.valid) c.counts.invalidFormat++;
@@ -141,7 +162,9 @@ export async function collectResponses(store: RunStore, c: Collected): Promise<v
 export async function collectComparisons(store: RunStore, c: Collected): Promise<void> {
   // Far fewer comparisons than judgments in either protocol: plain string keys do.
   const seen = new Set<string>();
-  for await (const x of store.comparisons()) {
+  const rows = (c.comparisonRows ??= []);
+  for await (const x of placed<Comparison>(c, (c.comparisonSpans ??= new Map()), store.listFiles(store.comparisonsDir))) {
+    rows.push(comparisonRow(x));
     const k = comparisonKey(x);
     if (seen.has(k)) {
       c.duplicates++;
@@ -156,9 +179,23 @@ export function foldJudgments(c: Collected, batch: readonly Judgment[]): void {
   for (const j of batch) if (!addJudgment(c, j)) c.duplicates++;
 }
 
+/** As foldJudgments, remembering each line's place in `file` for the explorer. */
+export function foldLines(c: Collected, file: string, batch: LineBatch<Judgment>): void {
+  const spans = getOr((c.spans ??= new Map()), file, () => new SampleSpans());
+  const { records, starts, ends } = batch;
+  for (let i = 0; i < records.length; i++) {
+    const j = records[i]!;
+    if (!addJudgment(c, j)) {
+      c.duplicates++;
+      c.explorerInexact = true;
+    }
+    spans.add(j.sampleId, starts[i]!, ends[i]!);
+  }
+}
+
 /** Folds one judgment in; false for a (sample, model, metric, judge, round) already seen. */
 function addJudgment(c: Collected, j: Judgment): boolean {
-  const cell = getOr(c.scores, cellKey(j.model, j.metric), () => ({ acc: new ScoreAccumulator({ keepScores: c.keepScores }), failures: 0, chars: new Map() }));
+  const cell = getOr(c.scores, cellKey(j.model, j.metric), (): ScoreCellData => ({ acc: new ScoreAccumulator({ keepScores: c.keepScores }), failures: 0, chars: new Map() }));
   // The accumulator knows every (sample, judge, round) of its cell, failed ones included.
   if (!cell.acc.add(j.sampleId, j.judge, j.round, j.score)) return false;
   c.models.add(j.model);
@@ -176,6 +213,11 @@ function addJudgment(c: Collected, j: Judgment): boolean {
   }
   if (j.selfId.length) c.counts.selfIdFlags++;
   if (j.sent?.anonymity) c.counts.anonymityHits++;
+  if (j.score === null) {
+    const k = cellKey(j.judge, j.sampleId);
+    const nulls = (cell.nulls ??= new Map());
+    nulls.set(k, (nulls.get(k) ?? 0) + 1);
+  } else if (typeof j.score !== 'number' || !Number.isFinite(j.score)) c.explorerInexact = true;
   if (j.failure) {
     cell.failures++;
     c.counts.judgmentFailures++;

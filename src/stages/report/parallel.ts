@@ -92,6 +92,12 @@ export class ReportPool {
   }
 }
 
+/** `ROLEJUDGE_REPORT_RANGE_BYTES` cuts smaller ranges (tests: many ranges on a small run). */
+function rangeBytesFrom(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.ROLEJUDGE_REPORT_RANGE_BYTES);
+  return Number.isInteger(n) && n >= 1 ? n : RANGE_BYTES;
+}
+
 /** Threads for a report of this run: 1 means sequential. `ROLEJUDGE_REPORT_THREADS` overrides. */
 export function reportThreads(store: RunStore, env: NodeJS.ProcessEnv = process.env): number {
   if (!ReportPool.available()) return 1;
@@ -106,7 +112,7 @@ export function reportThreads(store: RunStore, env: NodeJS.ProcessEnv = process.
 }
 
 /** collect(), with the judgment logs folded by the pool. */
-export async function collectParallel(store: RunStore, pool: ReportPool, rangeBytes = RANGE_BYTES): Promise<Collected> {
+export async function collectParallel(store: RunStore, pool: ReportPool, rangeBytes = rangeBytesFrom(process.env)): Promise<Collected> {
   const tasks = store.listFiles(store.judgmentsDir).flatMap((file) => lineRanges(file, rangeBytes).map((range) => ({ file, range })));
   const partials = tasks.map((t) => pool.run<Partial | null>({ kind: 'fold', ...t }));
   // Awaited in order below; a later one failing first must not go unhandled meanwhile.
@@ -115,9 +121,9 @@ export async function collectParallel(store: RunStore, pool: ReportPool, rangeBy
   await collectResponses(store, c);
   let exact = true;
   // Merged in range order as they arrive; each partial is dropped once merged.
-  for (const p of partials) {
+  for (const [i, p] of partials.entries()) {
     const partial = await p;
-    if (exact && (!partial || !mergePartial(c, partial))) exact = false;
+    if (exact && (!partial || !mergePartial(c, partial, tasks[i]!.file))) exact = false;
   }
   if (!exact) return collect(store);
   await collectComparisons(store, c);

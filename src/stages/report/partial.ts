@@ -6,6 +6,7 @@ import { ScoreAccumulator } from '../../stats/index.js';
 import type { Collected } from './collect.js';
 import type { Counts } from '../../core/report.js';
 import { mergeJudgeSpend, type JudgeTally } from './judge-spend.js';
+import { SampleSpans, type SpansWire } from './spans.js';
 
 export interface PartialCell {
   key: string;
@@ -19,6 +20,9 @@ export interface PartialCell {
   scores: Float64Array;
   charIds: string[];
   chars: Float64Array;
+  /** Null-score judgments per judge␀sampleId (collect.ts ScoreCellData.nulls). */
+  nullKeys?: string[];
+  nullCounts?: Uint32Array;
 }
 
 export interface Partial {
@@ -29,6 +33,9 @@ export interface Partial {
   judges: string[];
   cells: PartialCell[];
   judgeSpend?: [string, JudgeTally][];
+  /** Where the range's samples' lines are (it covers one log). */
+  spans?: SpansWire;
+  explorerInexact?: boolean;
 }
 
 /** Null when an accumulator cannot be moved exactly (then the report runs in one thread). */
@@ -62,6 +69,7 @@ export function toPartial(c: Collected): Partial | null {
       scores,
       charIds: [...cell.chars.keys()],
       chars: Float64Array.from(cell.chars.values()),
+      ...(cell.nulls ? { nullKeys: [...cell.nulls.keys()], nullCounts: Uint32Array.from(cell.nulls.values()) } : {}),
     });
   }
   return {
@@ -72,6 +80,8 @@ export function toPartial(c: Collected): Partial | null {
     judges: [...c.judges],
     cells,
     ...(c.judgeSpend ? { judgeSpend: [...c.judgeSpend] } : {}),
+    ...(c.spans?.size ? { spans: [...c.spans.values()][0]!.toWire() } : {}),
+    ...(c.explorerInexact ? { explorerInexact: true } : {}),
   };
 }
 
@@ -81,7 +91,7 @@ export function toPartial(c: Collected): Partial | null {
  * ranges, which only a sequential pass resolves exactly; `into` must then be
  * discarded.
  */
-export function mergePartial(into: Collected, p: Partial): boolean {
+export function mergePartial(into: Collected, p: Partial, file?: string): boolean {
   // Numbers only: the per-judge rows (counts.byJudge) are made after merging, from judgeSpend.
   const sum = into.counts as unknown as Record<string, number | undefined>;
   for (const [k, v] of Object.entries(p.counts)) if (typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
@@ -90,6 +100,12 @@ export function mergePartial(into: Collected, p: Partial): boolean {
   for (const m of p.models) into.models.add(m);
   for (const m of p.metrics) into.metrics.add(m);
   for (const j of p.judges) into.judges.add(j);
+  if (p.explorerInexact) into.explorerInexact = true;
+  if (p.spans && file !== undefined) {
+    const spans = into.spans ?? (into.spans = new Map());
+    if (!spans.has(file)) spans.set(file, new SampleSpans());
+    spans.get(file)!.absorb(p.spans);
+  }
   for (const pc of p.cells) {
     let cell = into.scores.get(pc.key);
     if (!cell) into.scores.set(pc.key, (cell = { acc: new ScoreAccumulator(), failures: 0, chars: new Map() }));
@@ -101,6 +117,10 @@ export function mergePartial(into: Collected, p: Partial): boolean {
       at += n;
     }
     for (let i = 0; i < pc.charIds.length; i++) cell.chars.set(pc.charIds[i]!, pc.chars[i]!);
+    if (pc.nullKeys) {
+      const nulls = (cell.nulls ??= new Map());
+      for (let i = 0; i < pc.nullKeys.length; i++) nulls.set(pc.nullKeys[i]!, (nulls.get(pc.nullKeys[i]!) ?? 0) + pc.nullCounts![i]!);
+    }
   }
   return true;
 }

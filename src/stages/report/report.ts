@@ -15,6 +15,7 @@ import { writeReport } from './writers/index.js';
 import { OPTIONAL_STOPPING_NOTE } from './writers/until-decided.js';
 import type { ReportClusters } from './clustered.js';
 import { explorerForRun } from './explorer/from-run.js';
+import type { ExplorerFold } from './explorer/columns.js';
 import { readUnrecorded } from '../../pipeline/unrecorded.js';
 import { addSpend } from './collect.js';
 import { addJudgeSpend, DEFAULT_CACHED_TOKEN_PRICE, judgeSpendRows } from './judge-spend.js';
@@ -45,6 +46,8 @@ export interface BuiltReport {
   duplicates: number;
   /** The run directory the report was computed from. */
   runDir?: string;
+  /** The fold of the judgment logs, handed to report.html's explorer so it does not read them again. */
+  fold?: ExplorerFold;
 }
 
 /** Computes the report of a run without writing anything (what `gate` needs). */
@@ -86,14 +89,14 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
   const decided = readUntilDecided(runDir);
   if (decided)
     report.untilDecided = { ...decided, ...(decided.score?.stoppedEarly || decided.compare?.stoppedEarly ? { note: OPTIONAL_STOPPING_NOTE } : {}) };
-  return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir };
+  return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir, fold: collected };
 }
 
 /** Computes the report of a run and writes its six files. */
 export async function makeReport(loaded: LoadedConfig, runDirOverride?: string, clusters?: ReportClusters): Promise<ReportResult> {
   const built = await buildRunReport(loaded, runDirOverride, clusters);
   // report.html embeds the explorer: per-sample figures and the judge calls behind them.
-  const explorer = await explorerForRun(loaded, built.runDir ?? join(loaded.config.run.outputDir, built.report.runId), built.report);
+  const explorer = await explorerForRun(loaded, built.runDir ?? join(loaded.config.run.outputDir, built.report.runId), built.report, built.fold);
   const files = await writeReport(built.report, built.dir, explorer);
   return { ...built, files };
 }

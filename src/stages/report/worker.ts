@@ -2,9 +2,10 @@
 // of a judgment log, or computes one bootstrap interval.
 import { parentPort } from 'node:worker_threads';
 import { bootstrapMeanCi } from '../../stats/index.js';
-import { readJsonlBatches, type ByteRange } from '../../store/jsonl.js';
+import type { ByteRange } from '../../store/jsonl.js';
 import type { Judgment } from '../../core/records.js';
-import { emptyCollected, foldJudgments } from './collect.js';
+import { emptyCollected, foldLines } from './collect.js';
+import { readLineBatches } from './lines.js';
 import { toPartial } from './partial.js';
 
 export type WorkerTask =
@@ -21,6 +22,6 @@ parentPort?.on('message', (task: WorkerTask) => {
 async function run(task: WorkerTask): Promise<unknown> {
   if (task.kind === 'bootstrap') return bootstrapMeanCi(task.values, { seed: task.seed, resamples: task.resamples });
   const c = emptyCollected({ keepScores: true });
-  for await (const batch of readJsonlBatches<Judgment>(task.file, task.range)) foldJudgments(c, batch);
+  for await (const batch of readLineBatches<Judgment>(task.file, task.range)) foldLines(c, task.file, batch);
   return toPartial(c);
 }

@@ -1,14 +1,19 @@
-// Builds the explorer's data from a run directory in two streaming passes:
-// the first folds every judgment and comparison into per-sample columns (small:
-// numbers and one character per sample), the second keeps the full records —
-// answers, judge replies, both orders — only for the samples whose detail is
-// embedded. Which samples those are is decided between the passes, most
+// Builds the explorer's data from a run directory in two steps: first every
+// judgment and comparison is folded into per-sample columns (small: numbers
+// and one character per sample) — for judgments, taken from the report's own
+// pass when it is handed over (columns.ts) — then the full records — answers,
+// judge replies, both orders — are kept only for the samples whose detail is
+// embedded, their judgment lines read back by position (read-back.ts). Which samples those are is decided between the passes, most
 // telling first (failures, orders or judges disagreeing, biggest score gaps),
 // so a capped file still holds the cases a reader looks for.
 import { readFile } from 'node:fs/promises';
-import type { Comparison, Judgment, Sample } from '../../../core/records.js';
+import type { Comparison, Judgment, ResponseRecord, Sample } from '../../../core/records.js';
+import { comparisonRow, type ComparisonRow } from '../placed.js';
+import type { SampleSpans } from '../spans.js';
 import type { Report } from '../../../core/report.js';
 import type { RunStore } from '../../../store/run.js';
+import { judgmentColumns, type ExplorerFold } from './columns.js';
+import { readSpans } from './read-back.js';
 import { type ExplorerComparison, type ExplorerData, type ExplorerDetail, type ExplorerPair, JUDGE_SPREAD, OUTCOME_CHARS, StringTable } from './data.js';
 
 export interface ExplorerOptions {
@@ -20,6 +25,8 @@ export interface ExplorerOptions {
   samplesNote?: string;
   /** Embed the frames the judge saw as thumbnails (report.frames). */
   frames?: boolean;
+  /** The report's fold of the judgment logs: with it the logs are not read again in full. */
+  fold?: ExplorerFold;
 }
 
 export const DEFAULT_DETAIL_LIMIT = 2000;
@@ -42,9 +49,13 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
   const judgeIx = new Map(judges.map((j, i) => [j, i]));
 
   // Sample ids come from the responses (every judged sample has one).
-  const idSet = new Set<string>();
-  for await (const r of store.responses()) idSet.add(r.sampleId);
-  for await (const x of store.comparisons()) idSet.add(x.sampleId);
+  const fold = opts.fold;
+  let idSet = fold?.sampleIds;
+  if (!idSet) {
+    idSet = new Set<string>();
+    for await (const r of store.responses()) idSet.add(r.sampleId);
+    for await (const x of store.comparisons()) idSet.add(x.sampleId);
+  }
   const ids = [...idSet].sort();
   const sampleIx = new Map(ids.map((id, i) => [id, i]));
   const n = ids.length;
@@ -52,24 +63,7 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
   const cells = models.length * nm;
 
   // Pass 1: per (model, metric, judge) sums per sample, failures per (model, metric).
-  const sums = Array.from({ length: cells * judges.length }, () => new Float64Array(n));
-  const counts = Array.from({ length: cells * judges.length }, () => new Uint16Array(n));
-  const fail = Array.from({ length: cells }, () => new Array<number>(n).fill(0));
-  for await (const batch of store.judgmentBatches()) {
-    for (const j of batch) {
-      const s = sampleIx.get(j.sampleId);
-      const mi = modelIx.get(j.model);
-      const ki = metricIx.get(j.metric);
-      const ji = judgeIx.get(j.judge);
-      if (s === undefined || mi === undefined || ki === undefined || ji === undefined) continue;
-      const cell = mi * nm + ki;
-      if (j.score === null) fail[cell]![s]!++;
-      else {
-        sums[cell * judges.length + ji]![s]! += j.score;
-        counts[cell * judges.length + ji]![s]!++;
-      }
-    }
-  }
+  const { sums, counts, fail } = await judgmentColumns(store, { sampleIx, modelIx, metricIx, judgeIx }, opts.fold);
   const score: (number | null)[][] = [];
   const spread = new Array<number>(n).fill(0);
   for (let cell = 0; cell < cells; cell++) {
@@ -99,7 +93,7 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
   const pairs: ExplorerPair[] = [];
   const pairIx = new Map<string, number>();
   const pairAcc: PairAcc[] = [];
-  const pairOf = (x: Comparison): number | undefined => {
+  const pairOf = (x: Pick<Comparison, 'candidate' | 'baseline' | 'metric' | 'judge'>): number | undefined => {
     const c = modelIx.get(x.candidate);
     const b = modelIx.get(x.baseline);
     const m = metricIx.get(x.metric);
@@ -115,7 +109,7 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
     }
     return p;
   };
-  for await (const x of store.comparisons()) {
+  for await (const x of fold?.comparisonRows ?? comparisonRows(store)) {
     const p = pairOf(x);
     const s = sampleIx.get(x.sampleId);
     if (p === undefined || s === undefined) continue;
@@ -125,8 +119,7 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
       acc.credit[s]! += x.credit;
       acc.rounds[s]!++;
     }
-    const outs = x.orders.map((o) => o.outcome).filter((o) => o !== null);
-    if (new Set(outs).size > 1) acc.disagreed[s] = 1;
+    if (x.disagreed) acc.disagreed[s] = 1;
   }
   const out = pairAcc.map((acc) => {
     let line = '';
@@ -185,7 +178,8 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
 
   // Pass 2: the records of the chosen samples.
   const frameFiles = new Map<number, string[]>();
-  for await (const r of store.responses()) {
+  const chosenIds = [...chosen].map((s) => ids[s]!);
+  for await (const r of chosenRecords<ResponseRecord>(store.listFiles(store.responsesDir), fold?.responseSpans, chosenIds, () => store.responses())) {
     const s = sampleIx.get(r.sampleId);
     const mi = modelIx.get(r.model);
     if (s === undefined || mi === undefined || !chosen.has(s)) continue;
@@ -196,8 +190,8 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
         r.frames.frames.map((f) => f.file),
       );
   }
-  for await (const batch of store.judgmentBatches()) {
-    for (const j of batch as Judgment[]) {
+  for await (const batch of chosenJudgments(store, fold, chosenIds)) {
+    for (const j of batch) {
       const s = sampleIx.get(j.sampleId);
       if (s === undefined || !chosen.has(s)) continue;
       const mi = modelIx.get(j.model);
@@ -207,7 +201,7 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
       get(s).j.push([mi, ki, ji, j.round, j.score, st.opt(j.failure?.kind), st.opt(j.failure?.message), j.raw.map((t) => st.add(t))]);
     }
   }
-  for await (const x of store.comparisons()) {
+  for await (const x of chosenRecords<Comparison>(store.listFiles(store.comparisonsDir), fold?.comparisonSpans, chosenIds, () => store.comparisons())) {
     const s = sampleIx.get(x.sampleId);
     if (s === undefined || !chosen.has(s)) continue;
     const p = pairOf(x);
@@ -252,6 +246,34 @@ export async function buildExplorer(store: RunStore, report: Report, opts: Explo
     detail,
     notes,
   };
+}
+
+/** The judgments of the chosen samples, in file order: read back by position when the fold kept their places. */
+async function* chosenJudgments(store: RunStore, fold: ExplorerFold | undefined, chosenIds: string[]): AsyncGenerator<Judgment[]> {
+  if (!fold?.spans) {
+    yield* store.judgmentBatches();
+    return;
+  }
+  for (const file of store.listFiles(store.judgmentsDir)) {
+    const spans = fold.spans.get(file);
+    if (spans) yield* readSpans<Judgment>(file, spans.spansOf(chosenIds));
+  }
+}
+
+/** The chosen samples' records of some logs, in file order: read back by position when their places were kept. */
+async function* chosenRecords<T>(files: string[], spans: Map<string, SampleSpans> | undefined, chosenIds: string[], whole: () => AsyncIterable<T>): AsyncGenerator<T> {
+  if (!spans) {
+    yield* whole();
+    return;
+  }
+  for (const file of files) {
+    const at = spans.get(file);
+    if (at) for await (const batch of readSpans<T>(file, at.spansOf(chosenIds))) yield* batch;
+  }
+}
+
+async function* comparisonRows(store: RunStore): AsyncGenerator<ComparisonRow> {
+  for await (const x of store.comparisons()) yield comparisonRow(x);
 }
 
 function persona(p: Sample['character']): string {

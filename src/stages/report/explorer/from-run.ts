@@ -11,8 +11,9 @@ import { splitOptions } from '../../../pipeline/samples.js';
 import { RunStore } from '../../../store/run.js';
 import { buildExplorer } from './build.js';
 import type { ExplorerData } from './data.js';
+import type { ExplorerFold } from './columns.js';
 
-export async function explorerForRun(loaded: LoadedConfig, runDir: string, report: Report): Promise<ExplorerData> {
+export async function explorerForRun(loaded: LoadedConfig, runDir: string, report: Report, fold?: ExplorerFold): Promise<ExplorerData> {
   const options = splitOptions(loaded);
   const notes: string[] = [];
   let samples: AsyncIterable<Sample> | undefined;
@@ -26,6 +27,7 @@ export async function explorerForRun(loaded: LoadedConfig, runDir: string, repor
   const data = await buildExplorer(new RunStore(runDir), report, {
     detailLimit: cfg.explorerDetail,
     frames: cfg.frames,
+    ...(fold ? { fold } : {}),
     ...(samples ? { samples } : { samplesNote: notes[0] }),
   });
   if (samples) data.notes.push(...notes);

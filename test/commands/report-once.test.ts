@@ -1,0 +1,64 @@
+// `rolejudge report` reads each judgment log once (issue 16 item 6): the
+// explorer's per-sample figures are folded in the report's own pass and its
+// embedded records are read back by byte offset. The change must not move a
+// byte of output, so the expected digests below were produced by the code
+// BEFORE the change (main at cb632bd, built CLI, one thread and two) on the
+// fixture run of report-once-fixture.ts; this test proves the new code writes
+// the same six files, in one thread and in several, on a clean run and on one
+// with rewritten and duplicated lines.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeRun, runCli } from '../helpers/cli.js';
+import { writeOnceRun } from './report-once-fixture.js';
+
+const EXPECTED: Record<string, Record<string, string>> = {
+  clean: {
+    'leaderboard.csv': '33bd4bba0a4653502f487800c8f00272ee0f57fb5707a5355e0934bcc20c596b',
+    'pairwise.csv': 'f3da56bce58ab3342830156653e8ac145ed4ef9e1cd5d4ea747aee02205b879e',
+    'report.html': 'a5517031ada7b2431d927eded92e6211479df9f5372b099b2948de4fb76a798b',
+    'report.json': 'ae6728746dbbdf98fff30624347c0df60e771646ba6fd05884944bce8b0c9dfa',
+    'report.md': 'dc4eebaa75a9dca787410c0692e4746dea091d02b7779e6b8705b1b30d963960',
+    'table.tex': 'e8eca2366010bac670c07d9c12542a34986e2e3c0125ac374fc0df86ce317a0d',
+  },
+  // The explorer counts every line of a duplicated key (the fold keeps the first): its page differs.
+  rough: {
+    'leaderboard.csv': '33bd4bba0a4653502f487800c8f00272ee0f57fb5707a5355e0934bcc20c596b',
+    'pairwise.csv': 'f3da56bce58ab3342830156653e8ac145ed4ef9e1cd5d4ea747aee02205b879e',
+    'report.html': 'dbf6f413e99c99c7dff3f18d5e000bfe386323ea602ae66f1abf9da5f8558e29',
+    'report.json': 'ae6728746dbbdf98fff30624347c0df60e771646ba6fd05884944bce8b0c9dfa',
+    'report.md': 'dc4eebaa75a9dca787410c0692e4746dea091d02b7779e6b8705b1b30d963960',
+    'table.tex': 'e8eca2366010bac670c07d9c12542a34986e2e3c0125ac374fc0df86ce317a0d',
+  },
+};
+
+const root = mkdtempSync(join(tmpdir(), 'rolejudge-report-once-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function reportDigests(variant: 'clean' | 'rough', threads: string): Promise<Record<string, string>> {
+  const base = join(root, `${variant}-${threads}`);
+  const config = writeOnceRun(base, { rough: variant === 'rough' });
+  // Ranges of 2 KiB when threaded: dozens per log, so a sample's lines are folded by several workers.
+  const r = await runCli(['report', '-c', config, '--quiet'], {
+    cwd: base,
+    env: { ROLEJUDGE_REPORT_THREADS: threads, ROLEJUDGE_REPORT_RANGE_BYTES: threads === '1' ? undefined : '2048' },
+    timeoutMs: 60_000,
+  });
+  expect(r.code, describeRun(r)).toBe(0);
+  const dir = join(base, 'reports', 'once');
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir).sort()) out[f] = createHash('sha256').update(readFileSync(join(dir, f))).digest('hex');
+  return out;
+}
+
+describe('report reads its logs once and writes the same bytes as before', () => {
+  for (const variant of ['clean', 'rough'] as const)
+    for (const threads of ['1', '2'])
+      it(`${variant} run, ${threads} thread(s): all six files byte-identical to the pre-change report`, async () => {
+        const got = await reportDigests(variant, threads);
+        expect(Object.keys(got)).toEqual(['leaderboard.csv', 'pairwise.csv', 'report.html', 'report.json', 'report.md', 'table.tex']);
+        expect(got).toEqual(EXPECTED[variant]);
+      });
+});
