@@ -47,27 +47,19 @@ if (first !== undefined && !names.includes(first)) {
 }
 
 let cli = yargs(args).scriptName('rolejudge').version(VERSION).usage('$0 <command> [options]\n\nEvaluate video role-playing agents with LLM judges.');
+// Commands are registered without a yargs handler and run below: yargs renders
+// and caches the whole help text whenever it runs a command's handler itself
+// (a tenth of a second of string-width before the first request); help is
+// only built for --help or a usage error.
 for (const spec of COMMANDS) {
-  cli = cli.command(
-    spec.command,
-    spec.describe,
-    (y) => {
-      let b = spec.builder(y);
-      for (const [cmd, what] of spec.examples) b = b.example(cmd, what);
-      return b;
-    },
-    async (argv) => {
-      try {
-        process.exitCode = await spec.handler(argv as Record<string, unknown>);
-      } catch (err) {
-        process.stderr.write(`rolejudge: ${formatError(err)}\n`);
-        process.exitCode = exitCodeFor(err);
-      }
-    },
-  );
+  cli = cli.command(spec.command, spec.describe, (y) => {
+    let b = spec.builder(y);
+    for (const [cmd, what] of spec.examples) b = b.example(cmd, what);
+    return b;
+  });
 }
 
-await cli
+const argv = await cli
   .demandCommand(1, 'Name a command: rolejudge --help lists them.')
   .strict()
   .fail((msg, err, y) => {
@@ -78,3 +70,13 @@ await cli
   .help()
   .wrap(Math.min(110, process.stdout.columns || 100))
   .parseAsync();
+
+const spec = COMMANDS[names.indexOf(String(argv._[0]))];
+if (spec) {
+  try {
+    process.exitCode = await spec.handler(argv as Record<string, unknown>);
+  } catch (err) {
+    process.stderr.write(`rolejudge: ${formatError(err)}\n`);
+    process.exitCode = exitCodeFor(err);
+  }
+}
