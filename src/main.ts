@@ -21,6 +21,10 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
 
+interface YargsInternals {
+  getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } };
+}
+
 const COMMANDS: CommandSpec[] = [
   generateCommand,
   scoreCommand,
@@ -47,19 +51,32 @@ if (first !== undefined && !names.includes(first)) {
 }
 
 let cli = yargs(args).scriptName('rolejudge').version(VERSION).usage('$0 <command> [options]\n\nEvaluate video role-playing agents with LLM judges.');
-// Commands are registered without a yargs handler and run below: yargs renders
-// and caches the whole help text whenever it runs a command's handler itself
-// (a tenth of a second of string-width before the first request); help is
-// only built for --help or a usage error.
+// yargs renders and caches the whole help text each time it runs a command's
+// handler (a tenth of a second of string-width before the first request); the
+// cache only serves showHelp() after a handler ran, which rolejudge never
+// calls, so help is built only for --help or a usage error.
+(cli as unknown as YargsInternals).getInternalMethods().getUsageInstance().cacheHelpMessage = () => {};
 for (const spec of COMMANDS) {
-  cli = cli.command(spec.command, spec.describe, (y) => {
-    let b = spec.builder(y);
-    for (const [cmd, what] of spec.examples) b = b.example(cmd, what);
-    return b;
-  });
+  cli = cli.command(
+    spec.command,
+    spec.describe,
+    (y) => {
+      let b = spec.builder(y);
+      for (const [cmd, what] of spec.examples) b = b.example(cmd, what);
+      return b;
+    },
+    async (argv) => {
+      try {
+        process.exitCode = await spec.handler(argv as Record<string, unknown>);
+      } catch (err) {
+        process.stderr.write(`rolejudge: ${formatError(err)}\n`);
+        process.exitCode = exitCodeFor(err);
+      }
+    },
+  );
 }
 
-const argv = await cli
+await cli
   .demandCommand(1, 'Name a command: rolejudge --help lists them.')
   .strict()
   .fail((msg, err, y) => {
@@ -70,13 +87,3 @@ const argv = await cli
   .help()
   .wrap(Math.min(110, process.stdout.columns || 100))
   .parseAsync();
-
-const spec = COMMANDS[names.indexOf(String(argv._[0]))];
-if (spec) {
-  try {
-    process.exitCode = await spec.handler(argv as Record<string, unknown>);
-  } catch (err) {
-    process.stderr.write(`rolejudge: ${formatError(err)}\n`);
-    process.exitCode = exitCodeFor(err);
-  }
-}

@@ -177,8 +177,12 @@ export async function* splitJsonFile(file: string, highWaterMark = 64 * 1024): A
   yield* splitter.end();
 }
 
-/** Streams a JSONL file line by line (blank lines skipped), keeping line numbers exact. */
-export async function* readJsonLines(file: string, highWaterMark = 64 * 1024): AsyncGenerator<JsonText> {
+/**
+ * Streams a JSONL file line by line (blank lines skipped), keeping line numbers
+ * exact. Reads 1 MiB at a time: at 64 KiB the stream's per-chunk cost was a
+ * visible share of the validating pass over a 32k split before the first call.
+ */
+export async function* readJsonLines(file: string, highWaterMark = 1 << 20): AsyncGenerator<JsonText> {
   const stream = readUtf8Chunks(file, highWaterMark);
   let rest = '';
   let line = 0;

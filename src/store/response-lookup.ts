@@ -72,8 +72,8 @@ export class ResponseLookup {
 
   private line(file: number, view: Buffer, start: number, end: number, offset: number, complete: boolean): void {
     if (end <= start) return;
-    // A line keyOf can read carries no "error": a usable response.
-    const fast = complete ? keyOf(view, start, end) : null;
+    // A line keyOf can read, and that does not mention "error", is a usable response.
+    const fast = complete && this.errorAfter(view, start) >= end ? keyOf(view, start, end) : null;
     if (fast !== null) {
       this.index.set(fast, file, offset, end - start);
       this.answered.add(fast);
@@ -90,6 +90,18 @@ export class ResponseLookup {
     this.index.set(key, file, offset, end - start);
     if (!rec.error) this.answered.add(key);
   }
+
+  // The next "error" in the block being scanned, found once per occurrence
+  // (not once per line): lines come in order within a block.
+  private errView: Buffer | null = null;
+  private errAt = -1;
+  private errorAfter(view: Buffer, from: number): number {
+    if (view !== this.errView || (this.errAt >= 0 && this.errAt < from)) {
+      this.errView = view;
+      this.errAt = view.indexOf(ERROR, from);
+    }
+    return this.errAt < 0 ? Infinity : this.errAt;
+  }
 }
 
 // The start of every response line generate writes (JSON.stringify keeps the
@@ -104,20 +116,27 @@ const CLOSE = 0x7d;
 /**
  * The key of a response line in the harness's own layout, read from its bytes
  * without parsing the record; null when the line is laid out otherwise (or an
- * id holds an escape), and the caller parses it. A line that mentions "error"
- * anywhere is parsed too: only the record decides whether it failed.
+ * id holds an escape), and the caller parses it. The caller has already made
+ * sure the line does not mention "error": only the record decides whether a
+ * response failed, so such lines are parsed.
  */
 export function keyOf(view: Buffer, start: number, end: number): string | null {
   if (end - start < HEAD.length + MODEL.length + 2 || view[end - 1] !== CLOSE) return null;
-  if (view.compare(HEAD, 0, HEAD.length, start, start + HEAD.length) !== 0) return null;
+  if (!bytesAt(view, start, HEAD)) return null;
   const idStart = start + HEAD.length;
   const idEnd = plainStringEnd(view, idStart, end);
-  if (idEnd < 0 || view.compare(MODEL, 0, MODEL.length, idEnd, idEnd + MODEL.length) !== 0) return null;
+  if (idEnd < 0 || !bytesAt(view, idEnd, MODEL)) return null;
   const modelStart = idEnd + MODEL.length;
   const modelEnd = plainStringEnd(view, modelStart, end);
   if (modelEnd < 0) return null;
-  if (view.subarray(modelEnd, end).indexOf(ERROR) >= 0) return null;
   return responseKey({ sampleId: view.toString('utf8', idStart, idEnd), model: view.toString('utf8', modelStart, modelEnd) });
+}
+
+/** Whether `view` holds `bytes` at `at` (a loop: Buffer.compare's checks cost more on short spans). */
+function bytesAt(view: Buffer, at: number, bytes: Buffer): boolean {
+  if (at + bytes.length > view.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (view[at + i] !== bytes[i]) return false;
+  return true;
 }
 
 /** Where a JSON string's closing quote is, or -1 if it holds an escape (then the record is parsed). */
