@@ -10,12 +10,15 @@
 // request's arrival); `score` is killed once that request has arrived.
 // Run `npm run build` first: the bench measures the built CLI.
 //
-//   node bench/start-bench.mjs [--samples 32000] [--reps 3] [--keep] [--cli path/to/bin/rolejudge.js]
+// `--before <path to another build's bin/rolejudge.js>` times that build too,
+// interleaved in the same run (a change's effect measured at one load).
+//
+//   node bench/start-bench.mjs [--samples 32000] [--reps 3] [--keep] [--cli path/to/bin/rolejudge.js] [--before path/to/old/bin/rolejudge.js]
 import { spawn } from 'node:child_process';
 import { cpSync, createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchArgs, machine, runNode } from './lib/measure.mjs';
@@ -50,6 +53,7 @@ if (passAt >= 0) {
 const { cli: CLI, flag, keep: KEEP } = benchArgs();
 const SAMPLES = Number(flag('samples', 32_000));
 const REPS = Number(flag('reps', 3));
+const BEFORE = flag('before', null) ? resolve(flag('before')) : null;
 const TARGET = 1.5;
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
@@ -88,14 +92,14 @@ try {
   const inputs = [split.split, ...readdirSync(responses).map((f) => join(responses, f))];
 
   /** One `rolejudge score` on a fresh run directory: ms from spawn to the first request. */
-  async function firstRequest(rep) {
-    const name = `start-${rep}`;
+  async function firstRequest(rep, cli = CLI) {
+    const name = `start-${rep}${cli === CLI ? '' : '-before'}`;
     const cfg = writeConfig(dir, name, { data: split, judgesDir, cacheDir: join(dir, 'cache'), concurrency: 16 });
     cpSync(responses, join(dir, 'runs', name, 'responses'), { recursive: true });
     firstAt = 0;
     const arrived = new Promise((r) => (onFirst = r));
     const spawnedAt = now();
-    const child = spawn(process.execPath, [CLI, 'score', '-c', cfg, '--no-cache', '--quiet'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'score', '-c', cfg, '--no-cache', '--quiet'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise((r) => child.once('exit', (code) => r(code)));
@@ -119,7 +123,12 @@ try {
 
   const refs = [];
   const firsts = [];
+  const befores = [];
   for (let rep = 1; rep <= REPS; rep++) {
+    if (BEFORE) {
+      log(`[${rep}/${REPS}] the --before build's score to its first request…`);
+      befores.push(await firstRequest(rep, BEFORE));
+    }
     log(`[${rep}/${REPS}] reference parse pass…`);
     refs.push(await reference());
     log(`[${rep}/${REPS}] rolejudge score to its first request…`);
@@ -136,6 +145,9 @@ try {
     '| pass | ms (median) | runs (ms) | ÷ reference |',
     '|---|---:|---|---:|',
     `| plain JSON.parse pass over split + responses (reference) | ${ref.toFixed(0)} | ${refs.map((x) => x.toFixed(0)).join(', ')} | 1.00 |`,
+    ...(BEFORE
+      ? [`| --before build (${BEFORE}): spawn to first judge request | ${median(befores).toFixed(0)} | ${befores.map((x) => x.toFixed(0)).join(', ')} | ${(median(befores) / ref).toFixed(2)} |`]
+      : []),
     `| rolejudge score: spawn to first judge request | ${first.toFixed(0)} | ${firsts.map((x) => x.toFixed(0)).join(', ')} | ${ratio.toFixed(2)} |`,
     '',
     `target: first request ≤ ${TARGET}× the parse pass — ${ratio <= TARGET ? 'met' : `not met (${ratio.toFixed(2)}×, ${(first - TARGET * ref).toFixed(0)} ms over)`}.`,

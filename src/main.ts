@@ -21,6 +21,10 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
 
+interface YargsInternals {
+  getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } };
+}
+
 const COMMANDS: CommandSpec[] = [
   generateCommand,
   scoreCommand,
@@ -47,6 +51,11 @@ if (first !== undefined && !names.includes(first)) {
 }
 
 let cli = yargs(args).scriptName('rolejudge').version(VERSION).usage('$0 <command> [options]\n\nEvaluate video role-playing agents with LLM judges.');
+// yargs renders and caches the whole help text each time it runs a command's
+// handler (a tenth of a second of string-width before the first request); the
+// cache only serves showHelp() after a handler ran, which rolejudge never
+// calls, so help is built only for --help or a usage error.
+(cli as unknown as YargsInternals).getInternalMethods().getUsageInstance().cacheHelpMessage = () => {};
 for (const spec of COMMANDS) {
   cli = cli.command(
     spec.command,

@@ -177,8 +177,17 @@ export async function* splitJsonFile(file: string, highWaterMark = 64 * 1024): A
   yield* splitter.end();
 }
 
-/** Streams a JSONL file line by line (blank lines skipped), keeping line numbers exact. */
-export async function* readJsonLines(file: string, highWaterMark = 64 * 1024): AsyncGenerator<JsonText> {
+/**
+ * Streams a JSONL file line by line (blank lines skipped), keeping line numbers
+ * exact. Reads 1 MiB at a time: at 64 KiB the stream's per-chunk cost was a
+ * visible share of the validating pass over a 32k split before the first call.
+ */
+export async function* readJsonLines(file: string, highWaterMark = 1 << 20): AsyncGenerator<JsonText> {
+  for await (const batch of readJsonLineBatches(file, highWaterMark)) yield* batch;
+}
+
+/** As readJsonLines, the lines each chunk completes as one array. */
+export async function* readJsonLineBatches(file: string, highWaterMark = 1 << 20): AsyncGenerator<JsonText[]> {
   const stream = readUtf8Chunks(file, highWaterMark);
   let rest = '';
   let line = 0;
@@ -186,14 +195,16 @@ export async function* readJsonLines(file: string, highWaterMark = 64 * 1024): A
     for await (const chunk of stream) {
       const parts = (rest + chunk).split('\n');
       rest = parts.pop() ?? '';
+      const out: JsonText[] = [];
       for (const part of parts) {
         line++;
         const text = part.endsWith('\r') ? part.slice(0, -1) : part;
-        if (text.trim() !== '') yield { text, line };
+        if (text.trim() !== '') out.push({ text, line });
       }
+      if (out.length) yield out;
     }
     line++;
-    if (rest.trim() !== '') yield { text: rest, line };
+    if (rest.trim() !== '') yield [{ text: rest, line }];
   } finally {
     await stream.return(undefined);
   }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Sample } from '../core/records.js';
 import { ebmRlReader } from './ebm-rl.js';
 import { DatasetError, type DatasetWarning } from './errors.js';
-import type { FormatReader, ReadContext } from './format.js';
+import { batchesOf, type FormatReader, type ReadContext } from './format.js';
 import { parseJsonText } from './json-stream.js';
 import { llavaReader } from './llava.js';
 import { nativeReader } from './native.js';
@@ -165,26 +165,28 @@ export async function validateSplit(opts: LoadOptions, options: ValidateOptions 
   let valid = 0;
   const full = () => errors.length >= maxErrors;
   try {
-    for await (const rec of reader.records(ctx.file)) {
-      records++;
-      try {
-        const sample = map(parseJsonText(rec, ctx.file), { file: ctx.file, line: rec.line });
-        const seen = firstLine.get(sample.id);
-        if (seen !== undefined) throw duplicateError(ctx.file, reader.idField, sample.id, rec.line, seen);
-        firstLine.set(sample.id, rec.line);
-        if (options.checkFiles) {
-          const [missing] = await missingFiles(sample);
-          if (missing) {
-            throw new DatasetError({ file: ctx.file, line: rec.line, field: missing.field, expected: 'an existing file', got: JSON.stringify(missing.file) });
+    outer: for await (const batch of batchesOf(reader, ctx.file)) {
+      for (const rec of batch) {
+        records++;
+        try {
+          const sample = map(parseJsonText(rec, ctx.file), { file: ctx.file, line: rec.line });
+          const seen = firstLine.get(sample.id);
+          if (seen !== undefined) throw duplicateError(ctx.file, reader.idField, sample.id, rec.line, seen);
+          firstLine.set(sample.id, rec.line);
+          if (options.checkFiles) {
+            const [missing] = await missingFiles(sample);
+            if (missing) {
+              throw new DatasetError({ file: ctx.file, line: rec.line, field: missing.field, expected: 'an existing file', got: JSON.stringify(missing.file) });
+            }
           }
+          valid++;
+          if (selector?.take(sample.id)) options.onSelected!(sample, rec.line);
+        } catch (err) {
+          if (!(err instanceof DatasetError)) throw err;
+          errors.push(err);
         }
-        valid++;
-        if (selector?.take(sample.id)) options.onSelected!(sample, rec.line);
-      } catch (err) {
-        if (!(err instanceof DatasetError)) throw err;
-        errors.push(err);
+        if (full()) break outer;
       }
-      if (full()) break;
     }
   } catch (err) {
     if (!(err instanceof DatasetError)) throw err;

@@ -7,7 +7,7 @@ import type { Origin, Persona, Sample, Turn, VideoRef } from '../core/records.js
 import { asArray, asId, asObject, asRecord, asString, asText, fail, isObject, optDuration, optString, rejectUnknownKeys } from './fields.js';
 import type { FormatReader, ReadContext } from './format.js';
 import { readWith } from './format.js';
-import { readJsonLines } from './json-stream.js';
+import { readJsonLineBatches, readJsonLines } from './json-stream.js';
 import { clipRef, resolveVideo } from './paths.js';
 
 const KEYS = ['id', 'session_id', 'video', 'caption', 'character', 'user', 'history', 'reference', 'references', 'source', 'meta'] as const;
@@ -101,6 +101,7 @@ function references(at: Origin, rec: Record<string, unknown>): string[] {
 export const nativeReader: FormatReader = {
   idField: 'id',
   records: (file) => readJsonLines(file),
+  recordBatches: (file) => readJsonLineBatches(file),
   mapper: async (ctx: ReadContext) => (value, at) => nativeToSample(value, at, ctx.root),
 };
 

@@ -2,6 +2,11 @@
 // index keeps where each record's line is (file, offset, length) and a record
 // is read back when a stage reaches its sample. A 32k-sample run's responses
 // as objects take hundreds of megabytes; their locations take a few.
+//
+// Opening it is the only read of the responses before score's first call: it
+// also collects which (sample, model) pairs have a usable response (no
+// `error`), so score need not read them again. Lines as the harness writes
+// them are located without JSON.parse (see keyOf); anything else is parsed.
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ResponseRecord } from '../core/records.js';
 import { BlockReader } from '../core/block-reader.js';
@@ -10,6 +15,8 @@ import { responseKey } from './run.js';
 
 export class ResponseLookup {
   private readonly index = new SlotIndex();
+  /** Keys with at least one record without an error (what score calls answered). */
+  readonly answered = new Set<string>();
   private readonly readers: BlockReader[];
 
   private constructor(private readonly files: string[]) {
@@ -35,7 +42,12 @@ export class ResponseLookup {
     const loc = this.index.get(responseKey({ sampleId, model }));
     if (!loc) return undefined;
     const text = await this.readers[loc.file]!.text(loc.offset, loc.length);
-    return JSON.parse(text) as ResponseRecord;
+    try {
+      return JSON.parse(text) as ResponseRecord;
+    } catch {
+      // A line located by its key but damaged past it: as a torn line, no response.
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {
@@ -52,14 +64,21 @@ export class ResponseLookup {
     }
     try {
       // A last line without its newline is kept only if it parses (readJsonl does the same).
-      await scanLines(fh, (view, start, end, offset) => this.line(file, view, start, end, offset), { tail: true, bufferBytes: 1 << 20 });
+      await scanLines(fh, (view, start, end, offset, complete) => this.line(file, view, start, end, offset, complete), { tail: true, bufferBytes: 1 << 20 });
     } finally {
       await fh.close();
     }
   }
 
-  private line(file: number, view: Buffer, start: number, end: number, offset: number): void {
+  private line(file: number, view: Buffer, start: number, end: number, offset: number, complete: boolean): void {
     if (end <= start) return;
+    // A line keyOf can read, and that does not mention "error", is a usable response.
+    const fast = complete && this.errorAfter(view, start) >= end ? keyOf(view, start, end) : null;
+    if (fast !== null) {
+      this.index.set(fast, file, offset, end - start);
+      this.answered.add(fast);
+      return;
+    }
     let rec: Partial<ResponseRecord>;
     try {
       rec = JSON.parse(view.toString('utf8', start, end)) as Partial<ResponseRecord>;
@@ -67,6 +86,65 @@ export class ResponseLookup {
       return; // a torn line: as readJsonl, skip it
     }
     if (typeof rec.sampleId !== 'string' || typeof rec.model !== 'string') return;
-    this.index.set(responseKey({ sampleId: rec.sampleId, model: rec.model }), file, offset, end - start);
+    const key = responseKey({ sampleId: rec.sampleId, model: rec.model });
+    this.index.set(key, file, offset, end - start);
+    if (!rec.error) this.answered.add(key);
   }
+
+  // The next "error" in the block being scanned, found once per occurrence
+  // (not once per line): lines come in order within a block.
+  private errView: Buffer | null = null;
+  private errAt = -1;
+  private errorAfter(view: Buffer, from: number): number {
+    if (view !== this.errView || (this.errAt >= 0 && this.errAt < from)) {
+      this.errView = view;
+      this.errAt = view.indexOf(ERROR, from);
+    }
+    return this.errAt < 0 ? Infinity : this.errAt;
+  }
+}
+
+// The start of every response line generate writes (JSON.stringify keeps the
+// record's key order: type, sampleId, model first).
+const HEAD = Buffer.from('{"type":"response","sampleId":"');
+const MODEL = Buffer.from('","model":"');
+const ERROR = Buffer.from('"error"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const CLOSE = 0x7d;
+
+/**
+ * The key of a response line in the harness's own layout, read from its bytes
+ * without parsing the record; null when the line is laid out otherwise (or an
+ * id holds an escape), and the caller parses it. The caller has already made
+ * sure the line does not mention "error": only the record decides whether a
+ * response failed, so such lines are parsed.
+ */
+export function keyOf(view: Buffer, start: number, end: number): string | null {
+  if (end - start < HEAD.length + MODEL.length + 2 || view[end - 1] !== CLOSE) return null;
+  if (!bytesAt(view, start, HEAD)) return null;
+  const idStart = start + HEAD.length;
+  const idEnd = plainStringEnd(view, idStart, end);
+  if (idEnd < 0 || !bytesAt(view, idEnd, MODEL)) return null;
+  const modelStart = idEnd + MODEL.length;
+  const modelEnd = plainStringEnd(view, modelStart, end);
+  if (modelEnd < 0) return null;
+  return responseKey({ sampleId: view.toString('utf8', idStart, idEnd), model: view.toString('utf8', modelStart, modelEnd) });
+}
+
+/** Whether `view` holds `bytes` at `at` (a loop: Buffer.compare's checks cost more on short spans). */
+function bytesAt(view: Buffer, at: number, bytes: Buffer): boolean {
+  if (at + bytes.length > view.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (view[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+/** Where a JSON string's closing quote is, or -1 if it holds an escape (then the record is parsed). */
+function plainStringEnd(view: Buffer, from: number, end: number): number {
+  for (let i = from; i < end; i++) {
+    const c = view[i];
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH) return -1;
+  }
+  return -1;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../../src/dataset/errors.js';
-import { JsonSplitter, parseJsonText, readJsonLines, splitJsonFile } from '../../src/dataset/json-stream.js';
+import { JsonSplitter, parseJsonText, readJsonLineBatches, readJsonLines, splitJsonFile } from '../../src/dataset/json-stream.js';
 import { collect, errorOf, tempDir } from './tmp.js';
 
 /** Feeds text to a splitter in chunks of `size` characters. */
@@ -96,6 +96,17 @@ describe('file readers', () => {
       [2, 4],
       [3, 5],
     ]);
+  });
+
+  it('readJsonLineBatches gives the same lines and numbers as readJsonLines, chunk by chunk', async () => {
+    const text = Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? '  ' : `{"a":${i},"s":"${'é'.repeat(i % 5)}"}${i % 4 === 0 ? '\r' : ''}`)).join('\n');
+    const file = tmp.write('batches.jsonl', text);
+    for (const hwm of [3, 17, 1 << 20]) {
+      const batches = await collect(readJsonLineBatches(file, hwm));
+      expect(batches.flat()).toEqual(await collect(readJsonLines(file, hwm)));
+      // Large chunks hand over many lines per batch: the point of batching.
+      if (hwm === 1 << 20) expect(batches.length).toBeLessThanOrEqual(2);
+    }
   });
 
   it('a structural error while streaming names the file and line', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResponseLookup } from '../../src/store/response-lookup.js';
-import { RunStore } from '../../src/store/run.js';
+import { responseKey, RunStore } from '../../src/store/run.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -49,6 +49,58 @@ describe('ResponseLookup', () => {
     expect((await lookup.get('s1', 'a'))?.answer).toBe('second');
     expect((await lookup.get('s2', 'a'))?.answer).toBe('two');
     expect(lookup.size).toBe(2);
+    await lookup.close();
+  });
+
+  it('knows which responses are usable, as a full parse of every record decides', async () => {
+    const store = emptyRun();
+    const file = store.responsesFile('a');
+    const lines = [
+      // The harness's own layout, read by key without parsing.
+      JSON.stringify(rec('ok', 'a', 'fine')),
+      JSON.stringify({ ...rec('failed', 'a', ''), error: 'HTTP 500' }),
+      JSON.stringify({ ...rec('empty-error', 'a', 'x'), error: '' }),
+      // Answers that mention an error: quoted inside a string, and as a whole value.
+      JSON.stringify(rec('quoted', 'a', 'he said "error" twice')),
+      JSON.stringify(rec('word', 'a', 'error')),
+      // Other layouts and escapes go through JSON.parse.
+      JSON.stringify({ model: 'a', sampleId: 'reordered', type: 'response', answer: 'r' }),
+      JSON.stringify(rec('esc"aped', 'a', 'e')),
+      JSON.stringify(rec('crlf', 'a', 'c')) + '\r',
+      JSON.stringify({ type: 'response', sampleId: 'nested', model: 'a', format: { error: 'not the record\'s own' }, answer: 'n' }),
+    ];
+    writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+    const lookup = await ResponseLookup.open([file]);
+    const expected = new Set<string>();
+    for await (const r of store.responses()) if (!r.error) expected.add(responseKey(r));
+    expect(new Set(lookup.answered)).toEqual(expected);
+    expect(expected.has(responseKey({ sampleId: 'failed', model: 'a' }))).toBe(false);
+    expect(lookup.size).toBe(lines.length);
+    for (const id of ['failed', 'esc"aped', 'reordered', 'crlf', 'quoted']) expect((await lookup.get(id, 'a'))?.sampleId).toBe(id);
+    await lookup.close();
+  });
+
+  it('reads the same keys whether a record is laid out as the harness writes it or not', async () => {
+    const store = emptyRun();
+    const file = store.responsesFile('m');
+    const ids = ['plain', 'ünïcödé', 'with space', '0', 'a\u0000b', 'tab\there'];
+    writeFileSync(file, jsonl(ids.map((id) => rec(id, 'm', id))));
+    const lookup = await ResponseLookup.open([file]);
+    for (const id of ids) {
+      expect(lookup.has(id, 'm')).toBe(true);
+      expect((await lookup.get(id, 'm'))?.answer).toBe(id);
+    }
+    expect(lookup.answered.size).toBe(ids.length);
+    await lookup.close();
+  });
+
+  it('a line damaged after its key is no response (as a torn line), not a crash', async () => {
+    const store = emptyRun();
+    const file = store.responsesFile('a');
+    writeFileSync(file, `{"type":"response","sampleId":"s1","model":"a","raw":"cut}\n${jsonl([rec('s2', 'a', 'two')])}`);
+    const lookup = await ResponseLookup.open([file]);
+    expect(await lookup.get('s1', 'a')).toBeUndefined();
+    expect((await lookup.get('s2', 'a'))?.answer).toBe('two');
     await lookup.close();
   });
 });
