@@ -76,8 +76,8 @@ const server = http.createServer((req, res) => {
   req.resume();
   req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(reply));
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const baseUrl = `http://127.0.0.1:${server.address().port}/v1`;
+await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+const baseUrl = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/v1`;
 
 const dir = mkdtempSync(join(tmpdir(), 'rolejudge-start-bench-'));
 const loadStart = loadavg()[0];
@@ -97,7 +97,7 @@ try {
     const cfg = writeConfig(dir, name, { data: split, judgesDir, cacheDir: join(dir, 'cache'), concurrency: 16 });
     cpSync(responses, join(dir, 'runs', name, 'responses'), { recursive: true });
     firstAt = 0;
-    const arrived = new Promise((r) => (onFirst = r));
+    const arrived = new Promise((r) => (onFirst = () => r(undefined)));
     const spawnedAt = now();
     const child = spawn(process.execPath, [cli, 'score', '-c', cfg, '--no-cache', '--quiet'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

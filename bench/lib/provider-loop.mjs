@@ -6,7 +6,7 @@ import { Provider } from '../../dist/provider/index.js';
 
 const calls = Number(process.env.LOOP_CALLS);
 const concurrency = Number(process.env.LOOP_CONCURRENCY);
-const transport = process.env.LOOP_TRANSPORT || undefined;
+const transport = /** @type {'sdk' | 'node-http' | undefined} */ (process.env.LOOP_TRANSPORT || undefined);
 const ep = { name: 'bench', baseUrl: `http://127.0.0.1:${process.env.LOOP_PORT}/v1`, model: 'bench-judge', apiKeyEnv: 'LOOP_KEY' };
 const p = new Provider({ cacheDir: null, concurrency, env: { LOOP_KEY: 'sk-bench' }, ...(transport ? { transport } : {}) });
 const prompt = 'x'.repeat(Number(process.env.LOOP_BODY_CHARS ?? 3500));

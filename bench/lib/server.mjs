@@ -56,10 +56,10 @@ server.requestTimeout = 0;
 server.maxRequestsPerSocket = 0;
 
 server.listen(0, '127.0.0.1', () => {
-  process.send({ type: 'ready', port: server.address().port, latency });
+  process.send({ type: 'ready', port: /** @type {import('node:net').AddressInfo} */ (server.address()).port, latency });
 });
 
-process.on('message', (m) => {
+process.on('message', (/** @type {any} */ m) => {
   if (m.cmd === 'reset') {
     phase = { calls: 0, first: 0, last: 0, bytesIn: 0, connections: 0 };
     process.send({ type: 'reset' });

@@ -89,6 +89,11 @@ export function writeJudge(dir, baseUrl) {
   return judgesDir;
 }
 
+/**
+ * @param {string} dir
+ * @param {string} name
+ * @param {{ data: any, judgesDir: string, cacheDir: string | null, concurrency?: number, transport?: string }} options
+ */
 export function writeConfig(dir, name, { data, judgesDir, cacheDir, concurrency, transport }) {
   const file = join(dir, `${name}.json`);
   const config = {
