@@ -78,7 +78,13 @@ try {
   const digest = () =>
     readdirSync(out)
       .sort()
-      .map((f) => `${f}:${createHash('sha256').update(readFileSync(join(out, f))).digest('hex').slice(0, 16)}`)
+      .map(
+        (f) =>
+          `${f}:${createHash('sha256')
+            .update(readFileSync(join(out, f)))
+            .digest('hex')
+            .slice(0, 16)}`,
+      )
       .join(' ');
   const passes = [{ name: 'plain one-thread JSON.parse pass (reference)', runs: [] }];
   if (BEFORE) passes.push({ name: `rolejudge report, before (${BEFORE})`, cli: BEFORE, runs: [] });

@@ -99,7 +99,11 @@ try {
     firstAt = 0;
     const arrived = new Promise((r) => (onFirst = () => r(undefined)));
     const spawnedAt = now();
-    const child = spawn(process.execPath, [cli, 'score', '-c', cfg, '--no-cache', '--quiet'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'score', '-c', cfg, '--no-cache', '--quiet'], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise((r) => child.once('exit', (code) => r(code)));
@@ -146,7 +150,9 @@ try {
     '|---|---:|---|---:|',
     `| plain JSON.parse pass over split + responses (reference) | ${ref.toFixed(0)} | ${refs.map((x) => x.toFixed(0)).join(', ')} | 1.00 |`,
     ...(BEFORE
-      ? [`| --before build (${BEFORE}): spawn to first judge request | ${median(befores).toFixed(0)} | ${befores.map((x) => x.toFixed(0)).join(', ')} | ${(median(befores) / ref).toFixed(2)} |`]
+      ? [
+          `| --before build (${BEFORE}): spawn to first judge request | ${median(befores).toFixed(0)} | ${befores.map((x) => x.toFixed(0)).join(', ')} | ${(median(befores) / ref).toFixed(2)} |`,
+        ]
       : []),
     `| rolejudge score: spawn to first judge request | ${first.toFixed(0)} | ${firsts.map((x) => x.toFixed(0)).join(', ')} | ${ratio.toFixed(2)} |`,
     '',

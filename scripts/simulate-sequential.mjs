@@ -183,7 +183,8 @@ function untilDecided(rng, draw, makeTest) {
   let launched = 0;
   // As the run's LaunchWindow: at most `inflight` samples past the prefix are ever launched.
   const launch = () => {
-    while (flying.length < inflight && launched < maxN && launched < feed.prefix + inflight && prefixAtDecision === null) flying.push([ids[launched++], draw(rng)]);
+    while (flying.length < inflight && launched < maxN && launched < feed.prefix + inflight && prefixAtDecision === null)
+      flying.push([ids[launched++], draw(rng)]);
   };
   launch();
   while (flying.length) {

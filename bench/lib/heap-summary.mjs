@@ -14,7 +14,10 @@ let total = 0;
 // Each node carries the bytes sampled in its own frame (selfSize), already scaled by the sampling interval.
 const walk = (n) => {
   const cf = n.callFrame;
-  const url = (cf.url || '(native)').replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/dist\//, 'dist/');
+  const url = (cf.url || '(native)')
+    .replace(/^file:\/\//, '')
+    .replace(/.*node_modules\//, 'nm/')
+    .replace(/.*\/dist\//, 'dist/');
   const key = `${cf.functionName || '(anon)'} ${url}:${cf.lineNumber + 1}`;
   const selfBytes = n.selfSize ?? 0;
   if (selfBytes) {
@@ -24,6 +27,7 @@ const walk = (n) => {
   for (const c of n.children ?? []) walk(c);
 };
 walk(p.head);
-const fmt = (b) => `${(b / 1048576).toFixed(1).padStart(8)} MB ${((100 * b) / total).toFixed(1).padStart(5)}%${calls ? ` ${(b / calls).toFixed(0).padStart(7)} B/call` : ''}`;
+const fmt = (b) =>
+  `${(b / 1048576).toFixed(1).padStart(8)} MB ${((100 * b) / total).toFixed(1).padStart(5)}%${calls ? ` ${(b / calls).toFixed(0).padStart(7)} B/call` : ''}`;
 console.log(`sampled live-at-exit-or-collected allocations: ${(total / 1048576).toFixed(1)} MB`);
 for (const [k, b] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${fmt(b)}  ${k}`);

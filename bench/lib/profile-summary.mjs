@@ -19,7 +19,13 @@ for (let i = 0; i < p.samples.length; i++) {
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const fn = new Map();
 const files = new Map();
-const shortUrl = (u) => (u ? u.replace(/^file:\/\//, '').replace(/.*node_modules\//, 'nm/').replace(/.*\/dist\//, 'dist/') : '(native)');
+const shortUrl = (u) =>
+  u
+    ? u
+        .replace(/^file:\/\//, '')
+        .replace(/.*node_modules\//, 'nm/')
+        .replace(/.*\/dist\//, 'dist/')
+    : '(native)';
 for (const [id, us] of self) {
   const n = byId.get(id);
   const cf = n.callFrame;
@@ -29,7 +35,8 @@ for (const [id, us] of self) {
   const group = url.startsWith('nm/') ? url.split('/').slice(0, 2).join('/') : url;
   files.set(group, (files.get(group) ?? 0) + us);
 }
-const fmt = (us) => `${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%${calls ? ` ${(us / calls).toFixed(1).padStart(6)} µs/call` : ''}`;
+const fmt = (us) =>
+  `${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%${calls ? ` ${(us / calls).toFixed(1).padStart(6)} µs/call` : ''}`;
 console.log(`total ${(total / 1000).toFixed(0)} ms sampled${calls ? `, ${(total / calls).toFixed(1)} µs/call` : ''}`);
 console.log('\n-- by function --');
 for (const [k, us] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${fmt(us)}  ${k}`);
@@ -37,7 +44,7 @@ console.log('\n-- by file --');
 for (const [k, us] of [...files].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${fmt(us)}  ${k}`);
 
 // --callers NAME: where the self time of functions named NAME comes from (up to 6 frames).
-const DEPTH = opt("depth", 6);
+const DEPTH = opt('depth', 6);
 const who = args.includes('--callers') ? args[args.indexOf('--callers') + 1] : null;
 if (who) {
   const parent = new Map();

@@ -274,12 +274,15 @@ function addSpend(s: Spend, res: Pick<ChatResult, 'cached' | 'attempts' | 'usage
 /** Hand the sent part of a cut-off question's cost to the run (replays cost nothing: left out). */
 export function reportUnrecorded(ctx: Pick<JudgeContext, 'unrecorded'>, judge: string, s: Spend): void {
   if (!ctx.unrecorded || (s.requests === 0 && s.promptTokens === 0 && s.completionTokens === 0)) return;
-  ctx.unrecorded({ judge }, {
-    ...s,
-    fromCache: 0,
-    promptTokensFromCache: 0,
-    completionTokensFromCache: 0,
-  });
+  ctx.unrecorded(
+    { judge },
+    {
+      ...s,
+      fromCache: 0,
+      promptTokensFromCache: 0,
+      completionTokensFromCache: 0,
+    },
+  );
 }
 
 /** A question's id: its judge, key and first messages (shared by the cells it fills). */

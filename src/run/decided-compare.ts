@@ -47,7 +47,12 @@ export async function compareUntilDecided(s: Session, samples: Sample[]): Promis
   const family = new SignFamilyStream(cells.length, { alpha });
   let stoppingPrefix: number | null = cells.length ? null : 0;
   const position = new Map(order.map((x, i) => [x.id, i]));
-  const launches = new LaunchWindow(position, () => feed.prefix, Math.max(1, Math.ceil(ctx.inflight / Math.max(1, jobsPerSample))), () => stoppingPrefix !== null);
+  const launches = new LaunchWindow(
+    position,
+    () => feed.prefix,
+    Math.max(1, Math.ceil(ctx.inflight / Math.max(1, jobsPerSample))),
+    () => stoppingPrefix !== null,
+  );
   const feed = new PrefixFeed<Comparison>(
     order.map((x) => x.id),
     jobsPerSample,

@@ -62,7 +62,12 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
   const callsPerSample = models.length * plan.rubrics.length * rounds;
   let stoppingPrefix: number | null = cells.length ? null : 0;
   const position = new Map(order.map((x, i) => [x.id, i]));
-  const launches = new LaunchWindow(position, () => feed.prefix, Math.max(1, Math.ceil(ctx.inflight / Math.max(1, callsPerSample))), () => stoppingPrefix !== null);
+  const launches = new LaunchWindow(
+    position,
+    () => feed.prefix,
+    Math.max(1, Math.ceil(ctx.inflight / Math.max(1, callsPerSample))),
+    () => stoppingPrefix !== null,
+  );
   const feed = new PrefixFeed<Judgment>(
     order.map((x) => x.id),
     callsPerSample,

@@ -151,5 +151,7 @@ export function checkUntilDecided(loaded: LoadedConfig, argv: Record<string, unk
   if (!argv['until-decided']) return;
   if (argv.batch) throw new UsageError('--until-decided cannot be combined with --batch: a batch is submitted whole and cannot stop early');
   if (scoring && loaded.config.score.mode !== 'per-response')
-    throw new UsageError(`score --until-decided needs score.mode "per-response" (the config has "${loaded.config.score.mode}"): one listwise call judges every model at once`);
+    throw new UsageError(
+      `score --until-decided needs score.mode "per-response" (the config has "${loaded.config.score.mode}"): one listwise call judges every model at once`,
+    );
 }

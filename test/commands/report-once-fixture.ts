@@ -36,7 +36,20 @@ export function writeOnceRun(base: string, opts: { rough?: boolean } = {}): stri
     for (let i = 0; i < N; i++) {
       const answer = i % 4 === 0 ? `Réponse ${m} — 漢字 ${sid(i)}` : `Answer ${m} to ${sid(i)}`;
       lines.push(
-        JSON.stringify({ type: 'response', sampleId: sid(i), model, kind: 'plain', raw: `<answer>${answer}</answer>`, answer, format: { valid: true, flags: [] }, usage: null, latencyMs: null, requestHash: null, frames: null, via: 'file' }),
+        JSON.stringify({
+          type: 'response',
+          sampleId: sid(i),
+          model,
+          kind: 'plain',
+          raw: `<answer>${answer}</answer>`,
+          answer,
+          format: { valid: true, flags: [] },
+          usage: null,
+          latencyMs: null,
+          requestHash: null,
+          frames: null,
+          via: 'file',
+        }),
       );
     }
     writeFileSync(join(run, 'responses', `${model}.jsonl`), `${lines.join('\n')}\n`);

@@ -49,7 +49,10 @@ async function reportDigests(variant: 'clean' | 'rough', threads: string): Promi
   expect(r.code, describeRun(r)).toBe(0);
   const dir = join(base, 'reports', 'once');
   const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort()) out[f] = createHash('sha256').update(readFileSync(join(dir, f))).digest('hex');
+  for (const f of readdirSync(dir).sort())
+    out[f] = createHash('sha256')
+      .update(readFileSync(join(dir, f)))
+      .digest('hex');
   return out;
 }
 

@@ -20,7 +20,12 @@ afterEach(async () => {
   await server.close();
 });
 
-const req = (i: number, endpoint = ep): ChatRequest => ({ endpoint, messages: [{ role: 'user', content: `question ${i}` }], params: { max_tokens: 16 }, key: `k${i}` });
+const req = (i: number, endpoint = ep): ChatRequest => ({
+  endpoint,
+  messages: [{ role: 'user', content: `question ${i}` }],
+  params: { max_tokens: 16 },
+  key: `k${i}`,
+});
 const MAX_RETRIES = 1;
 const ATTEMPTS = MAX_RETRIES + 1;
 const provider = (threshold: number, concurrency = 4) =>

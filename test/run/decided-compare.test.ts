@@ -34,7 +34,7 @@ const decided = (id: string) => JSON.parse(readFileSync(join(ws.runDir(id), 'unt
 async function judged(id: string, rubrics: string[]) {
   const cfg = decidedConfig(ws, id, server.url, files, { rubrics });
   const before = server.requests.length;
-  const code = await runAll({ config: cfg, quiet: true, 'until-decided': true, } as never);
+  const code = await runAll({ config: cfg, quiet: true, 'until-decided': true } as never);
   // Only the pairwise judge calls: `run` also generates (recorded, no call) and scores.
   const sent = server.requests.slice(before).filter((q) => kindOf(q.body) === 'pairwise').length;
   return { code, sent, r: decided(id), records: readJsonl(join(ws.runDir(id), 'comparisons', 'gpt-5-mini.jsonl')) };
@@ -60,7 +60,7 @@ describe('compare --until-decided stops as soon as decided', () => {
     expect(records).toHaveLength(r.samplesJudged * 2);
     expect(new Set(records.map((c: { sampleId: string }) => c.sampleId)).size).toBe(r.samplesJudged);
     // A full run of the same split would send N × 4.
-    expect(sent).toBeLessThan(N * r.callsPerSample / 3);
+    expect(sent).toBeLessThan((N * r.callsPerSample) / 3);
   });
 
   it('identical systems (coin-flip verdicts) are judged to the end of the split', async () => {

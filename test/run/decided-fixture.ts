@@ -50,7 +50,13 @@ export function judgeHandler(mode: () => Mode): FakeHandler {
   };
 }
 
-export function decidedConfig(ws: Workspace, id: string, url: string, files: { split: string; cand: string; base: string }, extra: Record<string, unknown> = {}) {
+export function decidedConfig(
+  ws: Workspace,
+  id: string,
+  url: string,
+  files: { split: string; cand: string; base: string },
+  extra: Record<string, unknown> = {},
+) {
   const cfg = configFor(ws, {
     runId: id,
     judgeUrl: url,

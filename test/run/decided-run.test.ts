@@ -58,7 +58,10 @@ describe('run --until-decided with a gate', () => {
     expect(html).toMatch(/data-field="until-decided">Judged until decided: score — stopped early/);
     // As a reader sees it: the line is rendered and visible in Chromium.
     if (existsSync('/usr/bin/chromium')) {
-      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+      const browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      });
       try {
         const page = await browser.newPage();
         await page.goto(pathToFileURL(join(ws.reports, 'gated', 'report.html')).href);

@@ -33,7 +33,11 @@ async function scored(id: string) {
   const cfg = decidedConfig(ws, id, server.url, files);
   const before = server.requests.length;
   // The recorded outputs become responses (no call), then score runs as `score --until-decided` would.
-  const code = await withSession({ config: cfg, quiet: true, 'until-decided': true } as never, ['generate', 'score'], async (s) => (await generateStep(s)) || scoreStep(s));
+  const code = await withSession(
+    { config: cfg, quiet: true, 'until-decided': true } as never,
+    ['generate', 'score'],
+    async (s) => (await generateStep(s)) || scoreStep(s),
+  );
   const sent = server.requests.slice(before).filter((q) => kindOf(q.body) === 'pointwise').length;
   const r = JSON.parse(readFileSync(join(ws.runDir(id), 'until-decided.json'), 'utf8')).score;
   return { code, sent, r, records: readJsonl(join(ws.runDir(id), 'judgments', 'gpt-5-mini.jsonl')) };

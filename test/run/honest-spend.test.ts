@@ -59,7 +59,14 @@ const report = (id: string) => JSON.parse(readFileSync(join(ws.reports, id, 'rep
 const cfgOf = (id: string, parts: Record<string, any>) =>
   ws.config(
     id,
-    configFor(ws, { runId: id, models, judgeUrl: server.url, judges: ['gpt-5-mini'], ...parts, provider: { cacheDir: join(ws.dir, `cache-${id}`), ...parts.provider } } as any),
+    configFor(ws, {
+      runId: id,
+      models,
+      judgeUrl: server.url,
+      judges: ['gpt-5-mini'],
+      ...parts,
+      provider: { cacheDir: join(ws.dir, `cache-${id}`), ...parts.provider },
+    } as any),
   );
 
 async function exitOf(p: Promise<unknown>): Promise<number> {
@@ -105,7 +112,10 @@ describe('requests cut off by a budget', () => {
 describe('requests cut off by a budget, other cases', () => {
   it('a re-ask refused by --max-calls: the unreadable first reply is still counted', async () => {
     let first = true;
-    override = (body) => (kindOf(body) === 'pointwise' && first ? ((first = false), { content: 'I would rather not say.', usage: { prompt_tokens: 100, completion_tokens: 7 } }) : null);
+    override = (body) =>
+      kindOf(body) === 'pointwise' && first
+        ? ((first = false), { content: 'I would rather not say.', usage: { prompt_tokens: 100, completion_tokens: 7 } })
+        : null;
     const cfg = cfgOf('reask', { models: [models[0]], rubrics: ['cn'] });
     const before = server.requests.length;
     expect(await exitOf(runAll({ config: cfg, quiet: true, ids: 's01', 'max-calls': 1 }))).toBe(5);

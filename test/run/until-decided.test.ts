@@ -61,7 +61,12 @@ describe('LaunchWindow', () => {
   it('holds a sample more than `ahead` past the prefix until the prefix advances', async () => {
     let prefix = 0;
     let stopped = false;
-    const w = new LaunchWindow(pos, () => prefix, 2, () => stopped);
+    const w = new LaunchWindow(
+      pos,
+      () => prefix,
+      2,
+      () => stopped,
+    );
     expect(await w.admit('a')).toBe(true);
     expect(await w.admit('b')).toBe(true);
     w.settled(2);
@@ -82,7 +87,12 @@ describe('LaunchWindow', () => {
   });
 
   it('stops waiting once nothing is out (a job ended without a record)', async () => {
-    const w = new LaunchWindow(pos, () => 0, 1, () => false);
+    const w = new LaunchWindow(
+      pos,
+      () => 0,
+      1,
+      () => false,
+    );
     w.settled(1);
     const c = w.admit('c');
     w.settled(0);

@@ -67,7 +67,7 @@ describe('ResponseLookup', () => {
       JSON.stringify({ model: 'a', sampleId: 'reordered', type: 'response', answer: 'r' }),
       JSON.stringify(rec('esc"aped', 'a', 'e')),
       JSON.stringify(rec('crlf', 'a', 'c')) + '\r',
-      JSON.stringify({ type: 'response', sampleId: 'nested', model: 'a', format: { error: 'not the record\'s own' }, answer: 'n' }),
+      JSON.stringify({ type: 'response', sampleId: 'nested', model: 'a', format: { error: "not the record's own" }, answer: 'n' }),
     ];
     writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
     const lookup = await ResponseLookup.open([file]);

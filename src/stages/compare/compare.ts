@@ -61,13 +61,7 @@ export interface CompareOptions {
   onSettled?: (running: number) => void;
 }
 
-export async function compare(
-  ctx: StageContext,
-  samples: Sample[],
-  pairs: Pairs,
-  plan: JudgingPlan,
-  opts: CompareOptions = {},
-): Promise<StageSummary> {
+export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs, plan: JudgingPlan, opts: CompareOptions = {}): Promise<StageSummary> {
   const cfg = ctx.loaded.config;
   const settings: PairSettings = {
     ...cfg.score,

@@ -146,7 +146,8 @@ function meanCheck(report: Report, s: GateSettings, ev: GateEvidence | undefined
     thresholdText: rule.rule,
     pass: rule.pass,
     detail: `${label} mean ${fmtScore(cm)} for ${s.candidate} vs ${fmtScore(bm)} for ${s.baseline}: ${rule.reason}`,
-    planning: spread && spread.sd !== null && spread.n >= 2 && !report.untilDecided?.score?.stoppedEarly ? pairedPlanning(spread.n, spread.sd, s.alpha, s.power) : null,
+    planning:
+      spread && spread.sd !== null && spread.n >= 2 && !report.untilDecided?.score?.stoppedEarly ? pairedPlanning(spread.n, spread.sd, s.alpha, s.power) : null,
     interval: iv,
   };
 }
@@ -168,7 +169,9 @@ function pairwiseChecks(s: GateSettings, p: Oriented, label: string, report: Rep
   const log10pHolm = cl ? cl.log10pHolm : row.log10pHolm;
   const pName = cl ? `cluster p(Holm, ${cl.clusters} ${cl.by} clusters)` : 'p(Holm)';
   const significantLoss = pHolm < s.alpha && p.net < 0;
-  const unsupported = pairwiseUnsupported(report) ? ' (compare stopped early but this row was not in the stopping family: its fixed-n test is not valid under optional stopping)' : '';
+  const unsupported = pairwiseUnsupported(report)
+    ? ' (compare stopped early but this row was not in the stopping family: its fixed-n test is not valid under optional stopping)'
+    : '';
   const checks: GateCheck[] = [
     {
       kind: 'pairwise',

@@ -54,7 +54,8 @@ export function sequentialMean(report: Report, cand: string, base: string, metri
   for (const p of u.pairs) {
     if (p.metric !== metric) continue;
     if (p.candidate === cand && p.baseline === base) ivs.push({ lo: p.lower, hi: p.upper, n: p.n, level: 1 - p.alpha, mean: p.mean });
-    else if (p.candidate === base && p.baseline === cand) ivs.push({ lo: -p.upper, hi: -p.lower, n: p.n, level: 1 - p.alpha, mean: p.mean === null ? null : -p.mean });
+    else if (p.candidate === base && p.baseline === cand)
+      ivs.push({ lo: -p.upper, hi: -p.lower, n: p.n, level: 1 - p.alpha, mean: p.mean === null ? null : -p.mean });
   }
   if (!ivs.length) return null;
   const lo = Math.min(...ivs.map((x) => x.lo));

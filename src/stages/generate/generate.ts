@@ -233,7 +233,8 @@ async function generateOne(ctx: StageContext, model: ModelConfig, s: Sample): Pr
   } catch (err) {
     const sent = (err as { attempts?: number }).attempts ?? 0;
     // Cut off by a stop after some attempts went out: no record will hold them, the run's ledger does.
-    if ((isBudgetError(err) || err instanceof UnfitRunError) && sent > 0) ctx.unrecorded?.({ model: model.name }, responseSpend(`generate:${s.id}`, sent, false, null));
+    if ((isBudgetError(err) || err instanceof UnfitRunError) && sent > 0)
+      ctx.unrecorded?.({ model: model.name }, responseSpend(`generate:${s.id}`, sent, false, null));
     if (isBudgetError(err)) return 'budget';
     // Stops that concern the whole stage (a disk to fix, a server asking for a long pause) are not one response's error.
     if (err instanceof DiskError || err instanceof UnfitRunError) throw err;

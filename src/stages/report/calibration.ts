@@ -111,23 +111,37 @@ export function parseHumanLabels(text: string, file: string): HumanLabels {
       problems.push(`${file}:${line}: fill either model, score or candidate, baseline, verdict, not both`);
       continue;
     }
-    const pins = { ...(at(row, 'judge_hash') ? { judgeHash: at(row, 'judge_hash') } : {}), ...(at(row, 'rubric_hash') ? { rubricHash: at(row, 'rubric_hash') } : {}) };
+    const pins = {
+      ...(at(row, 'judge_hash') ? { judgeHash: at(row, 'judge_hash') } : {}),
+      ...(at(row, 'rubric_hash') ? { rubricHash: at(row, 'rubric_hash') } : {}),
+    };
     if (isVerdict) {
       const v = { sampleId: at(row, 'sample_id'), candidate: at(row, 'candidate'), baseline: at(row, 'baseline'), metric: at(row, 'metric') };
       for (const f of ['candidate', 'baseline'] as const) if (!at(row, f)) problems.push(`${file}:${line}: field "${f}" is empty`);
       if (v.candidate && v.candidate === v.baseline) problems.push(`${file}:${line}: field "baseline" is the candidate itself ("${v.candidate}")`);
       const verdict = verdictOf(at(row, 'verdict'), v.candidate, v.baseline);
       if (verdict === null)
-        problems.push(`${file}:${line}: field "verdict" expects "${v.candidate}", "${v.baseline}", A (candidate), B (baseline) or tie, got "${at(row, 'verdict')}"`);
+        problems.push(
+          `${file}:${line}: field "verdict" expects "${v.candidate}", "${v.baseline}", A (candidate), B (baseline) or tie, got "${at(row, 'verdict')}"`,
+        );
       // A pair labelled either way round is one comparison.
       const key = ['v', v.sampleId, ...[v.candidate, v.baseline].sort(), v.metric].join('\u0000');
       if (seen.has(key))
-        problems.push(`${file}:${line}: sample "${v.sampleId}", ${v.candidate} vs ${v.baseline}, metric "${v.metric}" already labelled on line ${seen.get(key)}`);
+        problems.push(
+          `${file}:${line}: sample "${v.sampleId}", ${v.candidate} vs ${v.baseline}, metric "${v.metric}" already labelled on line ${seen.get(key)}`,
+        );
       else seen.set(key, line);
       verdicts.push({ ...v, verdict: verdict ?? 0, ...pins, line });
       continue;
     }
-    const label: HumanLabel = { sampleId: at(row, 'sample_id'), model: at(row, 'model'), metric: at(row, 'metric'), score: Number(at(row, 'score')), ...pins, line };
+    const label: HumanLabel = {
+      sampleId: at(row, 'sample_id'),
+      model: at(row, 'model'),
+      metric: at(row, 'metric'),
+      score: Number(at(row, 'score')),
+      ...pins,
+      line,
+    };
     if (!scoreCols) {
       problems.push(`${file}:${line}: fields "candidate", "baseline" and "verdict" are empty`);
       continue;
@@ -203,7 +217,9 @@ export function calibrateMeans(
 
 /** Warnings for pins that differ from the hashes the run's judgments carry. */
 export function pinWarnings(
-  labels: readonly { judgeHash?: string; rubricHash?: string }[], runHashes: { judge: ReadonlySet<string>; rubric: ReadonlySet<string> }): string[] {
+  labels: readonly { judgeHash?: string; rubricHash?: string }[],
+  runHashes: { judge: ReadonlySet<string>; rubric: ReadonlySet<string> },
+): string[] {
   const warn: string[] = [];
   const judgePins = new Set(labels.flatMap((l) => (l.judgeHash ? [l.judgeHash] : [])));
   const rubricPins = new Set(labels.flatMap((l) => (l.rubricHash ? [l.rubricHash] : [])));

@@ -195,7 +195,11 @@ export function foldLines(c: Collected, file: string, batch: LineBatch<Judgment>
 
 /** Folds one judgment in; false for a (sample, model, metric, judge, round) already seen. */
 function addJudgment(c: Collected, j: Judgment): boolean {
-  const cell = getOr(c.scores, cellKey(j.model, j.metric), (): ScoreCellData => ({ acc: new ScoreAccumulator({ keepScores: c.keepScores }), failures: 0, chars: new Map() }));
+  const cell = getOr(
+    c.scores,
+    cellKey(j.model, j.metric),
+    (): ScoreCellData => ({ acc: new ScoreAccumulator({ keepScores: c.keepScores }), failures: 0, chars: new Map() }),
+  );
   // The accumulator knows every (sample, judge, round) of its cell, failed ones included.
   if (!cell.acc.add(j.sampleId, j.judge, j.round, j.score)) return false;
   c.models.add(j.model);

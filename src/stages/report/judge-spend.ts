@@ -33,7 +33,17 @@ export function addJudgeSpend(into: JudgeSpend, judge: string, s: Spend): void {
 
 /** Fold tallies made elsewhere (a worker thread's) into `into`. */
 export function mergeJudgeSpend(into: JudgeSpend, from: Iterable<[string, JudgeTally]>): void {
-  for (const [judge, t] of from) addJudgeSpend(into, judge, { callId: '', requests: t.calls, fromCache: 0, promptTokens: t.promptTokens, completionTokens: 0, promptTokensFromCache: 0, completionTokensFromCache: 0, cachedPromptTokens: t.cachedPromptTokens });
+  for (const [judge, t] of from)
+    addJudgeSpend(into, judge, {
+      callId: '',
+      requests: t.calls,
+      fromCache: 0,
+      promptTokens: t.promptTokens,
+      completionTokens: 0,
+      promptTokensFromCache: 0,
+      completionTokensFromCache: 0,
+      cachedPromptTokens: t.cachedPromptTokens,
+    });
 }
 
 /** Prompt-token equivalents not paid thanks to the provider's cache (see the convention above). */

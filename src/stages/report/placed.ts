@@ -21,7 +21,15 @@ export interface ComparisonRow {
 
 export function comparisonRow(x: Comparison): ComparisonRow {
   const outs = x.orders.map((o) => o.outcome).filter((o) => o !== null);
-  return { sampleId: x.sampleId, candidate: x.candidate, baseline: x.baseline, metric: x.metric, judge: x.judge, credit: x.credit, disagreed: new Set(outs).size > 1 };
+  return {
+    sampleId: x.sampleId,
+    candidate: x.candidate,
+    baseline: x.baseline,
+    metric: x.metric,
+    judge: x.judge,
+    credit: x.credit,
+    disagreed: new Set(outs).size > 1,
+  };
 }
 
 /** Each record of a log's lines, its place kept in `spansByFile` and its sample in c.sampleIds. */

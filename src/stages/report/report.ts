@@ -87,8 +87,7 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
   if (mediaDrops) report.counts.mediaDrops = mediaDrops;
   addSpendCounts(report, collected, runDir, config.report.cachedTokenPrice ?? DEFAULT_CACHED_TOKEN_PRICE);
   const decided = readUntilDecided(runDir);
-  if (decided)
-    report.untilDecided = { ...decided, ...(decided.score?.stoppedEarly || decided.compare?.stoppedEarly ? { note: OPTIONAL_STOPPING_NOTE } : {}) };
+  if (decided) report.untilDecided = { ...decided, ...(decided.score?.stoppedEarly || decided.compare?.stoppedEarly ? { note: OPTIONAL_STOPPING_NOTE } : {}) };
   return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir, fold: collected };
 }
 

@@ -55,7 +55,11 @@ export interface ScoreOptions {
 }
 
 /** The jobs, cut off at the first sample boundary where `keep` says no. */
-async function* untilStopped(jobs: AsyncIterable<PointJob>, keep: (sampleId: string) => boolean | Promise<boolean>, counter: JobCounter): AsyncGenerator<PointJob> {
+async function* untilStopped(
+  jobs: AsyncIterable<PointJob>,
+  keep: (sampleId: string) => boolean | Promise<boolean>,
+  counter: JobCounter,
+): AsyncGenerator<PointJob> {
   let current: string | null = null;
   for await (const j of jobs) {
     if (j.sample.id !== current) {

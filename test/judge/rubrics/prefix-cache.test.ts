@@ -15,7 +15,16 @@ import type { ContentPart } from '../../../src/provider/types.js';
 import { RUBRICS_DIR, sample } from '../fixtures.js';
 
 const rubrics = loadRubrics(RUBRICS_DIR);
-const LISTWISE = ['ebm-listwise', 'ebm-multi', 'ebm-rl-cn-list', 'ebm-rl-spc-list', 'ebm-rl-veg-list', ...['character-fidelity', 'human-likeness', 'instruction-adherence', 'response-accuracy', 'utterance-fluency', 'video-text-relevance'].map((m) => `six-${m}-list`)];
+const LISTWISE = [
+  'ebm-listwise',
+  'ebm-multi',
+  'ebm-rl-cn-list',
+  'ebm-rl-spc-list',
+  'ebm-rl-veg-list',
+  ...['character-fidelity', 'human-likeness', 'instruction-adherence', 'response-accuracy', 'utterance-fluency', 'video-text-relevance'].map(
+    (m) => `six-${m}-list`,
+  ),
+];
 
 // Two samples that share nothing but the rubric: other people, history, scene, references.
 const one = sample();
@@ -34,8 +43,7 @@ const two = sample({
 const frames = (tag: string): ContentPart[] =>
   [0, 1, 2].map((i) => ({ type: 'image_url', image_url: { url: `data:image/jpeg;base64,${tag}${i}`, detail: 'low' } }) as ContentPart);
 
-const body = (p: JudgePrompt, scene: ContentPart[]) =>
-  JSON.stringify(firstMessages({ ...(p.shared ? { lead: p.shared } : {}), prompt: p.sample, scene }));
+const body = (p: JudgePrompt, scene: ContentPart[]) => JSON.stringify(firstMessages({ ...(p.shared ? { lead: p.shared } : {}), prompt: p.sample, scene }));
 
 function commonPrefix(a: string, b: string): number {
   let i = 0;
@@ -129,7 +137,9 @@ inputs: [character]
   };
 
   it('refuses per-sample text above the marker, naming file and line', () => {
-    expect(load('Rate {{character.name}}.\n@@scene@@\n{{answer}}\n')).toThrow(/r\.hbs.*line 2: the text above "@@scene@@" is sent first.*reads \{\{character\}\}/);
+    expect(load('Rate {{character.name}}.\n@@scene@@\n{{answer}}\n')).toThrow(
+      /r\.hbs.*line 2: the text above "@@scene@@" is sent first.*reads \{\{character\}\}/,
+    );
   });
 
   it('refuses a second marker and a marker inside a block', () => {

@@ -87,12 +87,38 @@ describe('gate on a stopped --until-decided score', () => {
     records: 60,
     judgeFailures: 0,
     // A paired t interval that says a clear drop: −1 ± 0.1.
-    paired: { veg: { n: 20, sd: 0.1, diffs: Array.from({ length: 20 }, (_, i) => -1 + (i % 2 ? 0.1 : -0.1)), clusters: Array.from({ length: 20 }, (_, i) => `s${i}`), clusterBy: 'none' } },
+    paired: {
+      veg: {
+        n: 20,
+        sd: 0.1,
+        diffs: Array.from({ length: 20 }, (_, i) => -1 + (i % 2 ? 0.1 : -0.1)),
+        clusters: Array.from({ length: 20 }, (_, i) => `s${i}`),
+        clusterBy: 'none',
+      },
+    },
   };
   const scored = (lower: number, upper: number, stoppedEarly = true): Report => ({
     ...report([lbRow('new', { veg: 5 }), lbRow('old', { veg: 6 })], []),
     untilDecided: {
-      score: { ...stage(stoppedEarly), pairs: [{ candidate: 'new', baseline: 'old', metric: 'veg', judge: 'judge-a', n: 26, mean: -1, lower, upper, alpha: 0.05, margin: 0, decidedAfter: null, decision: null }] },
+      score: {
+        ...stage(stoppedEarly),
+        pairs: [
+          {
+            candidate: 'new',
+            baseline: 'old',
+            metric: 'veg',
+            judge: 'judge-a',
+            n: 26,
+            mean: -1,
+            lower,
+            upper,
+            alpha: 0.05,
+            margin: 0,
+            decidedAfter: null,
+            decision: null,
+          },
+        ],
+      },
     },
   });
   const mean = (r: Report) => decide(r, settings(), ev).checks.find((c) => c.kind === 'mean')!;

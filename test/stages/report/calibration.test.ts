@@ -121,7 +121,7 @@ describe('calibrate decisive win rates', () => {
     expect(r!.ppi!.se).toBeCloseTo(Math.sqrt(212088 / 21906287), 14);
   });
 
-  it('pins the verdict calibration to the comparisons\' judge and rubric hashes', () => {
+  it("pins the verdict calibration to the comparisons' judge and rubric hashes", () => {
     const labels = parseHumanLabels(csv, 'h.csv');
     expect(pinWarnings(labels.verdicts, { judge: new Set(['jh']), rubric: new Set() })).toEqual([]);
     expect(pinWarnings(labels.verdicts, { judge: new Set(['jh2']), rubric: new Set() })[0]).toContain('pinned to judge jh, but the run');

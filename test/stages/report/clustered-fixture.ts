@@ -12,7 +12,15 @@ export function withClusters(report: Report, by = 'session', clusters = 29): Rep
         id,
         c.mean === null || !c.ci95
           ? { ...c, clustered: null }
-          : { ...c, clustered: { by, clusters: clusters - i, ci95: [c.ci95[0] - 0.113 * (j + 1), c.ci95[1] + 0.087] as [number, number], designEffect: 1.5 + i / 4 + j / 10 } },
+          : {
+              ...c,
+              clustered: {
+                by,
+                clusters: clusters - i,
+                ci95: [c.ci95[0] - 0.113 * (j + 1), c.ci95[1] + 0.087] as [number, number],
+                designEffect: 1.5 + i / 4 + j / 10,
+              },
+            },
       ]),
     ),
   }));
@@ -35,7 +43,17 @@ export function withClusters(report: Report, by = 'session', clusters = 29): Rep
   ];
   const pairwise = report.pairwise.map((r, i) => ({
     ...r,
-    clustered: { by, clusters: clusters - i, positive: 20 - i, negative: 6 + i, tied: 3 - i, p: 0.0094 + i / 10, log10p: Math.log10(0.0094 + i / 10), pHolm: 0.0188 + i / 10, log10pHolm: Math.log10(0.0188 + i / 10) },
+    clustered: {
+      by,
+      clusters: clusters - i,
+      positive: 20 - i,
+      negative: 6 + i,
+      tied: 3 - i,
+      p: 0.0094 + i / 10,
+      log10p: Math.log10(0.0094 + i / 10),
+      pHolm: 0.0188 + i / 10,
+      log10pHolm: Math.log10(0.0188 + i / 10),
+    },
   }));
   return { ...report, leaderboard, pairedDiffs, pairwise, clustering: { by, clusters } };
 }

@@ -137,7 +137,15 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       ...json.leaderboard.flatMap((row) =>
         json.metrics.map((m) => {
           const c = row.scores[m.id]!;
-          return [row.model, m.abbr, fmtScore(c.mean), pair(c.ci95!), pair(c.clustered!.ci95), String(c.clustered!.clusters), c.clustered!.designEffect!.toFixed(2)];
+          return [
+            row.model,
+            m.abbr,
+            fmtScore(c.mean),
+            pair(c.ci95!),
+            pair(c.clustered!.ci95),
+            String(c.clustered!.clusters),
+            c.clustered!.designEffect!.toFixed(2),
+          ];
         }),
       ),
       ...json.pairedDiffs.map((d) => [

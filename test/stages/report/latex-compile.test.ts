@@ -143,18 +143,24 @@ describe.skipIf(!HAVE_PDFLATEX)('table.tex with clustered figures in a real pdfl
         const c = row.scores[m.id]!;
         const cells = [m.abbr, fmtScore(c.mean), pair(c.ci95!), pair(c.clustered!.ci95)];
         expect(lines[head + 1 + 2 * j]).toBe(`${cells.join(' & ')} \\\\`);
-        expect(lines[head + 2 + 2 * j]).toBe(`& \\multicolumn{3}{r}{\\footnotesize $k$ = ${c.clustered!.clusters} sessions, Deff ${c.clustered!.designEffect!.toFixed(2)}} \\\\`);
+        expect(lines[head + 2 + 2 * j]).toBe(
+          `& \\multicolumn{3}{r}{\\footnotesize $k$ = ${c.clustered!.clusters} sessions, Deff ${c.clustered!.designEffect!.toFixed(2)}} \\\\`,
+        );
       });
     }
     const d = report.pairedDiffs[0]!;
     const at = lines.indexOf(`VEG & ${num(fmtSigned(d.meanDiff, 2))} & ${pair(d.ci95)} & ${pair(d.clustered!.ci95)} \\\\`);
     expect(at).toBeGreaterThan(-1);
-    expect(lines[at + 1]).toBe(`& \\multicolumn{3}{r}{\\footnotesize $k$ = ${d.clustered!.clusters} sessions, Deff ${d.clustered!.designEffect!.toFixed(2)}} \\\\`);
+    expect(lines[at + 1]).toBe(
+      `& \\multicolumn{3}{r}{\\footnotesize $k$ = ${d.clustered!.clusters} sessions, Deff ${d.clustered!.designEffect!.toFixed(2)}} \\\\`,
+    );
     // The cluster sign test sits under each pairwise row: one line per row.
     const signLines = lines.filter((l) => l.includes('\\footnotesize by session ('));
     expect(signLines).toHaveLength(report.pairwise.length);
     const c0 = report.pairwise[0]!.clustered!;
-    expect(signLines[0]).toContain(`(${c0.positive}/${c0.negative}/${c0.tied}): $p$ = ${texNumber(fmtP(c0.p, c0.log10p))}, Holm ${texNumber(fmtP(c0.pHolm, c0.log10pHolm))}}`);
+    expect(signLines[0]).toContain(
+      `(${c0.positive}/${c0.negative}/${c0.tied}): $p$ = ${texNumber(fmtP(c0.p, c0.log10p))}, Holm ${texNumber(fmtP(c0.pHolm, c0.log10pHolm))}}`,
+    );
   });
 });
 

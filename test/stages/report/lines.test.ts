@@ -42,7 +42,7 @@ describe('readLineBatches', () => {
   const { file, recs } = writeLog();
   const bytes = readFileSync(file);
 
-  it('yields the store reader\'s records, each with its own line\'s bytes', async () => {
+  it("yields the store reader's records, each with its own line's bytes", async () => {
     const store = await all(readJsonlBatches<Rec>(file));
     expect(store).toEqual(recs);
     const got: Rec[] = [];
@@ -68,7 +68,7 @@ describe('readLineBatches', () => {
     expect(parts).toEqual(whole);
   });
 
-  it('reads back exactly the chosen samples\' records, in file order, from spans kept in one pass or merged from ranges', async () => {
+  it("reads back exactly the chosen samples' records, in file order, from spans kept in one pass or merged from ranges", async () => {
     const one = new SampleSpans();
     for await (const b of readLineBatches<Rec>(file)) b.records.forEach((r, k) => one.add(r.sampleId, b.starts[k]!, b.ends[k]!));
     // The same spans built range by range, as worker threads do, then merged in order.

@@ -79,7 +79,20 @@ describe('score', () => {
     // make each file several blocks long, so a second pass over it shows.
     const files = ['a', 'b'].map((m) => join(ws.runDir('reads-once'), 'responses', `${m}.jsonl`));
     for (const [i, f] of files.entries()) {
-      const extra = Array.from({ length: 2000 }, (_, k) => ({ type: 'response', sampleId: `old-${k}`, model: 'ab'[i], kind: 'plain', raw: 'x'.repeat(200), answer: 'x'.repeat(200), format: { valid: true, flags: [] }, usage: null, latencyMs: null, requestHash: null, frames: null, via: 'file' }));
+      const extra = Array.from({ length: 2000 }, (_, k) => ({
+        type: 'response',
+        sampleId: `old-${k}`,
+        model: 'ab'[i],
+        kind: 'plain',
+        raw: 'x'.repeat(200),
+        answer: 'x'.repeat(200),
+        format: { valid: true, flags: [] },
+        usage: null,
+        latencyMs: null,
+        requestHash: null,
+        frames: null,
+        via: 'file',
+      }));
       appendFileSync(f, extra.map((r) => `${JSON.stringify(r)}\n`).join(''));
     }
     bytesRead.clear();

@@ -261,7 +261,12 @@ async function* chosenJudgments(store: RunStore, fold: ExplorerFold | undefined,
 }
 
 /** The chosen samples' records of some logs, in file order: read back by position when their places were kept. */
-async function* chosenRecords<T>(files: string[], spans: Map<string, SampleSpans> | undefined, chosenIds: string[], whole: () => AsyncIterable<T>): AsyncGenerator<T> {
+async function* chosenRecords<T>(
+  files: string[],
+  spans: Map<string, SampleSpans> | undefined,
+  chosenIds: string[],
+  whole: () => AsyncIterable<T>,
+): AsyncGenerator<T> {
   if (!spans) {
     yield* whole();
     return;

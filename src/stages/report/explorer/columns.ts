@@ -9,10 +9,7 @@ import type { RunStore } from '../../../store/run.js';
 import { splitKey, type Collected } from '../collect.js';
 
 /** What the report's fold hands the explorer (see collect.ts). */
-export type ExplorerFold = Pick<
-  Collected,
-  'scores' | 'spans' | 'explorerInexact' | 'sampleIds' | 'responseSpans' | 'comparisonSpans' | 'comparisonRows'
->;
+export type ExplorerFold = Pick<Collected, 'scores' | 'spans' | 'explorerInexact' | 'sampleIds' | 'responseSpans' | 'comparisonSpans' | 'comparisonRows'>;
 
 export interface ColumnIndex {
   sampleIx: Map<string, number>;

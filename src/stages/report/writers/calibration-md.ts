@@ -24,7 +24,16 @@ export function meanRows(cal: ReportCalibration, esc: Esc = (s) => s): string[][
   ]);
 }
 
-export const WIN_HEADER = ['Candidate vs Baseline', 'Metric', 'Judge', 'Judge decisive % (n)', 'Corrected % (PPI)', '95% CI (%)', 'Correction (pp)', 'Labelled'];
+export const WIN_HEADER = [
+  'Candidate vs Baseline',
+  'Metric',
+  'Judge',
+  'Judge decisive % (n)',
+  'Corrected % (PPI)',
+  '95% CI (%)',
+  'Correction (pp)',
+  'Labelled',
+];
 
 /** Rates in percent with one decimal, as the pairwise table shows them. */
 export function winRows(cal: ReportCalibration, esc: Esc = (s) => s): string[][] {
