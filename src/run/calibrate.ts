@@ -112,7 +112,7 @@ export async function calibrateStep(loaded: LoadedConfig, argv: Argv): Promise<n
   // The report carries the calibration: rebuilt from the run as `report` builds it.
   const built = await buildRunReport(loaded, runDir, (await clustersFor(loaded)).report);
   built.report.calibration = calibration;
-  const explorer = await explorerForRun(loaded, runDir, built.report);
+  const explorer = await explorerForRun(loaded, runDir, built.report, built.fold);
   const files = await writeReport(built.report, built.dir, explorer);
   const out = join(built.dir, 'calibration.json');
   const body = {

@@ -3,7 +3,6 @@
 // needs neither log again in full (it reads its embedded samples back by
 // position); and what the explorer's pairwise columns need of each comparison.
 import type { Comparison } from '../../core/records.js';
-import type { Collected } from './collect.js';
 import { readLineBatches } from './lines.js';
 import { SampleSpans } from './spans.js';
 
@@ -32,8 +31,13 @@ export function comparisonRow(x: Comparison): ComparisonRow {
   };
 }
 
+/** The part of the report's fold `placed` fills (collect.ts's Collected; named here so collect.ts can import this file without a cycle). */
+export interface SampleIdsHolder {
+  sampleIds?: Set<string>;
+}
+
 /** Each record of a log's lines, its place kept in `spansByFile` and its sample in c.sampleIds. */
-export async function* placed<T extends { sampleId: string }>(c: Collected, spansByFile: Map<string, SampleSpans>, files: string[]): AsyncGenerator<T> {
+export async function* placed<T extends { sampleId: string }>(c: SampleIdsHolder, spansByFile: Map<string, SampleSpans>, files: string[]): AsyncGenerator<T> {
   const ids = (c.sampleIds ??= new Set());
   for (const file of files) {
     let spans = spansByFile.get(file);
