@@ -11,7 +11,7 @@ import type { StageSummary } from '../pipeline/sink.js';
 import { writeUntilDecided } from '../pipeline/until-decided-file.js';
 import { SignFamilyStream, type StreamOutcome } from '../stats/index.js';
 import type { Session } from './session.js';
-import { familyAlpha, gatePairs, LaunchWindow, PrefixFeed, seededOrder } from './until-decided.js';
+import { familyAlpha, gatePairs, judgeUntilDecided, seededOrder, stageFigures } from './until-decided.js';
 
 export type CompareDecided = NonNullable<UntilDecidedSection['compare']>;
 
@@ -45,45 +45,26 @@ export async function compareUntilDecided(s: Session, samples: Sample[]): Promis
   const jobsPerSample = order.length ? [...pairJobs([order[0]!], s.pairs, plan)].length : 0;
   const callsPerSample = jobsPerSample * (loaded.config.compare.bothOrders ? 2 : 1);
   const family = new SignFamilyStream(cells.length, { alpha });
-  let stoppingPrefix: number | null = cells.length ? null : 0;
-  const position = new Map(order.map((x, i) => [x.id, i]));
-  const launches = new LaunchWindow(
-    position,
-    () => feed.prefix,
-    Math.max(1, Math.ceil(ctx.inflight / Math.max(1, jobsPerSample))),
-    () => stoppingPrefix !== null,
-  );
-  const feed = new PrefixFeed<Comparison>(
-    order.map((x) => x.id),
+  const { summary, judged, stoppingPrefix } = await judgeUntilDecided<Comparison, StageSummary>({
+    order,
     jobsPerSample,
-    (i, records) => {
+    inflight: ctx.inflight,
+    decidedAtStart: !cells.length,
+    recorded: ctx.store.comparisons(),
+    decide: (_i, records) => {
       const by = cells.map(() => [] as Comparison[]);
       for (const c of records) {
         const k = index.get(cellKey(c));
         if (k !== undefined) by[k]!.push(c);
       }
       family.push(by.map(sampleOutcome));
-      launches.advanced();
-      if (stoppingPrefix === null && family.allDecidedAfter !== null) stoppingPrefix = i + 1;
+      return family.allDecidedAfter !== null;
     },
-  );
-  // A resumed run: what is already recorded enters first (same seeded order).
-  const ids = new Set(order.map((x) => x.id));
-  for await (const c of ctx.store.comparisons()) if (ids.has(c.sampleId)) feed.add(c.sampleId, c);
-  const summary = await compare(ctx, order, s.pairs, plan, {
-    keepLaunching: (id) => launches.admit(id),
-    onSettled: (running) => launches.settled(running),
-    onRecord: (c) => feed.add(c.sampleId, c),
+    run: (hooks) => compare(ctx, order, s.pairs, plan, hooks),
   });
-  const judged = feed.touched;
   const holm = family.adjusted();
   const result: CompareDecided = {
-    stoppedEarly: judged < order.length,
-    samplesJudged: judged,
-    samplesInSplit: order.length,
-    stoppingPrefix,
-    callsPerSample,
-    callsSaved: (order.length - judged) * callsPerSample,
+    ...stageFigures(order.length, judged, stoppingPrefix, callsPerSample),
     alpha,
     seed,
     comparisons: cells.map((c, i): UntilDecidedComparison => {

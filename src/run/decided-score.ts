@@ -13,7 +13,7 @@ import type { StageSummary } from '../pipeline/sink.js';
 import { writeUntilDecided } from '../pipeline/until-decided-file.js';
 import { MarginTest } from '../stats/index.js';
 import type { Session } from './session.js';
-import { familyAlpha, gateMargin, gatePairs, LaunchWindow, PrefixFeed, seededOrder } from './until-decided.js';
+import { familyAlpha, gateMargin, gatePairs, judgeUntilDecided, seededOrder, stageFigures } from './until-decided.js';
 
 export type ScoreDecided = NonNullable<UntilDecidedSection['score']>;
 
@@ -60,43 +60,25 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
   );
   const rounds = plan.judges.reduce((n, j) => n + (plan.rounds.get(j.name) ?? 1), 0);
   const callsPerSample = models.length * plan.rubrics.length * rounds;
-  let stoppingPrefix: number | null = cells.length ? null : 0;
-  const position = new Map(order.map((x, i) => [x.id, i]));
-  const launches = new LaunchWindow(
-    position,
-    () => feed.prefix,
-    Math.max(1, Math.ceil(ctx.inflight / Math.max(1, callsPerSample))),
-    () => stoppingPrefix !== null,
-  );
-  const feed = new PrefixFeed<Judgment>(
-    order.map((x) => x.id),
-    callsPerSample,
-    (i, records) => {
+  const { summary, judged, stoppingPrefix } = await judgeUntilDecided<Judgment, StageSummary>({
+    order,
+    jobsPerSample: callsPerSample,
+    inflight: ctx.inflight,
+    decidedAtStart: !cells.length,
+    recorded: ctx.store.judgments(),
+    decide: (i, records) => {
       for (const c of cells) {
         const a = meanScore(records, c.candidate, c.metric, c.judge);
         const b = meanScore(records, c.baseline, c.metric, c.judge);
         if (a === null || b === null || !c.test) continue;
         c.test.push(a - b, i + 1);
       }
-      launches.advanced();
-      if (stoppingPrefix === null && cells.every((c) => c.test?.decidedAfter != null)) stoppingPrefix = i + 1;
+      return cells.every((c) => c.test?.decidedAfter != null);
     },
-  );
-  const ids = new Set(order.map((x) => x.id));
-  for await (const j of ctx.store.judgments()) if (ids.has(j.sampleId)) feed.add(j.sampleId, j);
-  const summary = await score(ctx, order, models, plan, {
-    keepLaunching: (id) => launches.admit(id),
-    onSettled: (running) => launches.settled(running),
-    onRecord: (j) => feed.add(j.sampleId, j),
+    run: (hooks) => score(ctx, order, models, plan, hooks),
   });
-  const judged = feed.touched;
   const result: ScoreDecided = {
-    stoppedEarly: judged < order.length,
-    samplesJudged: judged,
-    samplesInSplit: order.length,
-    stoppingPrefix,
-    callsPerSample,
-    callsSaved: (order.length - judged) * callsPerSample,
+    ...stageFigures(order.length, judged, stoppingPrefix, callsPerSample),
     alpha,
     seed,
     pairs: cells.map((c): UntilDecidedScorePair => {

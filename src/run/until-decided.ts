@@ -155,3 +155,61 @@ export function checkUntilDecided(loaded: LoadedConfig, argv: Record<string, unk
       `score --until-decided needs score.mode "per-response" (the config has "${loaded.config.score.mode}"): one listwise call judges every model at once`,
     );
 }
+
+/** The hooks a stage takes to judge in the seeded order and stop launching at the decision. */
+export interface DecidingHooks<R> {
+  keepLaunching: (sampleId: string) => Promise<boolean>;
+  onSettled: (running: number) => void;
+  onRecord: (record: R) => void;
+}
+
+/**
+ * One stage over `order` with the prefix feed and the launch window that
+ * compare and score share. `decide(i, records)` folds sample i's records (in
+ * seeded order) into the tests and says whether every needed test is now
+ * decided; what is already recorded enters first (a resumed run).
+ */
+export async function judgeUntilDecided<R extends { sampleId: string }, S>(opts: {
+  order: readonly Sample[];
+  jobsPerSample: number;
+  inflight: number;
+  /** True when there is nothing to decide (no needed test). */
+  decidedAtStart: boolean;
+  recorded: AsyncIterable<R>;
+  decide: (index: number, records: R[]) => boolean;
+  run: (hooks: DecidingHooks<R>) => Promise<S>;
+}): Promise<{ summary: S; judged: number; stoppingPrefix: number | null }> {
+  let stoppingPrefix: number | null = opts.decidedAtStart ? 0 : null;
+  const ids = opts.order.map((x) => x.id);
+  const launches = new LaunchWindow(
+    new Map(ids.map((id, i) => [id, i])),
+    () => feed.prefix,
+    Math.max(1, Math.ceil(opts.inflight / Math.max(1, opts.jobsPerSample))),
+    () => stoppingPrefix !== null,
+  );
+  const feed = new PrefixFeed<R>(ids, opts.jobsPerSample, (i, records) => {
+    const decided = opts.decide(i, records);
+    launches.advanced();
+    if (stoppingPrefix === null && decided) stoppingPrefix = i + 1;
+  });
+  const wanted = new Set(ids);
+  for await (const r of opts.recorded) if (wanted.has(r.sampleId)) feed.add(r.sampleId, r);
+  const summary = await opts.run({
+    keepLaunching: (id) => launches.admit(id),
+    onSettled: (running) => launches.settled(running),
+    onRecord: (r) => feed.add(r.sampleId, r),
+  });
+  return { summary, judged: feed.touched, stoppingPrefix };
+}
+
+/** The figures every stage's until-decided section opens with. */
+export function stageFigures(inSplit: number, judged: number, stoppingPrefix: number | null, callsPerSample: number) {
+  return {
+    stoppedEarly: judged < inSplit,
+    samplesJudged: judged,
+    samplesInSplit: inSplit,
+    stoppingPrefix,
+    callsPerSample,
+    callsSaved: (inSplit - judged) * callsPerSample,
+  };
+}
