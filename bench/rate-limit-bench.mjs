@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { achievedShare } from './lib/rate-server.mjs';
 import { benchArgs, machine, runNode } from './lib/measure.mjs';
+import { recordTargets } from './lib/targets.mjs';
 
 const run = promisify(execFile);
 const { root: ROOT, flag } = benchArgs();
@@ -212,3 +213,18 @@ const lines = [
   `load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}.`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
+recordTargets(
+  'rate',
+  rows
+    .filter((r) => r.client.startsWith('rolejudge'))
+    .map((r) => {
+      const pf = rows.find((x) => x.scenario === r.scenario && x.client.startsWith('promptfoo') && !x.error);
+      const pfText = pf ? `; promptfoo ${f(pf.share, 3)}, ${f(100 * (pf.refusedShare ?? 0), 1)} % refused` : '';
+      return {
+        target: `rate limits, ${r.scenario.name}: ≥ ${TARGET_SHARE} of the limit, ≤ ${100 * TARGET_REFUSED} % refused`,
+        figure: r.error ? `failed: ${r.error}` : `${f(r.share, 3)} of the limit, ${f(100 * (r.refusedShare ?? 0), 2)} % refused${pfText}`,
+        ratio: r.share ?? null,
+        met: r.error ? null : r.share !== null && r.share >= TARGET_SHARE && r.refusedShare !== null && r.refusedShare <= TARGET_REFUSED,
+      };
+    }),
+);
