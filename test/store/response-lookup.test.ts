@@ -73,7 +73,9 @@ describe('ResponseLookup', () => {
     const lookup = await ResponseLookup.open([file]);
     const expected = new Set<string>();
     for await (const r of store.responses()) if (!r.error) expected.add(responseKey(r));
-    expect(new Set(lookup.answered)).toEqual(expected);
+    expect(lookup.answeredKeys()).toEqual(expected);
+    for (const key of expected) expect(lookup.isAnswered(key)).toBe(true);
+    expect(lookup.isAnswered(responseKey({ sampleId: 'failed', model: 'a' }))).toBe(false);
     expect(expected.has(responseKey({ sampleId: 'failed', model: 'a' }))).toBe(false);
     expect(lookup.size).toBe(lines.length);
     for (const id of ['failed', 'esc"aped', 'reordered', 'crlf', 'quoted']) expect((await lookup.get(id, 'a'))?.sampleId).toBe(id);
@@ -90,7 +92,7 @@ describe('ResponseLookup', () => {
       expect(lookup.has(id, 'm')).toBe(true);
       expect((await lookup.get(id, 'm'))?.answer).toBe(id);
     }
-    expect(lookup.answered.size).toBe(ids.length);
+    expect(lookup.answeredKeys().size).toBe(ids.length);
     await lookup.close();
   });
 
