@@ -153,8 +153,19 @@ export function keyOf(view: Buffer, start: number, end: number): string | null {
   const modelStart = idEnd + MODEL.length;
   const modelEnd = plainStringEnd(view, modelStart, end);
   if (modelEnd < 0) return null;
-  return responseKey({ sampleId: view.toString('utf8', idStart, idEnd), model: view.toString('utf8', modelStart, modelEnd) });
+  // The key's bytes laid out in a scratch buffer and decoded once: one flat
+  // string instead of two decoded pieces joined (which the index then flattens
+  // to hash it). Same text: both pieces end at a quote, so they decode alone.
+  const n = idEnd - idStart + 1 + (modelEnd - modelStart);
+  if (n > KEY_BYTES.length) return responseKey({ sampleId: view.toString('utf8', idStart, idEnd), model: view.toString('utf8', modelStart, modelEnd) });
+  let k = 0;
+  for (let i = idStart; i < idEnd; i++) KEY_BYTES[k++] = view[i]!;
+  KEY_BYTES[k++] = 0; // responseKey's separator, U+0000
+  for (let i = modelStart; i < modelEnd; i++) KEY_BYTES[k++] = view[i]!;
+  return KEY_BYTES.toString('utf8', 0, n);
 }
+
+const KEY_BYTES = Buffer.alloc(512);
 
 /** Whether `view` holds `bytes` at `at` (a loop: Buffer.compare's checks cost more on short spans). */
 function bytesAt(view: Buffer, at: number, bytes: Buffer): boolean {

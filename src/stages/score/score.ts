@@ -138,9 +138,16 @@ async function scoreWith(
 
   const source = isSampleSource(samples) ? samples : arraySource(samples);
   let total = 0;
-  for (const id of pointJobIds(source.ids, models, plan)) {
-    summary.planned++;
-    if (wantedId(id)) total++;
+  if ([...done.values()].every((keys) => keys.size === 0)) {
+    // Nothing recorded (a fresh run): every job is wanted, and they are counted
+    // without walking 64k job ids before the first call.
+    const perSample = plan.rubrics.length * plan.judges.reduce((n, j) => n + (plan.rounds.get(j.name) ?? 1), 0);
+    summary.planned = total = source.ids.length * models.length * perSample;
+  } else {
+    for (const id of pointJobIds(source.ids, models, plan)) {
+      summary.planned++;
+      if (wantedId(id)) total++;
+    }
   }
   summary.skipped = summary.planned - total;
   if (!total) return summary;
