@@ -9,14 +9,16 @@
 // dist/ keeps every module for the bench scripts and the report worker.
 //
 // import.meta.url: a module that finds files next to itself (package.json,
-// templates/, the report worker) must still see its own dist/ path, so each
-// use is rewritten to the URL that module had in dist/, relative to the bundle.
+// templates/, the report worker; yargs its locales) must still see its own
+// path, so each use is rewritten to the URL that module had unbundled.
+import { readFileSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// Real path: esbuild names the files it loads by their real paths.
+const ROOT = realpathSync(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
 const DIST = join(ROOT, 'dist');
 export const OUT = join(DIST, 'bundle');
 
@@ -24,15 +26,30 @@ export const OUT = join(DIST, 'bundle');
 const ownUrl = {
   name: 'own-import-meta-url',
   setup(b) {
-    b.onLoad({ filter: /\/dist\/.*\.js$/ }, async (args) => {
+    b.onLoad({ filter: /\.m?js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
-      // Chunks all land in OUT, so a path relative to OUT is right for any chunk.
-      const rel = relative(OUT, args.path).split('\\').join('/');
-      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'js' };
+      const url = ownUrlOf(args.path);
+      return url === null ? undefined : { contents: text.replaceAll('import.meta.url', url), loader: 'js' };
     });
   },
 };
+
+/** The expression a bundled file's import.meta.url becomes, or null to leave it. */
+function ownUrlOf(file) {
+  // Our own modules: chunks all land in OUT, so a path relative to OUT is right for any chunk.
+  if (file.startsWith(`${DIST}/`)) return `new URL(${JSON.stringify(relative(OUT, file).split('\\').join('/'))}, import.meta.url).href`;
+  // A dependency's (yargs finds its locales next to itself): found where Node
+  // resolves that package from the bundle, which differs between this
+  // checkout and an installed copy, so it is resolved when the bundle runs.
+  const m = /^(.*\/node_modules\/((?:@[^/]+\/)?[^/]+))\/(.+)$/.exec(file);
+  if (!m) return null;
+  const [, root, name, sub] = m;
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  // import.meta.resolve of its package.json must be allowed by the package's exports.
+  if (pkg.exports !== undefined && !(typeof pkg.exports === 'object' && './package.json' in pkg.exports)) return null;
+  return `new URL(${JSON.stringify(sub)}, import.meta.resolve(${JSON.stringify(`${name}/package.json`)})).href`;
+}
 
 await build({
   entryPoints: { main: join(DIST, 'main.js') },
