@@ -15,13 +15,17 @@ function* tsFiles(dir: string): Generator<string> {
   }
 }
 
-/** The first source file whose compiled output is missing or older than it, if any. */
+/** The first source file whose compiled output is missing or older than it (or the stale bundle), if any. */
 export function staleSource(root = REPO_ROOT): string | null {
   const src = join(root, 'src');
   for (const file of tsFiles(src)) {
     const out = join(root, 'dist', relative(src, file).replace(/\.ts$/, '.js'));
     if (!existsSync(out) || statSync(out).mtimeMs < statSync(file).mtimeMs) return file;
   }
+  // The CLI runs the bundle (scripts/bundle.mjs); one older than tsc's output would be skipped for dist/ (bin/rolejudge.js).
+  const bundle = join(root, 'dist', 'bundle', 'main.js');
+  const main = join(root, 'dist', 'main.js');
+  if (!existsSync(bundle) || (existsSync(main) && statSync(bundle).mtimeMs < statSync(main).mtimeMs)) return bundle;
   return null;
 }
 

@@ -24,8 +24,8 @@ export class SlotIndex {
     return this.slots.has(key);
   }
 
-  /** Later calls for a key replace its location (the latest record wins). */
-  set(key: string, file: number, offset: number, length: number): void {
+  /** Later calls for a key replace its location (the latest record wins). Returns the key's slot. */
+  set(key: string, file: number, offset: number, length: number): number {
     let slot = this.slots.get(key);
     if (slot === undefined) {
       slot = this.slots.size;
@@ -35,6 +35,16 @@ export class SlotIndex {
     this.files[slot] = file;
     this.offsets[slot] = offset;
     this.lengths[slot] = length;
+    return slot;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.slots.keys();
+  }
+
+  /** The key's slot (stable while the key is not deleted), or undefined. */
+  slot(key: string): number | undefined {
+    return this.slots.get(key);
   }
 
   get(key: string): LineLocation | undefined {

@@ -2,7 +2,7 @@
 // a Latin-1 or truncated file would otherwise reach the judge as garbled text
 // and be scored as if it were what the actor said. Bytes are checked a chunk
 // at a time; the error names the file and the line of the first bad byte.
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { DatasetError } from './errors.js';
 
@@ -24,6 +24,28 @@ function countNewlines(buf: Buffer): number {
   return n;
 }
 
+/**
+ * The 1-based line at byte `offset` of the file. Counted only once a bad byte
+ * is found: counting every chunk's lines as they passed cost a call per line
+ * on the pass before the first request, for a number only an error needs.
+ */
+function lineAt(file: string, offset: number): number {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let line = 1;
+    for (let pos = 0; pos < offset; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, offset - pos), pos);
+      if (n === 0) break;
+      line += countNewlines(buf.subarray(0, n));
+      pos += n;
+    }
+    return line;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** 1-based line (counted from `firstLine`) of the first line of `buf` that is not valid UTF-8. */
 function badLine(buf: Buffer, firstLine: number): number {
   // 0x0a never occurs inside a multi-byte character, so lines can be checked one by one.
@@ -43,18 +65,19 @@ function badLine(buf: Buffer, firstLine: number): number {
 export async function* readUtf8Chunks(file: string, highWaterMark = 64 * 1024): AsyncGenerator<string> {
   const stream = createReadStream(file, { highWaterMark });
   let carry: Buffer = Buffer.alloc(0);
-  let line = 1;
+  // Bytes of the file before `whole`.
+  let offset = 0;
   try {
     for await (const raw of stream as AsyncIterable<Buffer>) {
       const buf = carry.length ? Buffer.concat([carry, raw]) : raw;
       const keep = incompleteTail(buf);
       const whole = buf.subarray(0, buf.length - keep);
       carry = Buffer.from(buf.subarray(buf.length - keep));
-      if (!isUtf8(whole)) fail(file, badLine(whole, line));
-      line += countNewlines(whole);
+      if (!isUtf8(whole)) fail(file, badLine(whole, lineAt(file, offset)));
+      offset += whole.length;
       if (whole.length) yield whole.toString('utf8');
     }
-    if (carry.length) fail(file, line);
+    if (carry.length) fail(file, lineAt(file, offset));
   } finally {
     stream.destroy();
   }

@@ -15,8 +15,11 @@ import { responseKey } from './run.js';
 
 export class ResponseLookup {
   private readonly index = new SlotIndex();
-  /** Keys with at least one record without an error (what score calls answered). */
-  readonly answered = new Set<string>();
+  /**
+   * 1 at the slot of each key with at least one record without an error (what
+   * score calls answered): a flag per slot, not a second set of 64k key strings.
+   */
+  private usable = new Uint8Array(1024);
   private readonly readers: BlockReader[];
 
   private constructor(private readonly files: string[]) {
@@ -32,6 +35,19 @@ export class ResponseLookup {
 
   get size(): number {
     return this.index.size;
+  }
+
+  /** Whether some record of this key (a responseKey) has no error. */
+  isAnswered(key: string): boolean {
+    const slot = this.index.slot(key);
+    return slot !== undefined && this.usable[slot] === 1;
+  }
+
+  /** Every answered key (for the dry run's planned responses and for tests; score asks isAnswered). */
+  answeredKeys(): Set<string> {
+    const out = new Set<string>();
+    for (const key of this.index.keys()) if (this.isAnswered(key)) out.add(key);
+    return out;
   }
 
   has(sampleId: string, model: string): boolean {
@@ -75,8 +91,7 @@ export class ResponseLookup {
     // A line keyOf can read, and that does not mention "error", is a usable response.
     const fast = complete && this.errorAfter(view, start) >= end ? keyOf(view, start, end) : null;
     if (fast !== null) {
-      this.index.set(fast, file, offset, end - start);
-      this.answered.add(fast);
+      this.markUsable(this.index.set(fast, file, offset, end - start));
       return;
     }
     let rec: Partial<ResponseRecord>;
@@ -87,8 +102,17 @@ export class ResponseLookup {
     }
     if (typeof rec.sampleId !== 'string' || typeof rec.model !== 'string') return;
     const key = responseKey({ sampleId: rec.sampleId, model: rec.model });
-    this.index.set(key, file, offset, end - start);
-    if (!rec.error) this.answered.add(key);
+    const slot = this.index.set(key, file, offset, end - start);
+    if (!rec.error) this.markUsable(slot);
+  }
+
+  private markUsable(slot: number): void {
+    if (slot >= this.usable.length) {
+      const grown = new Uint8Array(Math.max(slot + 1, this.usable.length * 2));
+      grown.set(this.usable);
+      this.usable = grown;
+    }
+    this.usable[slot] = 1;
   }
 
   // The next "error" in the block being scanned, found once per occurrence
@@ -129,8 +153,19 @@ export function keyOf(view: Buffer, start: number, end: number): string | null {
   const modelStart = idEnd + MODEL.length;
   const modelEnd = plainStringEnd(view, modelStart, end);
   if (modelEnd < 0) return null;
-  return responseKey({ sampleId: view.toString('utf8', idStart, idEnd), model: view.toString('utf8', modelStart, modelEnd) });
+  // The key's bytes laid out in a scratch buffer and decoded once: one flat
+  // string instead of two decoded pieces joined (which the index then flattens
+  // to hash it). Same text: both pieces end at a quote, so they decode alone.
+  const n = idEnd - idStart + 1 + (modelEnd - modelStart);
+  if (n > KEY_BYTES.length) return responseKey({ sampleId: view.toString('utf8', idStart, idEnd), model: view.toString('utf8', modelStart, modelEnd) });
+  let k = 0;
+  for (let i = idStart; i < idEnd; i++) KEY_BYTES[k++] = view[i]!;
+  KEY_BYTES[k++] = 0; // responseKey's separator, U+0000
+  for (let i = modelStart; i < modelEnd; i++) KEY_BYTES[k++] = view[i]!;
+  return KEY_BYTES.toString('utf8', 0, n);
 }
+
+const KEY_BYTES = Buffer.alloc(512);
 
 /** Whether `view` holds `bytes` at `at` (a loop: Buffer.compare's checks cost more on short spans). */
 function bytesAt(view: Buffer, at: number, bytes: Buffer): boolean {

@@ -86,6 +86,46 @@ describe('native rolejudge format', () => {
     expect(e.message).toContain(`data/x.jsonl:7: field "${field}": expected`);
   });
 
+  // Usual turns and personas are accepted without building field names
+  // (native.ts); every other shape must still fail exactly as the full checks say.
+  it.each([
+    [
+      {
+        ...good,
+        history: [
+          { speaker: 'A', text: 'hi' },
+          { speaker: ' ', text: 'x' },
+        ],
+      },
+      'data/x.jsonl:7: field "history[1].speaker": expected a non-empty string, got " "',
+    ],
+    [{ ...good, history: [{ text: 'hi', speaker: 'A', extra: 1 }] }, 'history[0].extra'],
+    [{ ...good, history: [JSON.parse('{"speaker":"A","text":"t","__proto__":1}')] }, 'history[0].__proto__'],
+    [{ ...good, history: [{ speaker: 'A', text: 'hi' }, ['A', 'hi']] }, 'data/x.jsonl:7: field "history[1]": expected an object, got an array of 2'],
+    [{ ...good, history: [{ speaker: 'A', text: 3 }] }, 'data/x.jsonl:7: field "history[0].text": expected a non-empty string, got number 3'],
+    [{ ...good, character: { name: 'A', description: '   ' } }, 'data/x.jsonl:7: field "character.description": expected a non-empty string, got "   "'],
+    [{ ...good, character: { description: 'd', name: 'A', age: 3 } }, 'character.age'],
+    [{ ...good, user: { name: '', description: '' } }, 'data/x.jsonl:7: field "user.name": expected a non-empty string, got ""'],
+    [{ ...good, user: { name: 'U', description: 4 } }, 'data/x.jsonl:7: field "user.description": expected a string, got number 4'],
+  ])('a shape off the usual one fails as the full checks say (case %#)', (rec, want) => {
+    const e = errorFor(rec);
+    if (want.includes(': ')) expect(e.message).toBe(want);
+    else {
+      expect(e.field).toBe(want);
+      expect(e.message).toContain(`data/x.jsonl:7: field "${want}": expected no such field`);
+    }
+  });
+
+  it('maps the usual turn and persona shapes, and the others, to the same records', () => {
+    const s = nativeToSample({ ...good, user: { name: 'U', description: '' }, history: [{ text: 't', speaker: 'S' }] }, at, root);
+    expect(s.user).toEqual({ name: 'U', description: '' });
+    expect(Object.keys(s.history[0]!)).toEqual(['speaker', 'text']);
+    expect(s.history).toEqual([{ speaker: 'S', text: 't' }]);
+    const withFields = nativeToSample({ ...good, character: { name: 'C', description: 'd', fields: { age: 3 } } }, at, root);
+    expect(withFields.character).toEqual({ name: 'C', description: 'd', fields: { age: 3 } });
+    expect(nativeToSample({ ...good, user: { name: 'U' } }, at, root).user).toEqual({ name: 'U', description: '' });
+  });
+
   it('rejects a record that is not an object', () => {
     expect(errorFor(['a']).message).toBe('data/x.jsonl:7: expected a JSON object (one record), got an array of 1');
   });

@@ -78,6 +78,7 @@ describe('npm pack → npm install → npx rolejudge', () => {
     for (const f of [
       'bin/rolejudge.js',
       'dist/main.js',
+      'dist/bundle/main.js',
       'dist/commands/demo.js',
       'package.json',
       'templates/report.html.hbs',

@@ -23,21 +23,18 @@ export type { StageSummary };
 const isFailed = (j: Judgment) => j.failure !== undefined;
 
 /**
- * (sample, model) pairs whose response exists and did not fail, from the one
- * read of the responses the stage makes anyway (the lookup, or in the
+ * Whether a (sample, model) pair's response exists and did not fail, from the
+ * one read of the responses the stage makes anyway (the lookup, or in the
  * listwise modes the index): reading them a second time just for these keys
  * was a fifth of the time to the first call on a large split.
  */
-function answeredKeys(ctx: StageContext, recorded: ResponseLookup | ResponseIndex): Set<string> {
-  let keys: Set<string>;
-  if (recorded instanceof ResponseLookup) keys = ctx.plannedResponses ? new Set(recorded.answered) : recorded.answered;
-  else {
-    keys = new Set();
-    for (const m of recorded.values()) for (const r of m.values()) if (!r.error) keys.add(responseKey(r));
-  }
+function answeredKeys(ctx: StageContext, recorded: ResponseLookup | ResponseIndex): (key: string) => boolean {
+  const planned = new Set<string>();
   // A dry run counts what the real run will redo once generate has made these.
-  for (const m of ctx.plannedResponses?.values() ?? []) for (const r of m.values()) if (!r.error) keys.add(responseKey(r));
-  return keys;
+  for (const m of ctx.plannedResponses?.values() ?? []) for (const r of m.values()) if (!r.error) planned.add(responseKey(r));
+  if (recorded instanceof ResponseLookup) return (key) => recorded.isAnswered(key) || planned.has(key);
+  for (const m of recorded.values()) for (const r of m.values()) if (!r.error) planned.add(responseKey(r));
+  return (key) => planned.has(key);
 }
 
 export interface ScoreOptions {
@@ -105,7 +102,7 @@ async function scoreWith(
   // are redone. A judgment failed for want of a response is not done once that
   // response exists (generate ran or was resumed since): it is redone on any run.
   const answered = answeredKeys(ctx, recorded);
-  const stale = (j: Judgment) => j.failure?.kind === 'missing-response' && answered.has(responseKey(j));
+  const stale = (j: Judgment) => j.failure?.kind === 'missing-response' && answered(responseKey(j));
   // --retry-failed completes the run as a plain rerun does (what was never
   // judged is judged) and also redoes every failed record.
   const redoIt = (j: Judgment) => stale(j) || (opts.retryFailed === true && isFailed(j));
@@ -141,9 +138,16 @@ async function scoreWith(
 
   const source = isSampleSource(samples) ? samples : arraySource(samples);
   let total = 0;
-  for (const id of pointJobIds(source.ids, models, plan)) {
-    summary.planned++;
-    if (wantedId(id)) total++;
+  if ([...done.values()].every((keys) => keys.size === 0)) {
+    // Nothing recorded (a fresh run): every job is wanted, and they are counted
+    // without walking 64k job ids before the first call.
+    const perSample = plan.rubrics.length * plan.judges.reduce((n, j) => n + (plan.rounds.get(j.name) ?? 1), 0);
+    summary.planned = total = source.ids.length * models.length * perSample;
+  } else {
+    for (const id of pointJobIds(source.ids, models, plan)) {
+      summary.planned++;
+      if (wantedId(id)) total++;
+    }
   }
   summary.skipped = summary.planned - total;
   if (!total) return summary;
