@@ -7,7 +7,7 @@ import { ScoreAccumulator } from '../../stats/index.js';
 import { comparisonKey } from '../../store/run.js';
 import type { Counts, FormatRow } from '../../core/report.js';
 import { addJudgeSpend, type JudgeSpend } from './judge-spend.js';
-import { readLineBatches as readLines, type LineBatch } from './lines.js';
+import { readLineBatches as readLines, type LineBatch } from '../../store/lines.js';
 import { SampleSpans } from './spans.js';
 import { comparisonRow, placed, type ComparisonRow } from './placed.js';
 

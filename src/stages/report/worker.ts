@@ -5,7 +5,7 @@ import { bootstrapMeanCi } from '../../stats/index.js';
 import type { ByteRange } from '../../store/jsonl.js';
 import type { Judgment } from '../../core/records.js';
 import { emptyCollected, foldLines } from './collect.js';
-import { readLineBatches } from './lines.js';
+import { readLineBatches } from '../../store/lines.js';
 import { toPartial } from './partial.js';
 
 export type WorkerTask =
