@@ -15,7 +15,11 @@ import type { Interval } from '../../stats/index.js';
 import { lineRanges } from '../../store/jsonl.js';
 import type { RunStore } from '../../store/run.js';
 import type { IntervalJob } from './aggregate.js';
-import { collect, collectComparisons, collectResponses, emptyCollected, type Collected } from './collect.js';
+import { collect } from './collect-run.js';
+import { collectComparisons, collectResponses, emptyCollected, type Collected } from './collect.js';
+import { foldIndexed, foldJson } from './indexed.js';
+import { fileSize } from '../../store/judgment-index/build.js';
+import { chainOf, indexDirOf } from '../../store/judgment-index/segment.js';
 import { mergePartial, type Partial } from './partial.js';
 import type { WorkerTask } from './worker.js';
 
@@ -111,21 +115,31 @@ export function reportThreads(store: RunStore, env: NodeJS.ProcessEnv = process.
   return bytes >= PARALLEL_BYTES ? Math.min(MAX_THREADS, Math.max(1, availableParallelism())) : 1;
 }
 
-/** collect(), with the judgment logs folded by the pool. */
+/**
+ * collect(), with the judgment logs folded by the pool where their index does
+ * not reach: each log's verified index segments are folded here (columns are
+ * cheap to fold, see fold-columns.ts), and only what lies past them is cut
+ * into ranges for the workers, which index those ranges as they fold them.
+ */
 export async function collectParallel(store: RunStore, pool: ReportPool, rangeBytes = rangeBytesFrom(process.env)): Promise<Collected> {
-  const tasks = store.listFiles(store.judgmentsDir).flatMap((file) => lineRanges(file, rangeBytes).map((range) => ({ file, range })));
+  // Where each log's index reaches by its segments' names; verified below, while folding.
+  const logs = store.listFiles(store.judgmentsDir).map((file) => ({ file, named: chainOf(indexDirOf(file), fileSize(file)).at(-1)?.[1] ?? 0 }));
+  const tasks = logs.flatMap(({ file, named }) => lineRanges(file, rangeBytes, named).map((range) => ({ file, range })));
   const partials = tasks.map((t) => pool.run<Partial | null>({ kind: 'fold', ...t }));
   // Awaited in order below; a later one failing first must not go unhandled meanwhile.
   for (const p of partials) p.catch(() => undefined);
   const c = emptyCollected();
   await collectResponses(store, c);
-  let exact = true;
-  // Merged in range order as they arrive; each partial is dropped once merged.
-  for (const [i, p] of partials.entries()) {
-    const partial = await p;
-    if (exact && (!partial || !mergePartial(c, partial, tasks[i]!.file))) exact = false;
+  let next = 0;
+  // Log after log, each from its index, then the JSON stretch its index did not verify, then its ranges in order.
+  for (const { file, named } of logs) {
+    const at = foldIndexed(c, file);
+    if (at < named) await foldJson(c, file, { start: at, end: named });
+    for (; next < tasks.length && tasks[next]!.file === file; next++) {
+      const partial = await partials[next]!;
+      if (!partial || !mergePartial(c, partial, file)) return collect(store);
+    }
   }
-  if (!exact) return collect(store);
   await collectComparisons(store, c);
   return c;
 }

@@ -3,9 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import { bootstrapMeanCi } from '../../stats/index.js';
 import type { ByteRange } from '../../store/jsonl.js';
-import type { Judgment } from '../../core/records.js';
-import { emptyCollected, foldLines } from './collect.js';
-import { readLineBatches } from '../../store/lines.js';
+import { emptyCollected } from './collect.js';
+import { foldJson } from './indexed.js';
 import { toPartial } from './partial.js';
 
 export type WorkerTask =
@@ -22,6 +21,7 @@ parentPort?.on('message', (task: WorkerTask) => {
 async function run(task: WorkerTask): Promise<unknown> {
   if (task.kind === 'bootstrap') return bootstrapMeanCi(task.values, { seed: task.seed, resamples: task.resamples });
   const c = emptyCollected({ keepScores: true });
-  for await (const batch of readLineBatches<Judgment>(task.file, task.range)) foldLines(c, task.file, batch);
+  // The range is indexed as it is folded: the next report folds it from columns.
+  await foldJson(c, task.file, task.range);
   return toPartial(c);
 }

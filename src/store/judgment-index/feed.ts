@@ -1,0 +1,106 @@
+// The judgment index kept as the score stage goes: every line the log's writer
+// appends becomes a row; every SEGMENT_ROWS rows, once the log's bytes up to
+// there are written, a segment is written beside the log (and the rest at
+// close). A killed run loses at most the rows of its unwritten segment: the
+// next writer or report indexes that stretch again from the JSON.
+//
+// The index is a cache of the log: failing to write it (full disk, read-only
+// run directory) never fails the run — the report then reads the JSON.
+import type { Judgment } from '../../core/records.js';
+import type { AppendObserver } from '../jsonl.js';
+import { indexFromJson, SEGMENT_ROWS, SegmentBuilder, writeSealed, type Sealed } from './build.js';
+import { chainOf, indexDirOf, pruneIndex } from './segment.js';
+
+export class IndexFeed implements AppendObserver {
+  private builder: SegmentBuilder | null = null;
+  /** Where the next appended line starts. */
+  private at = 0;
+  private sealed: Sealed[] = [];
+  private writtenUpTo = 0;
+  /** Whether the index reaches the log's size at open (after indexing what it lacked); null while that runs. */
+  private caughtUp: boolean | null = null;
+  private ready: Promise<void> = Promise.resolve();
+
+  constructor(readonly log: string) {}
+
+  open(size: number): void {
+    this.at = size;
+    this.writtenUpTo = size;
+    this.builder = new SegmentBuilder(size);
+    const dir = indexDirOf(this.log);
+    let end = 0;
+    try {
+      const chain = chainOf(dir, size);
+      end = chain.at(-1)?.[1] ?? 0;
+      // Segments past the log's end (it was cut or rewritten) and a killed writer's temp files.
+      pruneIndex(dir, new Set(chain.map((c) => c[2])));
+    } catch {
+      this.caughtUp = false;
+      return;
+    }
+    if (end === size) {
+      this.caughtUp = true;
+      return;
+    }
+    // Lines the index lacks (a killed run's last rows, a log from before the index): indexed from the JSON first, so segments chain.
+    this.ready = indexFromJson(this.log, end, size).then(
+      (reached) => {
+        this.caughtUp = reached === size;
+        this.drain();
+      },
+      () => {
+        this.caughtUp = false;
+      },
+    );
+  }
+
+  line(record: unknown, text: string): void {
+    const start = this.at;
+    const end = start + Buffer.byteLength(text);
+    this.at = end + 1;
+    const b = this.builder;
+    if (!b || b.dead) return;
+    if (!b.add(record as Judgment, start, end)) {
+      const s = b.stop(start);
+      if (s) this.sealed.push(s);
+    } else if (b.pending >= SEGMENT_ROWS) {
+      const s = b.seal(this.at);
+      if (s) this.sealed.push(s);
+    }
+  }
+
+  written(upTo: number): void {
+    this.writtenUpTo = upTo;
+    this.drain();
+  }
+
+  async close(failed: boolean): Promise<void> {
+    await this.ready;
+    if (failed) this.sealed = [];
+    else {
+      const s = this.builder?.seal(this.at);
+      if (s) this.sealed.push(s);
+      this.writtenUpTo = this.at;
+    }
+    this.drain();
+  }
+
+  /** Writes the sealed segments whose bytes are in the log, in order. */
+  private drain(): void {
+    if (this.caughtUp !== true) {
+      if (this.caughtUp === false) this.sealed = [];
+      return;
+    }
+    while (this.sealed.length && this.sealed[0]!.upTo <= this.writtenUpTo) {
+      const s = this.sealed.shift()!;
+      try {
+        if (!writeSealed(this.log, s)) throw new Error('log shorter than written');
+      } catch {
+        // Later segments would not chain: stop indexing this log for this run.
+        this.caughtUp = false;
+        this.sealed = [];
+        if (this.builder) this.builder.dead = true;
+      }
+    }
+  }
+}
