@@ -2,8 +2,10 @@
 // from byte 0 and verifies (store/judgment-index), and from its JSON lines
 // after that; the JSON stretch is indexed on the way, so the next report of
 // the run reads no JSON. The fold is the same either way (fold-columns.ts).
+import { rmSync } from 'node:fs';
 import type { Judgment } from '../../core/records.js';
 import { feedBatch, fileSize, lastLineEnd, SegmentBuilder, verifiedSegments, writeSealed } from '../../store/judgment-index/build.js';
+import { readSegment } from '../../store/judgment-index/segment.js';
 import type { ByteRange } from '../../store/jsonl.js';
 import { readLineBatches } from '../../store/lines.js';
 import { foldLines, type Collected } from './collect.js';
@@ -15,6 +17,34 @@ export function foldIndexed(c: Collected, file: string): number {
   for (const seg of verifiedSegments(file)) {
     foldColumns(c, file, seg.columns);
     at = seg.end;
+  }
+  return at;
+}
+
+/**
+ * As foldIndexed, with each segment's bytes hashed elsewhere meanwhile (the
+ * report's worker threads): segment k is folded while its hash is computed,
+ * then checked. Null when one does not verify after it was folded — `c` then
+ * holds a stale segment and must be discarded (the caller starts over with
+ * the sequential pass, which checks before folding and drops the stale one).
+ */
+export async function foldIndexedHashed(
+  c: Collected,
+  file: string,
+  chain: ReadonlyArray<readonly [number, number, string]>,
+  hashes: ReadonlyArray<Promise<string | null>>,
+): Promise<number | null> {
+  let at = 0;
+  for (const [k, [start, end, path]] of chain.entries()) {
+    const seg = readSegment(path, start, end);
+    if (!seg) {
+      // Torn or of another version: gone, so the segment the JSON pass writes in its place is the one found next time.
+      rmSync(path, { force: true });
+      break;
+    }
+    foldColumns(c, file, seg.columns);
+    if ((await hashes[k]) !== seg.sha256) return null;
+    at = end;
   }
   return at;
 }

@@ -17,7 +17,7 @@ import type { RunStore } from '../../store/run.js';
 import type { IntervalJob } from './aggregate.js';
 import { collect } from './collect-run.js';
 import { collectComparisons, collectResponses, emptyCollected, type Collected } from './collect.js';
-import { foldIndexed, foldJson } from './indexed.js';
+import { foldIndexedHashed, foldJson } from './indexed.js';
 import { fileSize } from '../../store/judgment-index/build.js';
 import { chainOf, indexDirOf } from '../../store/judgment-index/segment.js';
 import { mergePartial, type Partial } from './partial.js';
@@ -122,19 +122,23 @@ export function reportThreads(store: RunStore, env: NodeJS.ProcessEnv = process.
  * into ranges for the workers, which index those ranges as they fold them.
  */
 export async function collectParallel(store: RunStore, pool: ReportPool, rangeBytes = rangeBytesFrom(process.env)): Promise<Collected> {
-  // Where each log's index reaches by its segments' names; verified below, while folding.
-  const logs = store.listFiles(store.judgmentsDir).map((file) => ({ file, named: chainOf(indexDirOf(file), fileSize(file)).at(-1)?.[1] ?? 0 }));
-  const tasks = logs.flatMap(({ file, named }) => lineRanges(file, rangeBytes, named).map((range) => ({ file, range })));
+  // Each log's index segments by name; their bytes are hashed by the workers while this thread folds them.
+  const logs = store.listFiles(store.judgmentsDir).map((file) => ({ file, chain: chainOf(indexDirOf(file), fileSize(file)) }));
+  const hashes = logs.map(({ file, chain }) => chain.map(([start, end]) => pool.run<string | null>({ kind: 'hash', file, start, end })));
+  // What lies past the named segments is folded (and indexed) by the workers, range by range.
+  const named = (chain: ReadonlyArray<readonly [number, number, string]>) => chain.at(-1)?.[1] ?? 0;
+  const tasks = logs.flatMap(({ file, chain }) => lineRanges(file, rangeBytes, named(chain)).map((range) => ({ file, range })));
   const partials = tasks.map((t) => pool.run<Partial | null>({ kind: 'fold', ...t }));
   // Awaited in order below; a later one failing first must not go unhandled meanwhile.
-  for (const p of partials) p.catch(() => undefined);
+  for (const p of [...partials, ...hashes.flat()]) p.catch(() => undefined);
   const c = emptyCollected();
   await collectResponses(store, c);
   let next = 0;
-  // Log after log, each from its index, then the JSON stretch its index did not verify, then its ranges in order.
-  for (const { file, named } of logs) {
-    const at = foldIndexed(c, file);
-    if (at < named) await foldJson(c, file, { start: at, end: named });
+  // Log after log: its index, then the stretch its index did not verify, then its ranges in order.
+  for (const [i, { file, chain }] of logs.entries()) {
+    const at = await foldIndexedHashed(c, file, chain, hashes[i]!);
+    if (at === null) return collect(store);
+    if (at < named(chain)) await foldJson(c, file, { start: at, end: named(chain) });
     for (; next < tasks.length && tasks[next]!.file === file; next++) {
       const partial = await partials[next]!;
       if (!partial || !mergePartial(c, partial, file)) return collect(store);

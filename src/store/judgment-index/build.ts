@@ -8,7 +8,13 @@ import { RowBuffer, type RowColumns } from './rows.js';
 import { chainOf, hashRange, indexDirOf, readSegment, writeSegment, type Segment } from './segment.js';
 
 /** Rows per segment: a few MB of columns, written in a few milliseconds. */
-export const SEGMENT_ROWS = 65_536;
+const SEGMENT_ROWS = 65_536;
+
+/** `ROLEJUDGE_INDEX_SEGMENT_ROWS` makes segments smaller (tests: many segments on a small log). */
+export function segmentRows(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.ROLEJUDGE_INDEX_SEGMENT_ROWS);
+  return Number.isInteger(n) && n >= 1 ? n : SEGMENT_ROWS;
+}
 
 /** Rows covering bytes [from, upTo) of a log, ready to be written once those bytes are. */
 export interface Sealed {
@@ -21,6 +27,8 @@ export class SegmentBuilder {
   private rows = new RowBuffer();
   /** Set once a record cannot be represented: no later segment would chain, so none is made. */
   dead = false;
+  /** Rows after which a segment is sealed. */
+  readonly limit = segmentRows();
 
   constructor(public from: number) {}
 
@@ -128,7 +136,7 @@ export async function indexFromJson(log: string, from: number, to: number): Prom
   return b.dead ? b.from : to;
 }
 
-/** Rows of one batch of lines into `b`, sealing and writing as SEGMENT_ROWS fill; lines ending at or past `to` are left out. */
+/** Rows of one batch of lines into `b`, sealing and writing as segments fill; lines ending at or past `to` are left out. */
 export function feedBatch(log: string, b: SegmentBuilder, records: Judgment[], starts: number[], ends: number[], to: number): void {
   for (let i = 0; i < records.length && !b.dead; i++) {
     if (ends[i]! >= to) return;
@@ -137,7 +145,7 @@ export function feedBatch(log: string, b: SegmentBuilder, records: Judgment[], s
       if (s) writeSealed(log, s);
       return;
     }
-    if (b.pending >= SEGMENT_ROWS) {
+    if (b.pending >= b.limit) {
       const s = b.seal(ends[i]! + 1);
       if (s) writeSealed(log, s);
     }

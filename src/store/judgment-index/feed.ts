@@ -1,5 +1,5 @@
 // The judgment index kept as the score stage goes: every line the log's writer
-// appends becomes a row; every SEGMENT_ROWS rows, once the log's bytes up to
+// appends becomes a row; every 64k rows (segmentRows), once the log's bytes up to
 // there are written, a segment is written beside the log (and the rest at
 // close). A killed run loses at most the rows of its unwritten segment: the
 // next writer or report indexes that stretch again from the JSON.
@@ -8,7 +8,7 @@
 // run directory) never fails the run — the report then reads the JSON.
 import type { Judgment } from '../../core/records.js';
 import type { AppendObserver } from '../jsonl.js';
-import { indexFromJson, SEGMENT_ROWS, SegmentBuilder, writeSealed, type Sealed } from './build.js';
+import { indexFromJson, SegmentBuilder, writeSealed, type Sealed } from './build.js';
 import { chainOf, indexDirOf, pruneIndex } from './segment.js';
 
 export class IndexFeed implements AppendObserver {
@@ -63,7 +63,7 @@ export class IndexFeed implements AppendObserver {
     if (!b.add(record as Judgment, start, end)) {
       const s = b.stop(start);
       if (s) this.sealed.push(s);
-    } else if (b.pending >= SEGMENT_ROWS) {
+    } else if (b.pending >= b.limit) {
       const s = b.seal(this.at);
       if (s) this.sealed.push(s);
     }

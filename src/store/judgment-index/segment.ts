@@ -106,7 +106,7 @@ export function pruneIndex(dir: string, keep: ReadonlySet<string>): void {
 const dictType = (id: number) => new Dictionary(new Utf8(), new Int32(), id);
 
 /** Writes a segment atomically (temp file, then rename): a reader sees all of it or none. */
-export function writeSegment(dir: string, columns: RowColumns, meta: SegmentMeta): string {
+export function writeSegment(dir: string, columns: RowColumns, meta: SegmentMeta, version = INDEX_VERSION): string {
   const fields: Field[] = [];
   const children: Data[] = [];
   const add = (name: string, type: DataType, data: Data) => {
@@ -127,7 +127,7 @@ export function writeSegment(dir: string, columns: RowColumns, meta: SegmentMeta
   add('start', new Float64(), makeData({ type: new Float64(), length: columns.length, nullCount: 0, data: columns.start }));
   add('end', new Float64(), makeData({ type: new Float64(), length: columns.length, nullCount: 0, data: columns.end }));
   const metadata = new Map([
-    ['rolejudge.index.version', String(INDEX_VERSION)],
+    ['rolejudge.index.version', String(version)],
     ['rolejudge.index.start', String(meta.start)],
     ['rolejudge.index.end', String(meta.end)],
     ['rolejudge.index.rows', String(meta.rows)],
