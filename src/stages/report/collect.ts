@@ -185,11 +185,20 @@ export function foldLines(c: Collected, file: string, batch: LineBatch<Judgment>
 
 /** Folds one judgment in; false for a (sample, model, metric, judge, round) already seen. */
 export function addJudgment(c: Collected, j: Judgment): boolean {
-  const cell = getOr(
+  return addToCell(c, scoreCell(c, j.model, j.metric), j);
+}
+
+/** The (model, metric) cell, made on first sight (so c.scores keeps first-seen order). */
+export function scoreCell(c: Collected, model: string, metric: string): ScoreCellData {
+  return getOr(
     c.scores,
-    cellKey(j.model, j.metric),
+    cellKey(model, metric),
     (): ScoreCellData => ({ acc: new ScoreAccumulator({ keepScores: c.keepScores }), failures: 0, chars: new Map() }),
   );
+}
+
+/** addJudgment with the judgment's cell already found (the column fold finds it once per model and metric). */
+export function addToCell(c: Collected, cell: ScoreCellData, j: Judgment): boolean {
   // The accumulator knows every (sample, judge, round) of its cell, failed ones included.
   if (!cell.acc.add(j.sampleId, j.judge, j.round, j.score)) return false;
   c.models.add(j.model);

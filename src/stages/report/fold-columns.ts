@@ -5,7 +5,7 @@
 // are the same as the JSON fold's, with no JSON parsed and nothing allocated per row.
 import type { Judgment, Spend } from '../../core/records.js';
 import { FAILURE_KINDS, FLAG_ANONYMITY, FLAG_CALL_ID, FLAG_OFFLINE, FLAG_SELF_ID, FLAG_SPEND, type RowColumns } from '../../store/judgment-index/rows.js';
-import { addJudgment, getOr, type Collected } from './collect.js';
+import { addToCell, getOr, scoreCell, type Collected, type ScoreCellData } from './collect.js';
 import { SampleSpans } from './spans.js';
 
 const NO_SELF_ID: string[] = [];
@@ -48,6 +48,9 @@ export function foldColumns(c: Collected, file: string, cols: RowColumns): void 
     spend: undefined as Spend | undefined,
   };
   const rec = j as unknown as Judgment;
+  // Each (model, metric) cell looked up once per segment, at its first row: the order cells are made in stays the JSON fold's.
+  const nMetrics = metric.values.length;
+  const cells: Array<ScoreCellData | undefined> = new Array(model.values.length * nMetrics);
   for (let i = 0; i < cols.length; i++) {
     const flags = cols.flags[i]!;
     j.sampleId = sampleId.values[sampleId.indices[i]!]!;
@@ -77,7 +80,8 @@ export function foldColumns(c: Collected, file: string, cols: RowColumns): void 
     const f = cols.failure[i]!;
     j.failure = f ? FAILURES[f] : undefined;
     j.answerChars = u.answerChars[i]!;
-    if (!addJudgment(c, rec)) {
+    const at = model.indices[i]! * nMetrics + metric.indices[i]!;
+    if (!addToCell(c, (cells[at] ??= scoreCell(c, j.model, j.metric)), rec)) {
       c.duplicates++;
       c.explorerInexact = true;
     }

@@ -32,7 +32,8 @@ export async function foldIndexedHashed(
   c: Collected,
   file: string,
   chain: ReadonlyArray<readonly [number, number, string]>,
-  hashes: ReadonlyArray<Promise<string | null>>,
+  /** Null when the log's stamp holds (nothing to hash). */
+  hashes: ReadonlyArray<Promise<string | null>> | null,
 ): Promise<number | null> {
   let at = 0;
   for (const [k, [start, end, path]] of chain.entries()) {
@@ -43,7 +44,7 @@ export async function foldIndexedHashed(
       break;
     }
     foldColumns(c, file, seg.columns);
-    if ((await hashes[k]) !== seg.sha256) return null;
+    if (hashes && (await hashes[k]) !== seg.sha256) return null;
     at = end;
   }
   return at;

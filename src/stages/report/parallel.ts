@@ -18,7 +18,8 @@ import type { IntervalJob } from './aggregate.js';
 import { collect } from './collect-run.js';
 import { collectComparisons, collectResponses, emptyCollected, type Collected } from './collect.js';
 import { foldIndexedHashed, foldJson } from './indexed.js';
-import { fileSize } from '../../store/judgment-index/build.js';
+import { stampQuietly } from '../../store/judgment-index/build.js';
+import { logIdentity, stampHolds } from '../../store/judgment-index/stamp.js';
 import { chainOf, indexDirOf } from '../../store/judgment-index/segment.js';
 import { mergePartial, type Partial } from './partial.js';
 import type { WorkerTask } from './worker.js';
@@ -123,21 +124,30 @@ export function reportThreads(store: RunStore, env: NodeJS.ProcessEnv = process.
  */
 export async function collectParallel(store: RunStore, pool: ReportPool, rangeBytes = rangeBytesFrom(process.env)): Promise<Collected> {
   // Each log's index segments by name; their bytes are hashed by the workers while this thread folds them.
-  const logs = store.listFiles(store.judgmentsDir).map((file) => ({ file, chain: chainOf(indexDirOf(file), fileSize(file)) }));
-  const hashes = logs.map(({ file, chain }) => chain.map(([start, end]) => pool.run<string | null>({ kind: 'hash', file, start, end })));
+  // (None while the log's stamp says it is unchanged since its index was checked, see store/judgment-index/stamp.ts.)
+  const logs = store.listFiles(store.judgmentsDir).map((file) => {
+    const id = logIdentity(file);
+    const chain = chainOf(indexDirOf(file), Number(id?.size ?? 0));
+    return { file, id, chain, trusted: stampHolds(file, chain) };
+  });
+  const hashes = logs.map(({ file, chain, trusted }) =>
+    trusted ? null : chain.map(([start, end]) => pool.run<string | null>({ kind: 'hash', file, start, end })),
+  );
   // What lies past the named segments is folded (and indexed) by the workers, range by range.
   const named = (chain: ReadonlyArray<readonly [number, number, string]>) => chain.at(-1)?.[1] ?? 0;
   const tasks = logs.flatMap(({ file, chain }) => lineRanges(file, rangeBytes, named(chain)).map((range) => ({ file, range })));
   const partials = tasks.map((t) => pool.run<Partial | null>({ kind: 'fold', ...t }));
   // Awaited in order below; a later one failing first must not go unhandled meanwhile.
-  for (const p of [...partials, ...hashes.flat()]) p.catch(() => undefined);
+  for (const p of [...partials, ...hashes.flatMap((h) => h ?? [])]) p.catch(() => undefined);
   const c = emptyCollected();
   await collectResponses(store, c);
   let next = 0;
   // Log after log: its index, then the stretch its index did not verify, then its ranges in order.
-  for (const [i, { file, chain }] of logs.entries()) {
+  for (const [i, { file, id, chain, trusted }] of logs.entries()) {
     const at = await foldIndexedHashed(c, file, chain, hashes[i]!);
     if (at === null) return collect(store);
+    // The whole log matched its index, hashed: stamped, so the next report skips the hashing.
+    if (!trusted && at === Number(id?.size ?? -1)) stampQuietly(file, id, chain);
     if (at < named(chain)) await foldJson(c, file, { start: at, end: named(chain) });
     for (; next < tasks.length && tasks[next]!.file === file; next++) {
       const partial = await partials[next]!;

@@ -6,6 +6,7 @@ import type { Judgment } from '../../core/records.js';
 import { readLineBatches } from '../lines.js';
 import { RowBuffer, type RowColumns } from './rows.js';
 import { chainOf, hashRange, indexDirOf, readSegment, writeSegment, type Segment } from './segment.js';
+import { logIdentity, stampHolds, writeStamp } from './stamp.js';
 
 /** Rows per segment: a few MB of columns, written in a few milliseconds. */
 const SEGMENT_ROWS = 65_536;
@@ -100,16 +101,31 @@ export function fileSize(log: string): number {
  * The index segments of a log that chain from byte 0 and whose bytes still
  * hash the same, one at a time (one segment in memory). A segment that does
  * not verify is deleted — it belongs to an older version of the log — and
- * ends the chain: the caller reads the rest of the log as JSON.
+ * ends the chain: the caller reads the rest of the log as JSON. The hashing
+ * is skipped while the log's stamp holds (stamp.ts); a whole chain hashed
+ * here is stamped, so the next report skips it.
  */
 export function* verifiedSegments(log: string): Generator<Segment> {
-  for (const [start, end, path] of chainOf(indexDirOf(log), fileSize(log))) {
+  const id = logIdentity(log);
+  const chain = chainOf(indexDirOf(log), Number(id?.size ?? 0));
+  const trusted = stampHolds(log, chain);
+  for (const [start, end, path] of chain) {
     const seg = readSegment(path, start, end);
-    if (!seg || hashRange(log, start, end) !== seg.sha256) {
+    if (!seg || (!trusted && hashRange(log, start, end) !== seg.sha256)) {
       rmSync(path, { force: true });
       return;
     }
     yield seg;
+  }
+  if (!trusted) stampQuietly(log, id, chain);
+}
+
+/** A stamp not written costs the next report a hash, nothing else. */
+export function stampQuietly(log: string, id: ReturnType<typeof logIdentity>, chain: ReturnType<typeof chainOf>): void {
+  try {
+    writeStamp(log, id, chain);
+  } catch {
+    // A read-only run directory: the next report hashes again.
   }
 }
 

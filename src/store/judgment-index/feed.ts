@@ -8,7 +8,8 @@
 // run directory) never fails the run — the report then reads the JSON.
 import type { Judgment } from '../../core/records.js';
 import type { AppendObserver } from '../jsonl.js';
-import { indexFromJson, SegmentBuilder, writeSealed, type Sealed } from './build.js';
+import { indexFromJson, SegmentBuilder, stampQuietly, writeSealed, type Sealed } from './build.js';
+import { logIdentity, stampHolds, stampPath } from './stamp.js';
 import { chainOf, indexDirOf, pruneIndex } from './segment.js';
 
 export class IndexFeed implements AppendObserver {
@@ -20,6 +21,8 @@ export class IndexFeed implements AppendObserver {
   /** Whether the index reaches the log's size at open (after indexing what it lacked); null while that runs. */
   private caughtUp: boolean | null = null;
   private ready: Promise<void> = Promise.resolve();
+  /** Whether the index matched the log when it was opened (empty, or stamped): then it is stamped again at close. */
+  private trusted = false;
 
   constructor(readonly log: string) {}
 
@@ -32,8 +35,9 @@ export class IndexFeed implements AppendObserver {
     try {
       const chain = chainOf(dir, size);
       end = chain.at(-1)?.[1] ?? 0;
-      // Segments past the log's end (it was cut or rewritten) and a killed writer's temp files.
-      pruneIndex(dir, new Set(chain.map((c) => c[2])));
+      this.trusted = end === size && (size === 0 || stampHolds(this.log, chain));
+      // Segments past the log's end (it was cut or rewritten) and a killed writer's temp files; the stamp stays if it holds.
+      pruneIndex(dir, new Set([...chain.map((c) => c[2]), ...(this.trusted ? [stampPath(this.log)] : [])]));
     } catch {
       this.caughtUp = false;
       return;
@@ -83,6 +87,11 @@ export class IndexFeed implements AppendObserver {
       this.writtenUpTo = this.at;
     }
     this.drain();
+    // Every line of the log is this writer's or was already checked: the next report need not hash it.
+    if (!failed && this.trusted && this.caughtUp === true && !this.builder?.dead) {
+      const id = logIdentity(this.log);
+      stampQuietly(this.log, id, chainOf(indexDirOf(this.log), Number(id?.size ?? 0)));
+    }
   }
 
   /** Writes the sealed segments whose bytes are in the log, in order. */

@@ -103,6 +103,22 @@ export function pruneIndex(dir: string, keep: ReadonlySet<string>): void {
   for (const f of readdirSync(dir)) if (!keep.has(join(dir, f))) rmSync(join(dir, f), { force: true });
 }
 
+/**
+ * SHA-256 of a segment's own rows, kept in it: the log's hash proves the
+ * segment belongs to those bytes, this one that its columns were not damaged
+ * on disk since (a flipped bit in a score column would otherwise go unseen).
+ */
+export function digestColumns(cols: RowColumns): string {
+  const h = createHash('sha256');
+  const bytes = (a: ArrayBufferView) => h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  for (const k of STRING_COLUMNS) {
+    h.update(JSON.stringify(cols.strings[k].values));
+    bytes(cols.strings[k].indices);
+  }
+  for (const a of [cols.round, cols.score, cols.flags, cols.failure, ...U32_COLUMNS.map((k) => cols.u32[k]), cols.start, cols.end]) bytes(a);
+  return h.digest('hex');
+}
+
 const dictType = (id: number) => new Dictionary(new Utf8(), new Int32(), id);
 
 /** Writes a segment atomically (temp file, then rename): a reader sees all of it or none. */
@@ -132,6 +148,7 @@ export function writeSegment(dir: string, columns: RowColumns, meta: SegmentMeta
     ['rolejudge.index.end', String(meta.end)],
     ['rolejudge.index.rows', String(meta.rows)],
     ['rolejudge.index.sha256', meta.sha256],
+    ['rolejudge.index.rows-sha256', digestColumns(columns)],
   ]);
   const schema = new Schema(fields, metadata);
   const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: columns.length, nullCount: 0, children }));
@@ -190,6 +207,7 @@ export function readSegment(path: string, start: number, end: number): Segment |
       start: one('start', Float64Array),
       end: one('end', Float64Array),
     };
+    if (digestColumns(columns) !== md.get('rolejudge.index.rows-sha256')) return null;
     return { start, end, rows, sha256, columns };
   } catch {
     return null;
