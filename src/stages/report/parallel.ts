@@ -2,7 +2,11 @@
 // logs are cut into byte ranges folded by worker threads and merged in range
 // order, and the bootstrap intervals are computed by the same workers. JSON
 // parsing and resampling are CPU-bound, so this is what scales a 4-million-
-// judgment run; small runs stay in one thread (no start-up cost).
+// judgment run; small runs stay in one thread (no start-up cost). Where a
+// log has its columnar index (store/judgment-index) the main thread folds
+// the columns — faster in one thread than parsing in all — while the workers
+// hash the log bytes the segments claim; only what the index lacks is cut
+// into ranges.
 //
 // The result equals the one-thread pass: ranges hold whole lines, partials
 // merge in file order, and any duplicate record split across ranges sends the

@@ -1,7 +1,7 @@
 // A row is taken only when its columns give back exactly what the report's
 // fold reads from the JSON line; anything else is refused, so the index stops
 // there and the report reads that part of the log as JSON.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,20 @@ describe('judgment index rows', () => {
     expect(Number.isNaN(cols.score[3]!)).toBe(all[3]!.score === null);
     // The name must agree with the range: a segment moved to another name is no segment.
     expect(readSegment(path, 0, 3001)).toBeNull();
+  });
+
+  it('a segment whose rows were damaged on disk (one score changed, the file still well-formed) is no segment', () => {
+    const rows = new RowBuffer();
+    rows.add(edit({ score: 1234.5 }), 0, 10);
+    rows.add(edit({ round: 2 }), 11, 20);
+    const path = writeSegment(join(root, 'damaged'), rows.columns(), { start: 0, end: 21, rows: 2, sha256: 'abc' });
+    expect(readSegment(path, 0, 21)).not.toBeNull();
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf(Buffer.from(new Float64Array([1234.5]).buffer));
+    expect(at).toBeGreaterThan(0);
+    bytes.set(Buffer.from(new Float64Array([1234.25]).buffer), at);
+    writeFileSync(path, bytes);
+    expect(readSegment(path, 0, 21)).toBeNull();
   });
 
   const refused: Array<[string, Record<string, unknown>]> = [
