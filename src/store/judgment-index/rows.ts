@@ -77,6 +77,9 @@ export class RowBuffer {
   private u32: Uint32Array[] = U32_COLUMNS.map(() => new Uint32Array(0));
   private start = new Float64Array(0);
   private end = new Float64Array(0);
+  /** Per-row scratch (no allocation per row: the score stage calls add for every judgment it writes). */
+  private readonly strs: string[] = new Array<string>(STRING_COLUMNS.length).fill('');
+  private readonly nums: number[] = new Array<number>(U32_COLUMNS.length).fill(0);
 
   /**
    * Adds one record whose line spans [start, end); false (and nothing added)
@@ -84,8 +87,12 @@ export class RowBuffer {
    */
   add(j: Judgment, start: number, end: number): boolean {
     const r = j as unknown as Record<string, unknown>;
-    const strs = STRING_COLUMNS.map((k) => r[k]);
-    if (strs.some((s) => typeof s !== 'string')) return false;
+    const strs = this.strs;
+    for (let k = 0; k < STRING_COLUMNS.length; k++) {
+      const s = r[STRING_COLUMNS[k]!];
+      if (typeof s !== 'string') return false;
+      strs[k] = s;
+    }
     const round = r.round;
     if (typeof round !== 'number' || !Number.isInteger(round) || round < 0 || round >= 2 ** 31) return false;
     const score = r.score;
@@ -97,7 +104,7 @@ export class RowBuffer {
     const failure = r.failure;
     if (failure !== undefined && failure !== null && !(isObj(failure) && typeof failure.kind === 'string')) return false;
     if (r.callId === null || (r.callId !== undefined && typeof r.callId !== 'string')) return false;
-    const nums = new Array<number>(U32_COLUMNS.length).fill(0);
+    const nums = this.nums.fill(0);
     let flags = 0;
     if (r.callId !== undefined) {
       flags |= FLAG_CALL_ID;
@@ -138,20 +145,18 @@ export class RowBuffer {
 
     if (this.length === this.cap) this.grow();
     const i = this.length++;
-    strs.forEach((s, k) => {
+    for (let k = 0; k < strs.length; k++) {
       const dict = this.dicts[k]!;
-      let at = dict.get(s as string);
-      if (at === undefined) dict.set(s as string, (at = dict.size));
+      let at = dict.get(strs[k]!);
+      if (at === undefined) dict.set(strs[k]!, (at = dict.size));
       this.strings[k]![i] = at;
-    });
+    }
     this.round[i] = round;
     // -0 is written "0": the line gives back +0.
     this.score[i] = score === null ? Number.NaN : score === 0 ? 0 : score;
     this.flags[i] = flags;
     this.failure[i] = code;
-    nums.forEach((v, k) => {
-      this.u32[k]![i] = v;
-    });
+    for (let k = 0; k < nums.length; k++) this.u32[k]![i] = nums[k]!;
     this.start[i] = start;
     this.end[i] = end;
     return true;
