@@ -33,8 +33,12 @@ const PARALLEL_BYTES = 64 * 1024 * 1024;
 /** Work items of about this size keep both cores busy to the end. */
 const RANGE_BYTES = 64 * 1024 * 1024;
 const MAX_THREADS = 8;
-/** Below this many resampled draws in total, intervals are computed in-process. */
-const PARALLEL_DRAWS = 200_000_000;
+/**
+ * Below this many resampled draws in total, intervals are computed in-process.
+ * The pool is already running by then (it was started for the fold), so only
+ * posting the values costs: past ~20 M draws (a few hundred ms) two workers win.
+ */
+const PARALLEL_DRAWS = 20_000_000;
 
 // Compiled next to this file; absent when running from TypeScript sources (tests), which then stay sequential.
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
