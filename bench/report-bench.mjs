@@ -7,13 +7,19 @@
 // judgment line (1 MiB reads, lines cut at "\n", one JSON.parse per line):
 // the target is a report in less wall time than that pass.
 //
+// The report is timed as a real run would have it: first the run's columnar
+// index is built by the score stage's own IndexFeed (dist/store/judgment-index)
+// over the generated logs — its cost is printed as what the run paid as it
+// went — and then `report` folds from it; "index missing" times a report that
+// finds none and rebuilds it from the JSON.
+//
 // `--before <old bin/rolejudge.js>` times an older build beside it on the same
 // files (and checks that both write the same bytes); `--reps N` interleaves N
 // rounds of every pass and reports medians.
 //
 //   node bench/report-bench.mjs [--samples 32000] [--reps 1] [--before old/bin/rolejudge.js] [--keep] [--cli path/to/bin/rolejudge.js]
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -43,9 +49,56 @@ async function parsePass(judgmentsDir) {
   }
   process.stdout.write(`${JSON.stringify({ lines, scored })}\n`);
 }
+/**
+ * The index as the score stage keeps it, run as its own process: every line
+ * goes through the IndexFeed that the judgment logs' writer carries (built
+ * code from dist/), and segments are written as the log's bytes are. Lines
+ * are cut and parsed untimed (the score stage holds each record already);
+ * what is timed is what the run pays as it goes: the feed's rows, hashes and
+ * segment files.
+ */
+async function indexPass(judgmentsDir) {
+  const { IndexFeed } = await import('../dist/store/judgment-index/feed.js');
+  let paidMs = 0;
+  let rows = 0;
+  for (const f of readdirSync(judgmentsDir).sort()) {
+    const feed = new IndexFeed(join(judgmentsDir, f));
+    let t = performance.now();
+    feed.open(0);
+    paidMs += performance.now() - t;
+    let carry = '';
+    let upTo = 0;
+    for await (const chunk of createReadStream(join(judgmentsDir, f), { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+      const text = carry + chunk;
+      const cut = text.lastIndexOf('\n') + 1;
+      carry = text.slice(cut);
+      const lines = text.slice(0, cut).split('\n');
+      lines.pop();
+      const records = lines.map((l) => JSON.parse(l));
+      t = performance.now();
+      for (let i = 0; i < lines.length; i++) {
+        feed.line(records[i], lines[i]);
+        upTo += Buffer.byteLength(lines[i]) + 1;
+      }
+      feed.written(upTo);
+      paidMs += performance.now() - t;
+      rows += lines.length;
+    }
+    t = performance.now();
+    await feed.close(false);
+    paidMs += performance.now() - t;
+  }
+  process.stdout.write(`${JSON.stringify({ rows, paidMs })}\n`);
+}
+
 const parseAt = process.argv.indexOf('--parse-pass');
 if (parseAt >= 0) {
   await parsePass(process.argv[parseAt + 1]);
+  process.exit(0);
+}
+const indexAt = process.argv.indexOf('--index-pass');
+if (indexAt >= 0) {
+  await indexPass(process.argv[indexAt + 1]);
   process.exit(0);
 }
 
@@ -57,6 +110,8 @@ const TARGET_S = 20;
 const TARGET_MB = 1536;
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
+/** Bytes under a directory. */
+const du = (d) => readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? du(join(d, e.name)) : statSync(join(d, e.name)).size), 0);
 const dir = mkdtempSync(join(tmpdir(), 'rolejudge-report-bench-'));
 const loadStart = loadavg()[0];
 try {
@@ -86,9 +141,19 @@ try {
             .slice(0, 16)}`,
       )
       .join(' ');
+  // The index as the run would have left it: built once by the score stage's feed, kept aside, put back before each indexed report.
+  const indexDir = join(run.dir, 'index');
+  const kept = join(dir, 'index-kept-by-the-run');
+  log("index: feeding every judgment line through the score stage's IndexFeed…");
+  const built = await runNode([fileURLToPath(import.meta.url), '--index-pass', join(run.dir, 'judgments')], { cwd: dir, timeoutMs: 900_000 });
+  const fed = JSON.parse(built.stdout);
+  if (fed.rows !== expected) throw new Error(`the index pass fed ${fed.rows} lines, expected ${expected}`);
+  const indexBytes = du(indexDir);
+  cpSync(indexDir, kept, { recursive: true });
   const passes = [{ name: 'plain one-thread JSON.parse pass (reference)', runs: [] }];
-  if (BEFORE) passes.push({ name: `rolejudge report, before (${BEFORE})`, cli: BEFORE, runs: [] });
-  passes.push({ name: 'rolejudge report', cli: CLI, runs: [] });
+  if (BEFORE) passes.push({ name: `rolejudge report, before (${BEFORE})`, cli: BEFORE, runs: [], index: 'none' });
+  passes.push({ name: 'rolejudge report, index missing (rebuilds it)', cli: CLI, runs: [], index: 'none' });
+  passes.push({ name: 'rolejudge report (index kept by the run)', cli: CLI, runs: [], index: 'kept' });
   let bytesOut = null;
   for (let rep = 1; rep <= REPS; rep++) {
     for (const p of passes) {
@@ -101,6 +166,8 @@ try {
         continue;
       }
       rmSync(out, { recursive: true, force: true });
+      rmSync(indexDir, { recursive: true, force: true });
+      if (p.index === 'kept') cpSync(kept, indexDir, { recursive: true });
       p.runs.push(await runNode([p.cli, 'report', '-c', config, '--quiet'], { cwd: dir, timeoutMs: 900_000 }));
       const d = digest();
       if (bytesOut !== null && d !== bytesOut) throw new Error(`${p.name} wrote other bytes:\n${d}\nvs\n${bytesOut}`);
@@ -122,6 +189,7 @@ try {
     `rolejudge report bench — ${availableParallelism()} cores (${machine()}), node ${process.version}, CLI ${CLI}`,
     `${run.judgments.toLocaleString('en')} judgments (${(bytes / 1e9).toFixed(2)} GB), ${(100 * (1 - parsed.scored / parsed.lines)).toFixed(2)} % failed; report files: ${files.join(', ')}`,
     `medians of ${REPS} interleaved round(s); every report wrote the same bytes (${bytesOut})`,
+    `index kept as the run goes (score stage's IndexFeed over every line, timed apart from cutting and parsing them): ${(fed.paidMs / 1000).toFixed(1)} s paid by the run, ${(indexBytes / 1e6).toFixed(0)} MB of index (${(bytes / indexBytes).toFixed(1)}× smaller than the JSONL)`,
     '',
     '| pass | wall s | CPU s | peak RSS MB | wall ÷ parse pass | runs (wall s) |',
     '|---|---:|---:|---:|---:|---|',

@@ -6,6 +6,7 @@ import type { StageContext } from './context.js';
 import type { Judgment, Spend } from '../core/records.js';
 import { judgmentKey } from '../store/run.js';
 import { rewriteJsonl, type JsonlWriter } from '../store/jsonl.js';
+import { dropIndex } from '../store/judgment-index/segment.js';
 import { Progress } from '../core/progress.js';
 
 export interface StageSummary {
@@ -70,7 +71,7 @@ export class JudgmentSink {
       m.set(judgmentKey(j), j);
     } else {
       let w = this.writers.get(j.judge);
-      if (!w) this.writers.set(j.judge, (w = this.ctx.store.writer(this.ctx.store.judgmentsFile(j.judge))));
+      if (!w) this.writers.set(j.judge, (w = this.ctx.store.judgmentWriter(this.ctx.store.judgmentsFile(j.judge))));
       w.append(j);
     }
     this.summary.written++;
@@ -83,10 +84,13 @@ export class JudgmentSink {
   async close(): Promise<void> {
     for (const w of this.writers.values()) await w.close();
     for (const [judge, m] of this.replaced) {
-      await rewriteJsonl<Judgment>(this.ctx.store.judgmentsFile(judge), (r) => {
+      const file = this.ctx.store.judgmentsFile(judge);
+      await rewriteJsonl<Judgment>(file, (r) => {
         const next = m.get(judgmentKey(r));
         return next ? inheritSpend(r, next) : r;
       });
+      // Records replaced in place: the index no longer matches (it would not verify either); the next report rebuilds it.
+      dropIndex(file);
     }
     this.progress?.finish();
   }

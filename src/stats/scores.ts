@@ -153,7 +153,22 @@ export class ScoreAccumulator {
     return true;
   }
 
+  // The cell last asked for: a log's lines come sample by sample, rounds of one
+  // (sample, judge) in a row, so most adds skip both map lookups.
+  private lastSample: string | undefined;
+  private lastJudge: string | undefined;
+  private lastCell: Cell | undefined;
+
   private cell(sampleId: string, judge: string): Cell {
+    if (sampleId === this.lastSample && judge === this.lastJudge) return this.lastCell!;
+    const cell = this.lookUp(sampleId, judge);
+    this.lastSample = sampleId;
+    this.lastJudge = judge;
+    this.lastCell = cell;
+    return cell;
+  }
+
+  private lookUp(sampleId: string, judge: string): Cell {
     let judges = this.cells.get(sampleId);
     if (!judges) {
       judges = new Map();

@@ -10,6 +10,7 @@ import {
   closeSync,
   readSync,
   fstatSync,
+  statSync,
   ftruncateSync,
   renameSync,
   rmSync,
@@ -55,17 +56,18 @@ export interface ByteRange {
 }
 
 /**
- * Cut a log into ranges of about `bytes` each, every cut just after a
- * newline, so each range holds whole lines and together they hold them all.
+ * Cut a log (from byte `from`, a line start) into ranges of about `bytes`
+ * each, every cut just after a newline, so each range holds whole lines and
+ * together they hold them all.
  */
-export function lineRanges(path: string, bytes: number): ByteRange[] {
+export function lineRanges(path: string, bytes: number, from = 0): ByteRange[] {
   if (!existsSync(path)) return [];
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
     const out: ByteRange[] = [];
     const buf = Buffer.alloc(64 * 1024);
-    let start = 0;
+    let start = from;
     while (start < size) {
       let cut = start + bytes;
       if (cut >= size) cut = size;
@@ -160,6 +162,18 @@ function parseLine<T>(text: string, start: number, end: number): T | undefined {
 
 const FLUSH_MS = 50;
 
+/** Told of every line a JsonlWriter appends, and of how far the file is written (the judgment index: judgment-index/feed.ts). */
+export interface AppendObserver {
+  /** The log's size once its torn tail is cut: where the first appended line starts. */
+  open(size: number): void;
+  /** One record appended as the line `text` (newline left out). */
+  line(record: unknown, text: string): void;
+  /** Every byte before `upTo` is in the file. */
+  written(upTo: number): void;
+  /** The log is closed (after a failed write too: `failed`). */
+  close(failed: boolean): Promise<void>;
+}
+
 export class JsonlWriter {
   private stream: WriteStream;
   readonly path: string;
@@ -167,11 +181,21 @@ export class JsonlWriter {
   /** The first write error (full disk, lost permission): later appends and close throw it. */
   private failed: Error | null = null;
 
-  constructor(path: string) {
+  /** The file's size once every chunk handed to the stream so far is written. */
+  private size = 0;
+
+  constructor(
+    path: string,
+    private readonly observer?: AppendObserver,
+  ) {
     this.path = path;
     try {
       mkdirSync(dirname(path), { recursive: true });
       repairTail(path);
+      if (observer) {
+        this.size = existsSync(path) ? statSync(path).size : 0;
+        observer.open(this.size);
+      }
     } catch (err) {
       rethrowDisk(err, path);
     }
@@ -191,7 +215,9 @@ export class JsonlWriter {
   /** Each record is one full line; it reaches the file within FLUSH_MS (or at close). */
   append(record: unknown): void {
     if (this.failed) throw this.failed;
-    this.batch += JSON.stringify(record) + '\n';
+    const text = JSON.stringify(record);
+    this.observer?.line(record, text);
+    this.batch += text + '\n';
     if (this.batch.length >= 1 << 16) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -204,7 +230,12 @@ export class JsonlWriter {
     if (!this.batch) return;
     const chunk = this.batch;
     this.batch = '';
-    this.stream.write(chunk);
+    if (!this.observer) {
+      this.stream.write(chunk);
+      return;
+    }
+    const upTo = (this.size += Buffer.byteLength(chunk));
+    this.stream.write(chunk, (err) => err || this.observer!.written(upTo));
   };
 
   async close(): Promise<void> {
@@ -215,6 +246,7 @@ export class JsonlWriter {
       this.stream.once('close', () => res());
       if (!this.stream.destroyed) this.stream.end();
     });
+    await this.observer?.close(this.failed !== null);
     if (this.failed) throw this.failed;
   }
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Comparison, Judgment, ResponseRecord } from '../core/records.js';
 import { JsonlWriter, readJsonl, readJsonlBatches, writeFileAtomic } from './jsonl.js';
+import { IndexFeed } from './judgment-index/feed.js';
 
 export interface RunManifest {
   runId: string;
@@ -73,6 +74,11 @@ export class RunStore {
 
   writer(file: string): JsonlWriter {
     return new JsonlWriter(file);
+  }
+
+  /** A judgment log's writer that keeps the log's columnar index as it goes (judgment-index/), for fast reports. */
+  judgmentWriter(file: string): JsonlWriter {
+    return new JsonlWriter(file, new IndexFeed(file));
   }
 
   /** Keys already recorded in a log: what a resumed stage skips. */

@@ -37,9 +37,9 @@ const EXPECTED: Record<string, Record<string, string>> = {
 const root = mkdtempSync(join(tmpdir(), 'rolejudge-report-once-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function reportDigests(variant: 'clean' | 'rough', threads: string): Promise<Record<string, string>> {
+async function reportDigests(variant: 'clean' | 'rough', threads: string, again = false): Promise<Record<string, string>> {
   const base = join(root, `${variant}-${threads}`);
-  const config = writeOnceRun(base, { rough: variant === 'rough' });
+  const config = again ? join(base, 'config.json') : writeOnceRun(base, { rough: variant === 'rough' });
   // Ranges of 2 KiB when threaded: dozens per log, so a sample's lines are folded by several workers.
   const r = await runCli(['report', '-c', config, '--quiet'], {
     cwd: base,
@@ -59,9 +59,14 @@ async function reportDigests(variant: 'clean' | 'rough', threads: string): Promi
 describe('report reads its logs once and writes the same bytes as before', () => {
   for (const variant of ['clean', 'rough'] as const)
     for (const threads of ['1', '2'])
-      it(`${variant} run, ${threads} thread(s): all six files byte-identical to the pre-change report`, async () => {
-        const got = await reportDigests(variant, threads);
-        expect(Object.keys(got)).toEqual(['leaderboard.csv', 'pairwise.csv', 'report.html', 'report.json', 'report.md', 'table.tex']);
-        expect(got).toEqual(EXPECTED[variant]);
+      it(`${variant} run, ${threads} thread(s): all six files byte-identical to the pre-change report, from the JSON and then from the index it wrote`, async () => {
+        // The fixture has no index: the first report folds the JSON and writes one; the second folds the columns.
+        const base = join(root, `${variant}-${threads}`);
+        for (const pass of ['json', 'index']) {
+          const got = await reportDigests(variant, threads, pass === 'index');
+          expect(Object.keys(got)).toEqual(['leaderboard.csv', 'pairwise.csv', 'report.html', 'report.json', 'report.md', 'table.tex']);
+          expect(got, pass).toEqual(EXPECTED[variant]);
+          expect(readdirSync(join(base, 'runs', 'once', 'index', 'v1', 'judgments')).length, pass).toBeGreaterThan(0);
+        }
       });
 });

@@ -7,7 +7,7 @@ import { ScoreAccumulator } from '../../stats/index.js';
 import { comparisonKey } from '../../store/run.js';
 import type { Counts, FormatRow } from '../../core/report.js';
 import { addJudgeSpend, type JudgeSpend } from './judge-spend.js';
-import { readLineBatches as readLines, type LineBatch } from './lines.js';
+import type { LineBatch } from '../../store/lines.js';
 import { SampleSpans } from './spans.js';
 import { comparisonRow, placed, type ComparisonRow } from './placed.js';
 
@@ -113,7 +113,7 @@ export function addSpend(counts: Counts, s: Spend): void {
   if (s.cachedPromptTokens) counts.cachedPromptTokens = (counts.cachedPromptTokens ?? 0) + s.cachedPromptTokens;
 }
 
-function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+export function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   let v = m.get(k);
   if (v === undefined) m.set(k, (v = make()));
   return v;
@@ -131,16 +131,6 @@ export function emptyCollected(opts: { keepScores?: boolean } = {}): Collected {
     counts: emptyCounts(),
     duplicates: 0,
   };
-}
-
-export async function collect(store: RunStore): Promise<Collected> {
-  const c = emptyCollected();
-  await collectResponses(store, c);
-  // A log holds one record per key; a key seen twice means a damaged or
-  // hand-merged run, and counting it twice would bias every figure.
-  for (const file of store.listFiles(store.judgmentsDir)) for await (const batch of readLines<Judgment>(file)) foldLines(c, file, batch);
-  await collectComparisons(store, c);
-  return c;
 }
 
 export async function collectResponses(store: RunStore, c: Collected): Promise<void> {
@@ -194,12 +184,21 @@ export function foldLines(c: Collected, file: string, batch: LineBatch<Judgment>
 }
 
 /** Folds one judgment in; false for a (sample, model, metric, judge, round) already seen. */
-function addJudgment(c: Collected, j: Judgment): boolean {
-  const cell = getOr(
+export function addJudgment(c: Collected, j: Judgment): boolean {
+  return addToCell(c, scoreCell(c, j.model, j.metric), j);
+}
+
+/** The (model, metric) cell, made on first sight (so c.scores keeps first-seen order). */
+export function scoreCell(c: Collected, model: string, metric: string): ScoreCellData {
+  return getOr(
     c.scores,
-    cellKey(j.model, j.metric),
+    cellKey(model, metric),
     (): ScoreCellData => ({ acc: new ScoreAccumulator({ keepScores: c.keepScores }), failures: 0, chars: new Map() }),
   );
+}
+
+/** addJudgment with the judgment's cell already found (the column fold finds it once per model and metric). */
+export function addToCell(c: Collected, cell: ScoreCellData, j: Judgment): boolean {
   // The accumulator knows every (sample, judge, round) of its cell, failed ones included.
   if (!cell.acc.add(j.sampleId, j.judge, j.round, j.score)) return false;
   c.models.add(j.model);

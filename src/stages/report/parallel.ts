@@ -2,7 +2,11 @@
 // logs are cut into byte ranges folded by worker threads and merged in range
 // order, and the bootstrap intervals are computed by the same workers. JSON
 // parsing and resampling are CPU-bound, so this is what scales a 4-million-
-// judgment run; small runs stay in one thread (no start-up cost).
+// judgment run; small runs stay in one thread (no start-up cost). Where a
+// log has its columnar index (store/judgment-index) the main thread folds
+// the columns — faster in one thread than parsing in all — while the workers
+// hash the log bytes the segments claim; only what the index lacks is cut
+// into ranges.
 //
 // The result equals the one-thread pass: ranges hold whole lines, partials
 // merge in file order, and any duplicate record split across ranges sends the
@@ -15,7 +19,12 @@ import type { Interval } from '../../stats/index.js';
 import { lineRanges } from '../../store/jsonl.js';
 import type { RunStore } from '../../store/run.js';
 import type { IntervalJob } from './aggregate.js';
-import { collect, collectComparisons, collectResponses, emptyCollected, type Collected } from './collect.js';
+import { collect } from './collect-run.js';
+import { collectComparisons, collectResponses, emptyCollected, type Collected } from './collect.js';
+import { foldIndexedHashed, foldJson } from './indexed.js';
+import { stampQuietly } from '../../store/judgment-index/build.js';
+import { logIdentity, stampHolds } from '../../store/judgment-index/stamp.js';
+import { chainOf, indexDirOf } from '../../store/judgment-index/segment.js';
 import { mergePartial, type Partial } from './partial.js';
 import type { WorkerTask } from './worker.js';
 
@@ -24,8 +33,12 @@ const PARALLEL_BYTES = 64 * 1024 * 1024;
 /** Work items of about this size keep both cores busy to the end. */
 const RANGE_BYTES = 64 * 1024 * 1024;
 const MAX_THREADS = 8;
-/** Below this many resampled draws in total, intervals are computed in-process. */
-const PARALLEL_DRAWS = 200_000_000;
+/**
+ * Below this many resampled draws in total, intervals are computed in-process.
+ * The pool is already running by then (it was started for the fold), so only
+ * posting the values costs: past ~20 M draws (a few hundred ms) two workers win.
+ */
+const PARALLEL_DRAWS = 20_000_000;
 
 // Compiled next to this file; absent when running from TypeScript sources (tests), which then stay sequential.
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -111,21 +124,44 @@ export function reportThreads(store: RunStore, env: NodeJS.ProcessEnv = process.
   return bytes >= PARALLEL_BYTES ? Math.min(MAX_THREADS, Math.max(1, availableParallelism())) : 1;
 }
 
-/** collect(), with the judgment logs folded by the pool. */
+/**
+ * collect(), with the judgment logs folded by the pool where their index does
+ * not reach: each log's verified index segments are folded here (columns are
+ * cheap to fold, see fold-columns.ts), and only what lies past them is cut
+ * into ranges for the workers, which index those ranges as they fold them.
+ */
 export async function collectParallel(store: RunStore, pool: ReportPool, rangeBytes = rangeBytesFrom(process.env)): Promise<Collected> {
-  const tasks = store.listFiles(store.judgmentsDir).flatMap((file) => lineRanges(file, rangeBytes).map((range) => ({ file, range })));
+  // Each log's index segments by name; their bytes are hashed by the workers while this thread folds them.
+  // (None while the log's stamp says it is unchanged since its index was checked, see store/judgment-index/stamp.ts.)
+  const logs = store.listFiles(store.judgmentsDir).map((file) => {
+    const id = logIdentity(file);
+    const chain = chainOf(indexDirOf(file), Number(id?.size ?? 0));
+    return { file, id, chain, trusted: stampHolds(file, chain) };
+  });
+  const hashes = logs.map(({ file, chain, trusted }) =>
+    trusted ? null : chain.map(([start, end]) => pool.run<string | null>({ kind: 'hash', file, start, end })),
+  );
+  // What lies past the named segments is folded (and indexed) by the workers, range by range.
+  const named = (chain: ReadonlyArray<readonly [number, number, string]>) => chain.at(-1)?.[1] ?? 0;
+  const tasks = logs.flatMap(({ file, chain }) => lineRanges(file, rangeBytes, named(chain)).map((range) => ({ file, range })));
   const partials = tasks.map((t) => pool.run<Partial | null>({ kind: 'fold', ...t }));
   // Awaited in order below; a later one failing first must not go unhandled meanwhile.
-  for (const p of partials) p.catch(() => undefined);
+  for (const p of [...partials, ...hashes.flatMap((h) => h ?? [])]) p.catch(() => undefined);
   const c = emptyCollected();
   await collectResponses(store, c);
-  let exact = true;
-  // Merged in range order as they arrive; each partial is dropped once merged.
-  for (const [i, p] of partials.entries()) {
-    const partial = await p;
-    if (exact && (!partial || !mergePartial(c, partial, tasks[i]!.file))) exact = false;
+  let next = 0;
+  // Log after log: its index, then the stretch its index did not verify, then its ranges in order.
+  for (const [i, { file, id, chain, trusted }] of logs.entries()) {
+    const at = await foldIndexedHashed(c, file, chain, hashes[i]!);
+    if (at === null) return collect(store);
+    // The whole log matched its index, hashed: stamped, so the next report skips the hashing.
+    if (!trusted && at === Number(id?.size ?? -1)) stampQuietly(file, id, chain);
+    if (at < named(chain)) await foldJson(c, file, { start: at, end: named(chain) });
+    for (; next < tasks.length && tasks[next]!.file === file; next++) {
+      const partial = await partials[next]!;
+      if (!partial || !mergePartial(c, partial, file)) return collect(store);
+    }
   }
-  if (!exact) return collect(store);
   await collectComparisons(store, c);
   return c;
 }

@@ -3,7 +3,7 @@
 // needs neither log again in full (it reads its embedded samples back by
 // position); and what the explorer's pairwise columns need of each comparison.
 import type { Comparison } from '../../core/records.js';
-import { readLineBatches } from './lines.js';
+import { readLineBatches } from '../../store/lines.js';
 import { SampleSpans } from './spans.js';
 
 /** What report.html's explorer folds of one comparison (explorer/build.ts). */

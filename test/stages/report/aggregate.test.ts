@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { loadConfig } from '../../../src/config/load.js';
 import { buildReport, type ReportMeta } from '../../../src/stages/report/aggregate.js';
-import { collect } from '../../../src/stages/report/collect.js';
+import { collect } from '../../../src/stages/report/collect-run.js';
 import type { PairwiseRow, Report } from '../../../src/core/report.js';
 import { makeReport } from '../../../src/stages/report/report.js';
 import { RunStore } from '../../../src/store/run.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as AggregateModule from '../../../src/stages/report/aggregate.js';
-import type * as CollectModule from '../../../src/stages/report/collect.js';
+import type * as CollectModule from '../../../src/stages/report/collect-run.js';
 import type * as ParallelModule from '../../../src/stages/report/parallel.js';
 import type * as RunModule from '../../../src/store/run.js';
 import type { Comparison, Judgment } from '../../../src/core/records.js';
@@ -25,7 +25,7 @@ const root = mkdtempSync(join(tmpdir(), 'rolejudge-parallel-'));
 beforeAll(async () => {
   [parallel, collectMod, aggregate, runMod] = await Promise.all([
     load<typeof ParallelModule>('stages/report/parallel.js'),
-    load<typeof CollectModule>('stages/report/collect.js'),
+    load<typeof CollectModule>('stages/report/collect-run.js'),
     load<typeof AggregateModule>('stages/report/aggregate.js'),
     load<typeof RunModule>('store/run.js'),
   ]);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReport, type ReportMeta } from '../../../src/stages/report/aggregate.js';
-import { collect } from '../../../src/stages/report/collect.js';
+import { collect } from '../../../src/stages/report/collect-run.js';
 import { RunStore } from '../../../src/store/run.js';
 import { davidson, pairedMdeT } from '../../../src/stats/index.js';
 import type { Comparison, Judgment, OrderedVerdict, Verdict } from '../../../src/core/records.js';

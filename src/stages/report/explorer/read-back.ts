@@ -3,7 +3,7 @@
 // one read, and only the bytes inside spans are parsed — in file order, so the
 // records come in exactly the order a full read would give them.
 import { open } from 'node:fs/promises';
-import { pushLines, type LineBatch } from '../lines.js';
+import { pushLines, type LineBatch } from '../../../store/lines.js';
 
 /** Spans less than this far apart are read in one go (the bytes between are skipped, not parsed). */
 const JOIN_GAP = 64 * 1024;

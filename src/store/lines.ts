@@ -5,7 +5,7 @@
 // the log again (see spans.ts and explorer/read-back.ts).
 import { createReadStream, existsSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
-import type { ByteRange } from '../../store/jsonl.js';
+import type { ByteRange } from './jsonl.js';
 
 /** Records of consecutive lines; line i spans bytes [starts[i], ends[i]) of the file, its newline left out. */
 export interface LineBatch<T> {

@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lineRanges, readJsonlBatches } from '../../../src/store/jsonl.js';
-import { readLineBatches } from '../../../src/stages/report/lines.js';
-import { SampleSpans } from '../../../src/stages/report/spans.js';
-import { readSpans } from '../../../src/stages/report/explorer/read-back.js';
+import { lineRanges, readJsonlBatches } from '../../src/store/jsonl.js';
+import { readLineBatches } from '../../src/store/lines.js';
+import { SampleSpans } from '../../src/stages/report/spans.js';
+import { readSpans } from '../../src/stages/report/explorer/read-back.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rolejudge-lines-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

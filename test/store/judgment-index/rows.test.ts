@@ -1,0 +1,72 @@
+// A row is taken only when its columns give back exactly what the report's
+// fold reads from the JSON line; anything else is refused, so the index stops
+// there and the report reads that part of the log as JSON.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Judgment } from '../../../src/core/records.js';
+import { RowBuffer } from '../../../src/store/judgment-index/rows.js';
+import { readSegment, writeSegment } from '../../../src/store/judgment-index/segment.js';
+import { judgment } from '../../stages/report/indexed-fixture.js';
+
+const root = mkdtempSync(join(tmpdir(), 'rolejudge-rows-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const edit = (patch: Record<string, unknown>): Judgment => ({ ...judgment(1, 'j'), ...patch }) as unknown as Judgment;
+
+describe('judgment index rows', () => {
+  it('round-trips through an Arrow segment file: dictionaries, nulls, flags, spends and spans', () => {
+    const rows = new RowBuffer();
+    const all = Array.from({ length: 300 }, (_, i) => judgment(i, i % 2 ? 'j1' : 'jé'));
+    all.forEach((j, i) => expect(rows.add(j, i * 10, i * 10 + 9)).toBe(true));
+    const cols = rows.columns();
+    const path = writeSegment(join(root, 'seg'), cols, { start: 0, end: 3000, rows: 300, sha256: 'abc' });
+    const back = readSegment(path, 0, 3000)!;
+    expect(back.sha256).toBe('abc');
+    expect(back.columns).toEqual(cols);
+    expect(cols.strings.sampleId.values).toContain('séance-東京-0');
+    expect(Number.isNaN(cols.score[3]!)).toBe(all[3]!.score === null);
+    // The name must agree with the range: a segment moved to another name is no segment.
+    expect(readSegment(path, 0, 3001)).toBeNull();
+  });
+
+  it('a segment whose rows were damaged on disk (one score changed, the file still well-formed) is no segment', () => {
+    const rows = new RowBuffer();
+    rows.add(edit({ score: 1234.5 }), 0, 10);
+    rows.add(edit({ round: 2 }), 11, 20);
+    const path = writeSegment(join(root, 'damaged'), rows.columns(), { start: 0, end: 21, rows: 2, sha256: 'abc' });
+    expect(readSegment(path, 0, 21)).not.toBeNull();
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf(Buffer.from(new Float64Array([1234.5]).buffer));
+    expect(at).toBeGreaterThan(0);
+    bytes.set(Buffer.from(new Float64Array([1234.25]).buffer), at);
+    writeFileSync(path, bytes);
+    expect(readSegment(path, 0, 21)).toBeNull();
+  });
+
+  const refused: Array<[string, Record<string, unknown>]> = [
+    ['a score that is a string', { score: '7' }],
+    ['a non-finite score', { score: Number.POSITIVE_INFINITY }],
+    ['a fractional round', { round: 1.5 }],
+    ['a negative round', { round: -1 }],
+    ['a sample id that is no string', { sampleId: 7 }],
+    ['selfId missing', { selfId: undefined }],
+    ['a fractional token count', { spend: { ...judgment(1, 'j').spend, promptTokens: 1.5 } }],
+    ['a failure without a kind', { failure: { message: 'x' } }],
+    ['a null callId', { callId: null }],
+    ['attempts missing on a record from before spends', { callId: undefined, spend: undefined, mode: 'per-response', attempts: undefined }],
+  ];
+  for (const [name, patch] of refused)
+    it(`refuses ${name}`, () => {
+      const rows = new RowBuffer();
+      expect(rows.add(edit(patch), 0, 10)).toBe(false);
+      expect(rows.length).toBe(0);
+    });
+
+  it('takes -0 as the 0 its JSON line gives back', () => {
+    const rows = new RowBuffer();
+    expect(rows.add(edit({ score: -0 }), 0, 1)).toBe(true);
+    expect(Object.is(rows.columns().score[0], 0)).toBe(true);
+  });
+});
