@@ -11,7 +11,7 @@
 // import.meta.url: a module that finds files next to itself (package.json,
 // templates/, the report worker; yargs its locales) must still see its own
 // path, so each use is rewritten to the URL that module had unbundled.
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,8 @@ function ownUrlOf(file) {
   return `new URL(${JSON.stringify(sub)}, import.meta.resolve(${JSON.stringify(`${name}/package.json`)})).href`;
 }
 
+// Chunk names carry content hashes: without a clean folder every build would leave the last one's chunks behind.
+rmSync(OUT, { recursive: true, force: true });
 await build({
   entryPoints: { main: join(DIST, 'main.js') },
   outdir: OUT,

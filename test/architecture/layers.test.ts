@@ -89,6 +89,13 @@ describe('layers of src/', () => {
     expect(calls.map((e) => `${e.from} → ${e.to}`)).toEqual([]);
   });
 
+  it('apache-arrow is loaded only when an index segment is read or written, never at import', () => {
+    // Every command opens a run store, and the store keeps the judgment index:
+    // a value import of the library would put ~150 ms of loading before score's first request.
+    const eager = files(SRC).filter((f) => /^\s*import\s+(?!type\b)[^;]*from\s+'apache-arrow'/m.test(readFileSync(f, 'utf8')));
+    expect(eager.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
   it('the folder graph has no cycle', () => {
     const graph = new Map<string, Set<string>>();
     for (const e of all) {

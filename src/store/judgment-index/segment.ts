@@ -10,26 +10,15 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import {
-  Dictionary,
-  Field,
-  Float64,
-  Int32,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  Table,
-  tableFromIPC,
-  tableToIPC,
-  Uint8,
-  Uint32,
-  Utf8,
-  vectorFromArray,
-  type Data,
-  type DataType,
-} from 'apache-arrow';
+import { createRequire } from 'node:module';
+import type * as Arrow from 'apache-arrow';
 import { STRING_COLUMNS, U32_COLUMNS, type DictColumn, type RowColumns, type StringColumn, type U32Column } from './rows.js';
+
+// apache-arrow takes ~150 ms and ~20 MB to load, and every command opens a
+// run store (score must reach its first request fast): it is loaded on the
+// first segment read or written, not with this module.
+let loaded: typeof Arrow | undefined;
+const arrow = (): typeof Arrow => (loaded ??= createRequire(import.meta.url)('apache-arrow') as typeof Arrow);
 
 /** Bumped whenever what a segment holds changes: older segments are then never read. */
 export const INDEX_VERSION = 1;
@@ -119,13 +108,13 @@ export function digestColumns(cols: RowColumns): string {
   return h.digest('hex');
 }
 
-const dictType = (id: number) => new Dictionary(new Utf8(), new Int32(), id);
-
 /** Writes a segment atomically (temp file, then rename): a reader sees all of it or none. */
 export function writeSegment(dir: string, columns: RowColumns, meta: SegmentMeta, version = INDEX_VERSION): string {
-  const fields: Field[] = [];
-  const children: Data[] = [];
-  const add = (name: string, type: DataType, data: Data) => {
+  const { Dictionary, Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, Uint8, Uint32, Utf8, vectorFromArray } = arrow();
+  const dictType = (id: number) => new Dictionary(new Utf8(), new Int32(), id);
+  const fields: Arrow.Field[] = [];
+  const children: Arrow.Data[] = [];
+  const add = (name: string, type: Arrow.DataType, data: Arrow.Data) => {
     fields.push(new Field(name, type, false));
     children.push(data);
   };
@@ -172,7 +161,7 @@ export function writeSegment(dir: string, columns: RowColumns, meta: SegmentMeta
  */
 export function readSegment(path: string, start: number, end: number): Segment | null {
   try {
-    const table = tableFromIPC(readFileSync(path));
+    const table = arrow().tableFromIPC(readFileSync(path));
     const md = table.schema.metadata;
     if (md.get('rolejudge.index.version') !== String(INDEX_VERSION)) return null;
     if (md.get('rolejudge.index.start') !== String(start) || md.get('rolejudge.index.end') !== String(end)) return null;
