@@ -12,6 +12,7 @@
 import type { Persona, Sample, Turn } from '../../core/records.js';
 import type { Band, ListwiseRubric, Rubric, Scale } from './schema.js';
 import { renderTemplate } from '../../core/templates.js';
+import { sha256, sha256Joined } from '../../core/hash.js';
 
 export interface RenderOptions {
   /** The judge replies in JSON (structured output); templates switch their reply format on it. */
@@ -99,6 +100,14 @@ export function splitPrompt(rendered: string, file: string): JudgePrompt {
     .join('\n')
     .replace(/^\n+/, '');
   return { shared, sample, text: shared ? `${shared}\n\n${sample}` : sample };
+}
+
+/**
+ * sha256 of p.text, hex. The text is the shared lead, a blank line and the
+ * sample's part; the lead's hash state is kept across samples (see sha256Joined).
+ */
+export function promptSha256(p: JudgePrompt): string {
+  return p.shared ? sha256Joined(p.shared, '\n\n', p.sample) : sha256(p.text);
 }
 
 export function pointwisePrompt(rubric: Rubric, sample: Sample, answer: string, opts: RenderOptions = {}): JudgePrompt {
