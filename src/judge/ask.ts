@@ -302,13 +302,13 @@ function guard<T>(g: AnonymityGuard | undefined, q: Question<T>): { question: Qu
   let hits = addHits(null, prompt.found, masked);
   let system = q.system;
   if (system !== undefined) {
-    const s = g.scan(system);
+    const s = g.scanShared(system);
     hits = addHits(hits, s.found, masked);
     system = s.text;
   }
   let lead = q.lead;
   if (lead !== undefined) {
-    const l = g.scan(lead);
+    const l = g.scanShared(lead);
     hits = addHits(hits, l.found, masked);
     lead = l.text;
   }
