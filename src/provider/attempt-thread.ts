@@ -82,7 +82,11 @@ export class AttemptThread {
     if (this.worker) return this.worker;
     const w = new Worker(WORKER, { workerData: { env: this.env, timeoutMs: this.timeoutMs } });
     w.on('message', (r: AttemptReply) => this.settle(r));
-    w.on('error', (err) => this.failAll(err));
+    w.on('error', (err) => {
+      // A dead worker takes no more calls: the next attempt starts a new one.
+      if (this.worker === w) this.worker = null;
+      this.failAll(err);
+    });
     w.on('exit', (code) => {
       if (this.worker === w) this.worker = null;
       this.failAll(new Error(`the provider's worker thread exited (code ${code})`));

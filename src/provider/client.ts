@@ -24,6 +24,8 @@ export class ClientPool {
     let entry = this.clients.get(id);
     if (!entry) {
       const secret = apiKeyOf(ep, this.env);
+      // The SDK's own client class, with its per-call header and URL work
+      // computed once per client (sdk-client.ts): same bytes on the wire.
       const client = new SdkClient({
         apiKey: secret ?? NO_KEY,
         baseURL,
