@@ -15,6 +15,8 @@ const E2E = [
   'test/stages/score/multi-metric.test.ts',
   'test/dataset/sample-split.test.ts',
   'test/stages/report/parallel.test.ts',
+  // Worker threads run compiled code: dist/.
+  'test/provider/attempt-thread.test.ts',
   'test/stages/report/html-browser.test.ts',
   'test/stages/report/latex-compile.test.ts',
   // Real ffmpeg decoding: seconds per test.

@@ -9,7 +9,7 @@ import type { Failure, SentParams, Spend, Usage } from '../core/records.js';
 import { isTruncatedJson } from './parsers/json-extract.js';
 import type { Provider } from '../provider/index.js';
 import { BudgetStop, DiskError, UnfitRunError } from '../core/errors.js';
-import { canonicalSha256, isBudgetError, providerErrorMessage } from '../provider/index.js';
+import { canonicalSha256, isBudgetError, noteHashPrefix, providerErrorMessage } from '../provider/index.js';
 import { addHits, type AnonymityGuard, type AnonymityHits } from './protocol/anonymity.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string /** re-ask text */; retry?: string };
@@ -150,6 +150,9 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
   // cache keys all see the prompt exactly as the judge will.
   const { question: seen, hits } = guard(ctx.anonymity, q);
   q = seen;
+  // Every prompt of this rubric begins with the lead: its call id and request
+  // hash resume from the lead's hash state (same hashes, see provider/hash.ts).
+  if (q.lead) noteHashPrefix(q.lead);
   const messages = firstMessages(q);
   const out: Asked<T> = {
     value: null,
@@ -302,13 +305,13 @@ function guard<T>(g: AnonymityGuard | undefined, q: Question<T>): { question: Qu
   let hits = addHits(null, prompt.found, masked);
   let system = q.system;
   if (system !== undefined) {
-    const s = g.scan(system);
+    const s = g.scanShared(system);
     hits = addHits(hits, s.found, masked);
     system = s.text;
   }
   let lead = q.lead;
   if (lead !== undefined) {
-    const l = g.scan(lead);
+    const l = g.scanShared(lead);
     hits = addHits(hits, l.found, masked);
     lead = l.text;
   }

@@ -3,10 +3,9 @@
 // A reply missing some labels or metrics is re-asked for those only; what was
 // read is kept. One Judgment per (model, metric) cell comes out.
 import type { Judgment, ResponseRecord } from '../core/records.js';
-import { sha256 } from '../core/hash.js';
 import type { ListwiseRubric } from './rubrics/rubric.js';
 import { shuffleLabels } from './protocol/position.js';
-import { listwisePrompt } from './rubrics/render.js';
+import { listwisePrompt, promptSha256 } from './rubrics/render.js';
 import { listwiseGrammar } from './parsers/registry.js';
 import { judgeHash, type Judge } from './judges.js';
 import { offlineOverlap, offlineScore } from './offline.js';
@@ -90,8 +89,7 @@ export async function judgeList(
       json: judge.structuredOutput,
       frameCount: scene.manifest?.frames.length ?? 0,
     });
-    const prompt = rendered.text;
-    promptHash = sha256(prompt).slice(0, 16);
+    promptHash = promptSha256(rendered).slice(0, 16);
     const labels = candidates.map((c) => c.label);
     askedOut = await ask<true>(
       ctx,

@@ -2,11 +2,10 @@
 // as A and B in a seeded order and, by default, judged in both orders and
 // combined by a named rule (strict, ebm, half).
 import type { CombineRule, Comparison, OrderedVerdict, ResponseRecord, Verdict } from '../core/records.js';
-import { sha256 } from '../core/hash.js';
 import { judgeHash } from './judges.js';
 import { assignOrder } from './protocol/position.js';
 import { combineOrders, outcomeFor } from './protocol/combine.js';
-import { pairwisePrompt } from './rubrics/render.js';
+import { pairwisePrompt, promptSha256 } from './rubrics/render.js';
 import { pairwiseGrammar } from './parsers/registry.js';
 import { offlineVerdict } from './offline.js';
 import { ask, BudgetStop, reportUnrecorded, type JudgeContext } from './ask.js';
@@ -153,7 +152,6 @@ async function judgeOrder(
     json: job.judge.structuredOutput,
     frameCount: scene!.manifest?.frames.length ?? 0,
   });
-  const prompt = rendered.text;
   const grammar = pairwiseGrammar(job.rubric.pairwiseParser ?? 'verdict');
   let confidence: string | undefined;
   const asked = await ask<Verdict>(
@@ -188,7 +186,7 @@ async function judgeOrder(
     latencyMs: asked.latencyMs,
     sent: asked.sent,
     ...(asked.failure ? { failure: asked.failure } : {}),
-    templateHash: `${templateHash}:${sha256(prompt).slice(0, 16)}`,
+    templateHash: `${templateHash}:${promptSha256(rendered).slice(0, 16)}`,
     ...(confidence ? { confidence } : {}),
     spend: asked.spend,
   };

@@ -1,9 +1,8 @@
 // Judging one response on one metric, one round: the unit of `score`.
 import type { Failure, Judgment } from '../core/records.js';
 import { offlineOverlap, offlineScore } from './offline.js';
-import { pointwisePrompt } from './rubrics/render.js';
+import { pointwisePrompt, promptSha256 } from './rubrics/render.js';
 import { isScore, parseScore } from './parsers/score.js';
-import { sha256 } from '../core/hash.js';
 import { ask, type Asked, type JudgeContext } from './ask.js';
 import { judgeScene } from './scene.js';
 import type { PointJob } from './jobs.js';
@@ -66,8 +65,7 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
     json: judge.structuredOutput,
     frameCount: scene.manifest?.frames.length ?? 0,
   });
-  const prompt = rendered.text;
-  const templateHash = sha256(prompt).slice(0, 16);
+  const templateHash = promptSha256(rendered).slice(0, 16);
   const asked: Asked<number> = await ask(
     ctx,
     {

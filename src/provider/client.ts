@@ -1,7 +1,8 @@
 // One OpenAI client per (baseUrl, apiKeyEnv): clients hold connection pools,
 // so making one per call would defeat keep-alive at thousands of calls.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { apiKeyOf, normalizeBaseUrl } from './endpoint.js';
+import { SdkClient } from './sdk-client.js';
 import { wireFetch } from './wire-fetch.js';
 import type { Endpoint } from './types.js';
 
@@ -23,7 +24,9 @@ export class ClientPool {
     let entry = this.clients.get(id);
     if (!entry) {
       const secret = apiKeyOf(ep, this.env);
-      const client = new OpenAI({
+      // The SDK's own client class, with its per-call header and URL work
+      // computed once per client (sdk-client.ts): same bytes on the wire.
+      const client = new SdkClient({
         apiKey: secret ?? NO_KEY,
         baseURL,
         // Retries are ours: the SDK's would hold concurrency slots while sleeping

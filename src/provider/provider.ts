@@ -3,6 +3,7 @@
 // adaptation and budget guards.
 import type { SentParams } from '../core/records.js';
 import { attemptOnce, type AttemptOutcome } from './attempt.js';
+import { AttemptThread } from './attempt-thread.js';
 import { Breakers, EndpointDown } from './breaker.js';
 import { UnfitRunError } from '../core/errors.js';
 import { DiskCache } from './cache.js';
@@ -28,6 +29,8 @@ export class Provider {
   private readonly limiter: Limiter;
   private readonly pacer: Pacer | null;
   private readonly clients: ClientPool;
+  /** Set when network attempts run on a worker thread (see attempt-thread.ts). */
+  private readonly thread: AttemptThread | null;
   private readonly breakers: Breakers;
   private readonly adaptations = new Map<string, Adaptation>();
   private readonly inflight = new Map<string, Promise<ChatResult>>();
@@ -60,6 +63,8 @@ export class Provider {
     this.limiter = new Limiter(concurrency);
     this.pacer = options.pacing === false ? null : new Pacer(undefined, options.maxRetryAfterMs ?? 120_000);
     this.clients = new ClientPool(options.env ?? process.env, this.opts.timeoutMs);
+    const env = options.env ?? process.env;
+    this.thread = (options.thread ?? env.ROLEJUDGE_PROVIDER_THREAD === '1') ? new AttemptThread(env, this.opts.timeoutMs) : null;
     // Off unless asked for: the config turns it on (provider.breaker, default 5).
     this.breakers = new Breakers(options.breaker?.consecutiveFailures ?? 0);
   }
@@ -153,6 +158,7 @@ export class Provider {
   async close(): Promise<void> {
     const c = this.cache;
     if (c) await (await c).close();
+    await this.thread?.close();
   }
 
   private openCache(): Promise<DiskCache> | null {
@@ -206,13 +212,19 @@ export class Provider {
           if (!pacer) {
             this.counters.calls++;
             started = performance.now();
-            return attemptOnce(client, body, timeoutMs, secret, this.opts.transport);
+            return this.thread
+              ? this.thread.attempt(ep, body, timeoutMs, this.opts.transport ?? 'sdk')
+              : attemptOnce(client, body, timeoutMs, secret, this.opts.transport);
           }
           const allowance = Number(params.max_completion_tokens ?? params.max_tokens ?? 0) || 0;
           const ticket = await pacer.admit(paceKey, promptEstimate, allowance);
           this.counters.calls++;
           started = performance.now();
-          return pacedAttempt(pacer, ticket, promptEstimate, (onHeaders) => attemptOnce(client, body, timeoutMs, secret, this.opts.transport, onHeaders));
+          return pacedAttempt(pacer, ticket, promptEstimate, (onHeaders) =>
+            this.thread
+              ? this.thread.attempt(ep, body, timeoutMs, this.opts.transport ?? 'sdk', onHeaders)
+              : attemptOnce(client, body, timeoutMs, secret, this.opts.transport, onHeaders),
+          );
         });
       } catch (raw) {
         // Not sent: what this call did send before is on the stop, so the caller can count it.

@@ -123,6 +123,11 @@ export interface ProviderOptions {
   /** How chat completions travel (default `sdk`: the openai client's create()). */
   transport?: 'sdk' | 'node-http';
   env?: Record<string, string | undefined>;
+  /**
+   * Run network attempts on a worker thread (attempt-thread.ts); default:
+   * the env's ROLEJUDGE_PROVIDER_THREAD=1. A measured prototype, not the default.
+   */
+  thread?: boolean;
   onCall?: (info: CallInfo) => void;
 }
 

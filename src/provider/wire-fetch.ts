@@ -39,11 +39,15 @@ export class WireHeaders {
     return this.raw[name.toLowerCase()] !== undefined;
   }
 
-  *entries(): IterableIterator<[string, string]> {
+  // An array's iterator, not a generator: the SDK spreads entries() of every
+  // reply (to find x-request-id for its log line), and a generator per call cost more.
+  entries(): IterableIterator<[string, string]> {
+    const out: [string, string][] = [];
     for (const k of Object.keys(this.raw)) {
       const v = this.get(k);
-      if (v !== null) yield [k, v];
+      if (v !== null) out.push([k, v]);
     }
+    return out[Symbol.iterator]();
   }
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
@@ -96,7 +100,48 @@ function fetchFailed(cause: unknown): TypeError {
   return new TypeError('fetch failed', { cause: cause instanceof Error ? cause : new Error(String(cause)) });
 }
 
-function plainHeaders(h: RequestInit['headers']): Record<string, string> {
+/**
+ * Request headers already in the shape wireFetch sends: lower-case names in
+ * the order undici's Headers iterates them (sorted), which is what
+ * plainHeaders() makes of the SDK's own Headers. The SDK client subclass
+ * (sdk-client.ts) builds one per (retry count, timeout) and reuses it, so a
+ * call pays neither undici Headers nor its sorted iteration. Its entries are
+ * kept off own enumerable properties on purpose: the SDK's debug-log
+ * formatter (run eagerly on every call) then has nothing to copy; the
+ * subclass hands over real Headers whenever debug logging is on.
+ */
+export class WireRequestHeaders {
+  readonly #record: Readonly<Record<string, string>>;
+
+  constructor(record: Record<string, string>) {
+    this.#record = Object.freeze({ ...record });
+  }
+
+  /** A fresh mutable copy in send order (node:http gets it, content-length is added). */
+  copy(): Record<string, string> {
+    return { ...this.#record };
+  }
+
+  get(name: string): string | null {
+    return this.#record[name.toLowerCase()] ?? null;
+  }
+
+  has(name: string): boolean {
+    return this.#record[name.toLowerCase()] !== undefined;
+  }
+
+  forEach(fn: (value: string, name: string) => void): void {
+    for (const k of Object.keys(this.#record)) fn(this.#record[k]!, k);
+  }
+
+  // Iterable as [name, value] pairs, so a standard fetch given it would still send every header.
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return Object.entries(this.#record)[Symbol.iterator]() as IterableIterator<[string, string]>;
+  }
+}
+
+function plainHeaders(h: RequestInit['headers'] | WireRequestHeaders): Record<string, string> {
+  if (h instanceof WireRequestHeaders) return h.copy();
   const out: Record<string, string> = {};
   if (!h) return out;
   if (typeof (h as Headers).forEach === 'function' && !Array.isArray(h)) {
@@ -114,15 +159,28 @@ function plainHeaders(h: RequestInit['headers']): Record<string, string> {
 const wireFetches = new WeakSet<object>();
 
 /** Whether `f` came from wireFetch (its promise settles only after the whole body). */
-export function isWireFetch(f: unknown): boolean {
+export function isWireFetch(f: unknown): f is WireFetch {
   return typeof f === 'function' && wireFetches.has(f);
 }
+
+export type WireFetch = FetchLike & {
+  agents: http.Agent[];
+  /**
+   * A chat completion under a deadline of its own, for the SDK client's
+   * fetchWithTimeout: the same exchange as fetch(href, init) with the SDK's
+   * timer and abort signal, minus the signal listener. When `ms` pass, the
+   * controller is aborted and the promise rejects with an AbortError — what
+   * the SDK's own timer would have caused. Null when the request is not one
+   * this path serves (the caller then takes the SDK's way).
+   */
+  timed(href: string, init: RequestInit, ms: number, controller: AbortController): Promise<Response> | null;
+};
 
 /**
  * A fetch for one SDK client. `fallback` serves every request that is not a
  * chat completion with a string body.
  */
-export function wireFetch(fallback: FetchLike = globalThis.fetch): FetchLike & { agents: http.Agent[] } {
+export function wireFetch(fallback: FetchLike = globalThis.fetch): WireFetch {
   // The limiter bounds concurrency, so the agents need no socket cap; LIFO
   // reuses warm sockets and lets surplus ones time out.
   const agents = {
@@ -131,24 +189,22 @@ export function wireFetch(fallback: FetchLike = globalThis.fetch): FetchLike & {
   };
   const parsed = new Map<string, URL>();
 
-  const f = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
-    const body = init.body;
-    if (href === null || typeof body !== 'string' || !href.endsWith('/chat/completions')) return fallback(input, init);
+  const served = (href: string | null, body: unknown): href is string => href !== null && typeof body === 'string' && href.endsWith('/chat/completions');
+
+  const send = (href: string, init: RequestInit, signal: AbortSignal | null, deadline: { ms: number; controller: AbortController } | null) => {
     // One parse per distinct URL: a client posts to one URL all run long.
     let url = parsed.get(href);
     if (!url) {
       url = new URL(href);
       if (parsed.size < 64) parsed.set(href, url);
     }
-    const signal = init.signal ?? null;
     if (signal?.aborted) return Promise.reject(abortError());
     const headers = plainHeaders(init.headers);
     // Encoded once, off the JS heap: as a string the body was glued to the
     // header block and flattened into one more heap copy of the prompt per call
     // (young-generation garbage that lived as long as the call, so it was
     // promoted and the old space grew).
-    const bytes = Buffer.from(body, 'utf8');
+    const bytes = Buffer.from(init.body as string, 'utf8');
     headers['content-length'] = String(bytes.length);
     const u = url;
     return new Promise<Response>((resolve, reject) => {
@@ -156,6 +212,7 @@ export function wireFetch(fallback: FetchLike = globalThis.fetch): FetchLike & {
       const finish = (err: unknown, res?: WireResponse) => {
         if (settled) return;
         settled = true;
+        if (timer) clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (err !== null) reject(err);
         else resolve(res as unknown as Response);
@@ -164,6 +221,12 @@ export function wireFetch(fallback: FetchLike = globalThis.fetch): FetchLike & {
         finish(abortError());
         req.destroy();
       };
+      const timer = deadline
+        ? setTimeout(() => {
+            deadline.controller.abort();
+            onAbort();
+          }, deadline.ms)
+        : null;
       const lost = (cause: unknown) => finish(fetchFailed(cause));
       const req = (u.protocol === 'https:' ? https : http).request(
         {
@@ -205,6 +268,16 @@ export function wireFetch(fallback: FetchLike = globalThis.fetch): FetchLike & {
       req.end(bytes);
     });
   };
+
+  const f = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
+    if (!served(href, init.body)) return fallback(input, init);
+    return send(href, init, init.signal ?? null, null);
+  };
+  const timed = (href: string, init: RequestInit, ms: number, controller: AbortController): Promise<Response> | null => {
+    if (init.signal || !served(href, init.body)) return null;
+    return send(href, init, null, { ms, controller });
+  };
   wireFetches.add(f);
-  return Object.assign(f, { agents: [agents['http:'], agents['https:']] });
+  return Object.assign(f, { agents: [agents['http:'], agents['https:']], timed });
 }

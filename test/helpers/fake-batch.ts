@@ -125,6 +125,9 @@ export function fakeBatchApi(opts: FakeBatchOptions = {}): FakeBatchApi {
       body,
       rawBody: Buffer.from(JSON.stringify(body)),
       headers: {},
+      url: '/v1/chat/completions',
+      httpVersion: '1.1',
+      rawHeaders: [],
       at: performance.now(),
     };
     let r: FakeReply = await handler(body, { index, request });

@@ -13,6 +13,10 @@ export interface FakeRequest {
   body: any;
   rawBody: Buffer;
   headers: IncomingHttpHeaders;
+  /** The request line's target and version, and every header as sent (names' case and order kept). */
+  url: string;
+  httpVersion: string;
+  rawHeaders: string[];
   /** performance.now() at arrival (body fully read); monotonic, same clock as the test. */
   at: number;
 }
@@ -237,6 +241,9 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
         body,
         rawBody,
         headers: req.headers,
+        url: req.url ?? '/',
+        httpVersion: req.httpVersion,
+        rawHeaders: req.rawHeaders,
         at: performance.now(),
       };
       requests.push(request);

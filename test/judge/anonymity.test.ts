@@ -25,6 +25,23 @@ describe('AnonymityGuard', () => {
     );
   });
 
+  it('scans a shared text (a lead) once and answers as scan() does every time', () => {
+    const lead = 'Judge the reply of cand-good. <think>no</think> '.repeat(30);
+    for (const mode of ['mask', 'flag'] as const) {
+      const guard = new AnonymityGuard([{ name: 'cand-good' }], mode);
+      const want = guard.scan(lead);
+      const first = guard.scanShared(lead);
+      // Another string with the same text, as each call renders its lead afresh.
+      const again = guard.scanShared(lead.slice(0, 10) + lead.slice(10));
+      expect(first).toEqual(want);
+      expect(again).toEqual(want);
+      expect(want.found.length).toBe(90);
+      // Each caller owns its list of hits.
+      first.found.push('x');
+      expect(guard.scanShared(lead).found).toEqual(want.found);
+    }
+  });
+
   it('leaves words that merely contain a name alone', () => {
     expect(g.scan('the cand-goodness of ebm-rlx').found).toEqual([]);
   });

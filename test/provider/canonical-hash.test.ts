@@ -1,7 +1,7 @@
 // canonicalSha256 must hash exactly the bytes of canonicalJson: cache keys
 // made before and after the streaming hash must agree.
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalSha256, sha256 } from '../../src/provider/hash.js';
+import { canonicalJson, canonicalSha256, noteHashPrefix, sha256 } from '../../src/provider/hash.js';
 
 const long = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0, n);
 
@@ -32,5 +32,63 @@ describe('canonicalSha256', () => {
       const value = { messages: [{ role: 'user', content: s }] };
       expect(canonicalSha256(value)).toBe(sha256(canonicalJson(value)));
     }
+  });
+});
+
+// A noted prefix lets the hash resume from a kept state; the digest must be
+// exactly sha256(canonicalJson(…)) whatever comes before, after or around it.
+describe('canonicalSha256 with noted prefixes', () => {
+  const lead = long('Judge this “reply” 1–5:\n\t\\ "quoted" é 😀 ', 3000);
+  const other = long('Another rubric lead é\n', 2000);
+  noteHashPrefix(lead);
+  noteHashPrefix(other);
+  const prompts = [`${lead}\n\nsample one é`, `${lead}\n\n${long('sample two 😀 "x"\n', 3000)}`, lead, `${other}\n\nz`, `${lead}`.slice(0, 2999)];
+  it.each([
+    [
+      'request-like objects',
+      (p: string) => ({ v: 1, baseUrl: 'http://x/v1', key: 'score:abc:r0:attempt0', messages: [{ role: 'user', content: p }], params: { max_tokens: 8 } }),
+    ],
+    ['call-id-like objects', (p: string) => ({ model: 'm', key: 'score:abc:r1', messages: [{ role: 'user', content: p }] })],
+    [
+      'the prompt as a text part beside images',
+      (p: string) => ({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: p },
+              { type: 'image_url', image_url: { url: 'data:x' } },
+            ],
+          },
+        ],
+      }),
+    ],
+    ['a long string hashed before the prompt', (p: string) => ({ a: long('before ', 2000), b: p })],
+    ['long JSON before the prompt', (p: string) => ({ a: Array.from({ length: 300 }, (_, i) => i), b: p })],
+    ['the prompt twice', (p: string) => [p, p]],
+  ])('agrees with sha256(canonicalJson(…)) for %s', (_name, make) => {
+    for (const p of prompts) {
+      const value = make(p);
+      expect(canonicalSha256(value)).toBe(sha256(canonicalJson(value)));
+      // Again: now from the kept state.
+      expect(canonicalSha256(value)).toBe(sha256(canonicalJson(value)));
+    }
+  });
+
+  it('cuts no surrogate pair in two', () => {
+    const high = `${long('lead ', 1500)}\ud83d`;
+    noteHashPrefix(high);
+    const value = { content: `${high}\ude00 rest` };
+    expect(canonicalSha256(value)).toBe(sha256(canonicalJson(value)));
+    const lone = { content: `${high}x rest` };
+    expect(canonicalSha256(lone)).toBe(sha256(canonicalJson(lone)));
+    const low = long('lead ', 1500);
+    noteHashPrefix(low);
+    const split = { content: `${low}\ude00 rest` };
+    expect(canonicalSha256(split)).toBe(sha256(canonicalJson(split)));
+  });
+
+  it('tells two prompts with the same lead apart', () => {
+    expect(canonicalSha256({ c: `${lead}\n\na` })).not.toBe(canonicalSha256({ c: `${lead}\n\nb` }));
   });
 });

@@ -32,6 +32,10 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class AnonymityGuard {
   private readonly pattern: RegExp | null;
+  // Scans of long texts seen before: a rubric's shared lead is the same text
+  // for every sample, and the pattern (lookbehinds over every term) was run
+  // over it on every call. Bounded; past 16 texts it starts over.
+  private readonly memo = new Map<string, { text: string; found: string[] }>();
 
   constructor(
     sources: IdentitySource[],
@@ -60,9 +64,24 @@ export class AnonymityGuard {
 
   /** Scan `text`; in mask mode return it with every hit replaced. */
   scan(text: string): { text: string; found: string[] } {
+    return this.pattern ? this.run(text, this.pattern) : { text, found: [] };
+  }
+
+  /** scan() of a text many calls share (a rubric's lead, a system prompt): remembered. */
+  scanShared(text: string): { text: string; found: string[] } {
     if (!this.pattern) return { text, found: [] };
+    let r = this.memo.get(text);
+    if (!r) {
+      if (this.memo.size >= 16) this.memo.clear();
+      r = this.run(text, this.pattern);
+      this.memo.set(text, r);
+    }
+    return { text: r.text, found: [...r.found] };
+  }
+
+  private run(text: string, pattern: RegExp): { text: string; found: string[] } {
     const found: string[] = [];
-    const out = text.replace(this.pattern, (m) => {
+    const out = text.replace(pattern, (m) => {
       found.push(m.replace(/\s+/g, '').toLowerCase());
       return this.mode === 'mask' ? MASK : m;
     });

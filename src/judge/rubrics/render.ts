@@ -12,6 +12,7 @@
 import type { Persona, Sample, Turn } from '../../core/records.js';
 import type { Band, ListwiseRubric, Rubric, Scale } from './schema.js';
 import { renderTemplate } from '../../core/templates.js';
+import { sha256, sha256Joined } from '../../core/hash.js';
 
 export interface RenderOptions {
   /** The judge replies in JSON (structured output); templates switch their reply format on it. */
@@ -89,16 +90,35 @@ export interface JudgePrompt {
 
 /** Splits rendered text at its `@@scene@@` line (at most one). */
 export function splitPrompt(rendered: string, file: string): JudgePrompt {
-  const lines = rendered.split('\n');
-  const at = lines.findIndex((l) => l.trim() === SCENE_MARKER);
-  if (at < 0) return { shared: '', sample: rendered, text: rendered };
-  if (lines.slice(at + 1).some((l) => l.trim() === SCENE_MARKER)) throw new Error(`${file}: "${SCENE_MARKER}" may appear once`);
-  const shared = lines.slice(0, at).join('\n').trimEnd();
-  const sample = lines
-    .slice(at + 1)
-    .join('\n')
-    .replace(/^\n+/, '');
+  // Found by substring search instead of splitting the prompt into lines (a
+  // few KB, every call): same result as splitting at the first line whose
+  // trim() is the marker, then joining the lines back.
+  const at = markerLine(rendered, 0);
+  if (!at) return { shared: '', sample: rendered, text: rendered };
+  if (markerLine(rendered, at.end)) throw new Error(`${file}: "${SCENE_MARKER}" may appear once`);
+  const shared = (at.start > 0 ? rendered.slice(0, at.start - 1) : '').trimEnd();
+  const sample = (at.end < rendered.length ? rendered.slice(at.end + 1) : '').replace(/^\n+/, '');
   return { shared, sample, text: shared ? `${shared}\n\n${sample}` : sample };
+}
+
+/** The first line at or after `from` (a line start) whose trim() is the marker: [start, end) without its newline. */
+function markerLine(text: string, from: number): { start: number; end: number } | null {
+  for (let i = text.indexOf(SCENE_MARKER, from); i >= 0; i = text.indexOf(SCENE_MARKER, i + 1)) {
+    const start = text.lastIndexOf('\n', i - 1) + 1;
+    if (start < from) continue;
+    const nl = text.indexOf('\n', i);
+    const end = nl < 0 ? text.length : nl;
+    if (text.slice(start, end).trim() === SCENE_MARKER) return { start, end };
+  }
+  return null;
+}
+
+/**
+ * sha256 of p.text, hex. The text is the shared lead, a blank line and the
+ * sample's part; the lead's hash state is kept across samples (see sha256Joined).
+ */
+export function promptSha256(p: JudgePrompt): string {
+  return p.shared ? sha256Joined(p.shared, '\n\n', p.sample) : sha256(p.text);
 }
 
 export function pointwisePrompt(rubric: Rubric, sample: Sample, answer: string, opts: RenderOptions = {}): JudgePrompt {
