@@ -8,6 +8,7 @@ import { probeWritable } from '../core/disk.js';
 import { AnonymityGuard } from '../judge/protocol/anonymity.js';
 import { Provider } from '../provider/index.js';
 import { VERSION } from '../core/version.js';
+import { growingPercent } from '../core/heap.js';
 import { unrecordedLedger } from './unrecorded.js';
 import type { DryRunTally, JudgeContext, JudgeOverrides } from '../judge/ask.js';
 import type { ChatRequest } from '../provider/types.js';
@@ -94,6 +95,7 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     pacing: config.provider.pacing,
     breaker: config.provider.breaker,
     budget: { maxCalls: opts.maxCalls, maxTokens: opts.maxTokens },
+    heapGrowingPercent: growingPercent(process.env, (msg) => process.stderr.write(`warning: ${msg}\n`)),
   });
   return {
     loaded,

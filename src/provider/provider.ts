@@ -21,6 +21,7 @@ import { checkRetryAfter } from './wait.js';
 import type { ChatRequest, ChatResult, ProviderOptions, ProviderStats } from './types.js';
 import type { Endpoint } from './types.js';
 import type OpenAI from 'openai';
+import { holdLeanHeap } from '../core/heap.js';
 
 export class Provider {
   private readonly opts: Required<Pick<ProviderOptions, 'timeoutMs' | 'maxRetries'>> & ProviderOptions;
@@ -28,6 +29,7 @@ export class Provider {
   private readonly rand: () => number;
   private readonly limiter: Limiter;
   private readonly pacer: Pacer | null;
+  private readonly releaseHeap: () => void;
   private readonly clients: ClientPool;
   /** Set when network attempts run on a worker thread (see attempt-thread.ts). */
   private readonly thread: AttemptThread | null;
@@ -64,6 +66,7 @@ export class Provider {
     this.pacer = options.pacing === false ? null : new Pacer(undefined, options.maxRetryAfterMs ?? 120_000);
     this.clients = new ClientPool(options.env ?? process.env, this.opts.timeoutMs);
     const env = options.env ?? process.env;
+    this.releaseHeap = holdLeanHeap(options.heapGrowingPercent ?? 0);
     this.thread = (options.thread ?? env.ROLEJUDGE_PROVIDER_THREAD === '1') ? new AttemptThread(env, this.opts.timeoutMs) : null;
     // Off unless asked for: the config turns it on (provider.breaker, default 5).
     this.breakers = new Breakers(options.breaker?.consecutiveFailures ?? 0);
@@ -156,6 +159,7 @@ export class Provider {
 
   /** Flush the cache segment. The Provider may still be used afterwards. */
   async close(): Promise<void> {
+    this.releaseHeap();
     const c = this.cache;
     if (c) await (await c).close();
     await this.thread?.close();

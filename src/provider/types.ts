@@ -128,6 +128,11 @@ export interface ProviderOptions {
    * the env's ROLEJUDGE_PROVIDER_THREAD=1. A measured prototype, not the default.
    */
   thread?: boolean;
+  /**
+   * Hold V8's old generation to this growth percentage until close()
+   * (core/heap.ts); absent: V8's own. The pipeline sets it for its stages.
+   */
+  heapGrowingPercent?: number;
   onCall?: (info: CallInfo) => void;
 }
 
