@@ -48,6 +48,14 @@ describe('bootstrap (generic statistic)', () => {
     expect(generic?.ci).toEqual(special);
   });
 
+  it('agrees digit for digit at odd and even sizes (the specialised loop draws two at a time)', () => {
+    for (const n of [1, 2, 3, 31, 32, 1001]) {
+      const xs = normalSample(n, n);
+      const generic = bootstrap(xs, (s) => s.reduce((a, b) => a + b, 0) / s.length, { seed: n, resamples: 301, level: 0.9 });
+      expect(bootstrapMeanCi(xs, { seed: n, resamples: 301, level: 0.9 })).toEqual(generic?.ci);
+    }
+  });
+
   it('resamples only items that exist', () => {
     const out = bootstrap(['a', 'b'], (s) => s.filter((v) => v === 'a').length, { resamples: 200 });
     expect(out).not.toBeNull();
