@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchArgs, machine, runNode } from './lib/measure.mjs';
+import { recordTargets } from './lib/targets.mjs';
 import { JUDGES, METRICS, MODELS, ROUNDS, writeReportConfig, writeRun } from './lib/run-records.mjs';
 
 /** The reference pass, run as its own process: read and parse every judgment line of a run, nothing else. */
@@ -204,6 +205,14 @@ try {
     `load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}.`,
   ];
   if (run.judgments !== expected) throw new Error(`wrote ${run.judgments} judgments, expected ${expected}`);
+  recordTargets('report', [
+    {
+      target: `report over ${run.judgments.toLocaleString('en')} judgments < one plain one-thread JSON.parse pass (same bytes out)`,
+      figure: `${(r.wallMs / 1000).toFixed(1)} s ÷ ${(ref.wallMs / 1000).toFixed(1)} s (index kept by the run)`,
+      ratio: r.wallMs / ref.wallMs,
+      met: r.wallMs < ref.wallMs,
+    },
+  ]);
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   if (!KEEP) rmSync(dir, { recursive: true, force: true });

@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchArgs, machine, runNode } from './lib/measure.mjs';
 import { writeConfig, writeJudge, writeSplit } from './lib/synthetic.mjs';
+import { recordTargets } from './lib/targets.mjs';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -160,6 +161,14 @@ try {
     `load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}.`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  recordTargets('start', [
+    {
+      target: `spawn → first judge request, ${SAMPLES.toLocaleString('en')} samples ≤ ${TARGET}× one plain JSON.parse pass`,
+      figure: `${first.toFixed(0)} ms ÷ ${ref.toFixed(0)} ms`,
+      ratio,
+      met: ratio <= TARGET,
+    },
+  ]);
 } finally {
   server.close();
   server.closeAllConnections();
