@@ -129,7 +129,7 @@ export interface ProviderOptions {
    */
   thread?: boolean;
   /**
-   * Hold V8's old generation to this growth percentage until close()
+   * From its first call until close(), hold V8's old generation to this growth percentage
    * (core/heap.ts); absent: V8's own. The pipeline sets it for its stages.
    */
   heapGrowingPercent?: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GROWING_PERCENT, growingPercent, holdLeanHeap, leanHeapHeld } from '../../src/core/heap.js';
 import { Provider } from '../../src/provider/index.js';
+import { startFakeServer } from '../helpers/fake-server.js';
 
 describe('lean heap while judge calls are in flight', () => {
   it('takes the percentage from the environment, and reports a value it cannot use', () => {
@@ -29,13 +30,27 @@ describe('lean heap while judge calls are in flight', () => {
     expect(leanHeapHeld()).toBe(false);
   });
 
-  it('a provider asked for it holds it from construction until close(); one not asked never does', async () => {
-    const plain = new Provider({ cacheDir: null });
-    expect(leanHeapHeld()).toBe(false);
-    const lean = new Provider({ cacheDir: null, heapGrowingPercent: 50 });
-    expect(leanHeapHeld()).toBe(true);
-    await lean.close();
-    expect(leanHeapHeld()).toBe(false);
-    await plain.close();
+  it('a provider asked for it holds it from its first call until close() (start-up runs under the default); one not asked never does', async () => {
+    const server = await startFakeServer();
+    try {
+      const req = {
+        endpoint: { name: 'fake', baseUrl: server.url, model: 'fake-model' },
+        messages: [{ role: 'user' as const, content: 'hi' }],
+        params: {},
+        key: 'k',
+      };
+      const plain = new Provider({ cacheDir: null });
+      await plain.chat(req);
+      expect(leanHeapHeld()).toBe(false);
+      const lean = new Provider({ cacheDir: null, heapGrowingPercent: 50 });
+      expect(leanHeapHeld()).toBe(false);
+      await lean.chat(req);
+      expect(leanHeapHeld()).toBe(true);
+      await lean.close();
+      expect(leanHeapHeld()).toBe(false);
+      await plain.close();
+    } finally {
+      await server.close();
+    }
   });
 });
