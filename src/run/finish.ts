@@ -1,5 +1,6 @@
 // The two steps that read a finished run: the report (written once) and the
 // gate's verdict (computed from that report; the gate writes no report file).
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import type { Report } from '../core/report.js';
@@ -9,11 +10,14 @@ import { gatherEvidence } from '../stages/gate/evidence.js';
 import { junitXml } from '../stages/gate/junit.js';
 import { resolveGateSettings } from '../stages/gate/settings.js';
 import { verdictText } from '../stages/gate/table.js';
-import { buildRunReport, makeReport, type ReportResult } from '../stages/report/report.js';
+import { explorerForRun } from '../stages/report/explorer/from-run.js';
+import { buildRunReport, type ReportResult } from '../stages/report/report.js';
+import { writeReport } from '../stages/report/writers/index.js';
 import { terminalTables } from '../stages/report/terminal.js';
 import { writeFileAtomic } from '../store/jsonl.js';
 import { RunStore } from '../store/run.js';
 import type { Argv } from './argv.js';
+import { carriedCalibration } from './calibration-run.js';
 import { clusterMap, type ClusterMap } from './clusters.js';
 
 export function runDirOf(loaded: LoadedConfig, argv: Argv): string {
@@ -35,7 +39,20 @@ export async function clustersFor(loaded: LoadedConfig, known?: ClusterMap) {
 }
 
 export async function reportStep(loaded: LoadedConfig, argv: Argv, clusters?: ClusterMap): Promise<ReportResult> {
-  const r = await makeReport(loaded, runDirOf(loaded, argv), (await clustersFor(loaded, clusters)).report);
+  const runDir = runDirOf(loaded, argv);
+  const built = await buildRunReport(loaded, runDir, (await clustersFor(loaded, clusters)).report);
+  // A calibration made earlier (`rolejudge calibrate`) stays in every later report, recomputed from this run's figures.
+  const carried = await carriedCalibration(new RunStore(runDir), built.report.runId);
+  if (carried) built.report.calibration = carried.calibration;
+  const explorer = await explorerForRun(loaded, runDir, built.report, built.fold);
+  const r: ReportResult = { ...built, files: await writeReport(built.report, built.dir, explorer) };
+  const calibrationFile = join(built.dir, 'calibration.json');
+  if (carried) writeFileAtomic(calibrationFile, `${JSON.stringify(carried.body, null, 2)}\n`);
+  else if (existsSync(calibrationFile)) {
+    // Left by a calibration whose labels are gone: it no longer describes this report.
+    rmSync(calibrationFile, { force: true });
+    process.stderr.write(`calibration: ${calibrationFile} removed — no labels are kept in the run directory (run \`rolejudge calibrate --human …\` again)\n`);
+  }
   if (!argv.quiet) process.stdout.write(terminalTables(r.report));
   if (r.duplicates) process.stderr.write(`warning: ${r.duplicates} duplicate records were ignored (one record per key is kept)\n`);
   process.stderr.write(`report written to ${r.dir}: ${r.files.map((f) => f.slice(r.dir.length + 1)).join(', ')}\n`);

@@ -1,11 +1,12 @@
 // `calibrate` driven in-process on a real run (recorded answers, the offline
 // judge): human verdicts correct the judge's decisive win rate, and the
 // corrected figure lands in report.json, report.md and the terminal alike.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { calibrateStep } from '../../src/run/calibrate.js';
+import { reportStep } from '../../src/run/finish.js';
 import { loadFromArgv } from '../../src/run/argv.js';
 import { runAll } from '../../src/run/run.js';
 import { ppiDecisiveWinRate } from '../../src/stats/ppi.js';
@@ -79,6 +80,38 @@ describe('calibrate with human verdicts', () => {
     expect(out).toContain('Decisive win rates');
     expect(out).toContain(`${pct(w.corrected.ci95[0])}, ${pct(w.corrected.ci95[1])}`);
     expect(existsSync(join(ws.reports, 'cal', 'calibration.json'))).toBe(true);
+  });
+
+  it('stays in every later report of the run, recomputed from the labels calibrate kept; gone, and said, once they are deleted', async () => {
+    const reportJson = () => JSON.parse(readFileSync(join(ws.reports, 'cal', 'report.json'), 'utf8'));
+    const calibrated = reportJson().calibration;
+    expect(calibrated.winRates).toHaveLength(1);
+    const saved = join(ws.runDir('cal'), 'calibration-labels.csv');
+    expect(readFileSync(saved, 'utf8')).toBe(readFileSync(join(ws.dir, 'human.csv'), 'utf8'));
+    const report = async () => {
+      let err = '';
+      const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+      try {
+        const argv = { config: configPath, quiet: true } as never;
+        await reportStep(loadFromArgv(argv), argv);
+      } finally {
+        o.mockRestore();
+        e.mockRestore();
+      }
+      return err;
+    };
+    // A plain `report` afterwards (what CI reruns) keeps the section, with the same figures.
+    expect(await report()).toMatch(/calibration: recomputed from the 6 human labels/);
+    expect(reportJson().calibration).toEqual(calibrated);
+    expect(readFileSync(join(ws.reports, 'cal', 'report.md'), 'utf8')).toContain('## Calibration with human labels');
+    expect(existsSync(join(ws.reports, 'cal', 'calibration.json'))).toBe(true);
+    // Labels deleted: no section, and the stale calibration.json goes too, with a word.
+    rmSync(saved);
+    expect(await report()).toMatch(/calibration\.json removed/);
+    expect(reportJson().calibration).toBeUndefined();
+    expect(readFileSync(join(ws.reports, 'cal', 'report.md'), 'utf8')).not.toContain('## Calibration with human labels');
+    expect(existsSync(join(ws.reports, 'cal', 'calibration.json'))).toBe(false);
   });
 
   it('warns when the verdicts were pinned to another judge or rubric', async () => {
