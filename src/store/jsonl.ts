@@ -149,7 +149,8 @@ function pushLines<T>(out: T[], text: string): void {
   if (rec !== undefined) out.push(rec);
 }
 
-function parseLine<T>(text: string, start: number, end: number): T | undefined {
+/** A record of the line text[start, end); blank and CR-only lines are none, and so is an unparseable one (a torn tail). Every reader of a log cuts lines with this. */
+export function parseLine<T>(text: string, start: number, end: number): T | undefined {
   if (end - start === 0 || (end - start === 1 && text.charCodeAt(start) === 13)) return undefined;
   try {
     // JSON.parse allows the "\r" of a CRLF line as trailing whitespace.

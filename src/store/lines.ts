@@ -5,7 +5,7 @@
 // the log again (see spans.ts and explorer/read-back.ts).
 import { createReadStream, existsSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
-import type { ByteRange } from './jsonl.js';
+import { parseLine, type ByteRange } from './jsonl.js';
 
 /** Records of consecutive lines; line i spans bytes [starts[i], ends[i]) of the file, its newline left out. */
 export interface LineBatch<T> {
@@ -65,15 +65,5 @@ export function pushLines<T>(out: LineBatch<T>, bytes: Buffer, at: number): void
     if (end < 0) return;
     start = end + 1;
     byteStart = byteStop + 1;
-  }
-}
-
-/** As store/jsonl.ts: blank and CR-only lines are no records, and an unparseable one (a torn tail) is skipped. */
-function parseLine<T>(text: string, start: number, end: number): T | undefined {
-  if (end - start === 0 || (end - start === 1 && text.charCodeAt(start) === 13)) return undefined;
-  try {
-    return JSON.parse(text.slice(start, end)) as T;
-  } catch {
-    return undefined;
   }
 }
