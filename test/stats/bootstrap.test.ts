@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrap, bootstrapMeanCi } from '../../src/stats/bootstrap.js';
+import { bootstrap, bootstrapMeanCi, bootstrapMeans } from '../../src/stats/bootstrap.js';
 import { createRng } from '../../src/stats/rng.js';
 
 function normalSample(n: number, seed: number): number[] {
@@ -46,6 +46,19 @@ describe('bootstrap (generic statistic)', () => {
     expect(generic?.replicates.length).toBe(500);
     // Same stream, same summation order: the inlined generator must give identical digits.
     expect(generic?.ci).toEqual(special);
+  });
+
+  it('gives every resampled mean of the generic bootstrap, bit for bit, whatever the resample count (four at a time, then the rest)', () => {
+    for (const n of [1, 2, 3, 31, 1001])
+      for (const resamples of [1, 2, 3, 4, 5, 6, 7, 8, 9, 301]) {
+        const xs = normalSample(n, n + resamples);
+        const generic = bootstrap(xs, (s) => s.reduce((a, b) => a + b, 0) / s.length, { seed: `s${n}`, resamples })!;
+        const special = bootstrapMeans(xs, resamples, `s${n}`);
+        expect(special.length).toBe(resamples);
+        // Object.is: the same bits, -0 and NaN included — not merely close.
+        const differing = [...special].filter((m, r) => !Object.is(m, generic.replicates[r]));
+        expect(differing).toEqual([]);
+      }
   });
 
   it('agrees digit for digit at odd and even sizes (the specialised loop draws two at a time)', () => {
