@@ -41,6 +41,24 @@ type Cell = [number, number, number, number, number[]?];
 const MASK_ROUNDS = 31;
 
 /**
+ * One sample's judges and their cells side by side, in arrival order:
+ * [judge, cell, judge, cell, …]. A sample has a few judges: a scan of one
+ * array beats a Map per sample (a report of a large run makes ~700,000 of
+ * them, and collecting them was a tenth of its time).
+ */
+type JudgeCells = Array<string | Cell>;
+
+/** The cells of `jc` by judge name (sums over them then do not depend on arrival order). */
+function byJudgeName(jc: JudgeCells): Cell[] {
+  if (jc.length === 2) return [jc[1] as Cell];
+  const order: number[] = [];
+  for (let k = 0; k < jc.length; k += 2) order.push(k);
+  // Judge names are distinct within a sample: the order is total, as Array#sort's default on the names.
+  order.sort((a, b) => ((jc[a] as string) < (jc[b] as string) ? -1 : 1));
+  return order.map((k) => jc[k + 1] as Cell);
+}
+
+/**
  * Streaming accumulator. Memory is O(samples × judges): only a running sum,
  * count and the rounds seen per (sample, judge) are kept, never the
  * individual judgments. A (sample, judge, round) added twice — a damaged or
@@ -50,8 +68,8 @@ const MASK_ROUNDS = 31;
  * @example (() => { const acc = new ScoreAccumulator(); acc.add('s1', 'j1', 0, 4); return acc.add('s1', 'j1', 0, 4); })() // false
  */
 export class ScoreAccumulator {
-  // sampleId -> judge -> [sum, count, sumSq, rounds seen]
-  private readonly cells = new Map<string, Map<string, Cell>>();
+  // sampleId -> [judge, [sum, count, sumSq, rounds seen], …]
+  private readonly cells = new Map<string, JudgeCells>();
   private readonly lateRounds = new Set<string>();
   private memo: Map<string, number> | null = null;
   private readonly keepScores: boolean;
@@ -102,12 +120,8 @@ export class ScoreAccumulator {
   *samples(): Generator<Array<Readonly<RoundCell>>> {
     // perSample's keys: sorted once and remembered, and only samples with a valid score.
     for (const sampleId of this.perSample().keys()) {
-      const judges = this.cells.get(sampleId)!;
       const valid: RoundCell[] = [];
-      for (const judge of judges.size > 1 ? [...judges.keys()].sort() : judges.keys()) {
-        const [sum, count, sumSq] = judges.get(judge)!;
-        if (count > 0) valid.push([sum, count, sumSq]);
-      }
+      for (const [sum, count, sumSq] of byJudgeName(this.cells.get(sampleId)!)) if (count > 0) valid.push([sum, count, sumSq]);
       if (valid.length) yield valid;
     }
   }
@@ -120,7 +134,11 @@ export class ScoreAccumulator {
   exportEntries(): Array<[string, string, number, number[]]> | null {
     if (!this.keepScores || this.lateRounds.size) return null;
     const out: Array<[string, string, number, number[]]> = [];
-    for (const [sampleId, judges] of this.cells) for (const [judge, c] of judges) out.push([sampleId, judge, c[3], c[4] ?? []]);
+    for (const [sampleId, jc] of this.cells)
+      for (let k = 0; k < jc.length; k += 2) {
+        const c = jc[k + 1] as Cell;
+        out.push([sampleId, jc[k] as string, c[3], c[4] ?? []]);
+      }
     return out;
   }
 
@@ -130,7 +148,11 @@ export class ScoreAccumulator {
    * per-sample columns from here instead of re-reading the logs).
    */
   *entrySums(): Generator<[string, string, number, number]> {
-    for (const [sampleId, judges] of this.cells) for (const [judge, c] of judges) yield [sampleId, judge, c[0], c[1]];
+    for (const [sampleId, jc] of this.cells)
+      for (let k = 0; k < jc.length; k += 2) {
+        const c = jc[k + 1] as Cell;
+        yield [sampleId, jc[k] as string, c[0], c[1]];
+      }
   }
 
   /**
@@ -169,13 +191,15 @@ export class ScoreAccumulator {
   }
 
   private lookUp(sampleId: string, judge: string): Cell {
-    let judges = this.cells.get(sampleId);
-    if (!judges) {
-      judges = new Map();
-      this.cells.set(sampleId, judges);
+    const jc = this.cells.get(sampleId);
+    if (!jc) {
+      const cell: Cell = [0, 0, 0, 0];
+      this.cells.set(sampleId, [judge, cell]);
+      return cell;
     }
-    let cell = judges.get(judge);
-    if (!cell) judges.set(judge, (cell = [0, 0, 0, 0]));
+    for (let k = 0; k < jc.length; k += 2) if (jc[k] === judge) return jc[k + 1] as Cell;
+    const cell: Cell = [0, 0, 0, 0];
+    jc.push(judge, cell);
     return cell;
   }
 
@@ -194,11 +218,9 @@ export class ScoreAccumulator {
     if (this.memo) return this.memo;
     const out = new Map<string, number>();
     for (const sampleId of [...this.cells.keys()].sort()) {
-      const judges = this.cells.get(sampleId)!;
       let s = 0;
       let valid = 0;
-      for (const judge of judges.size > 1 ? [...judges.keys()].sort() : judges.keys()) {
-        const [sum, count] = judges.get(judge)!;
+      for (const [sum, count] of byJudgeName(this.cells.get(sampleId)!)) {
         if (count === 0) continue;
         s += sum / count;
         valid++;
