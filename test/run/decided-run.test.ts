@@ -67,7 +67,7 @@ describe('run --until-decided with a gate', () => {
         await page.goto(pathToFileURL(join(ws.reports, 'gated', 'report.html')).href);
         const line = page.locator('[data-field="until-decided"]');
         expect(await line.isVisible()).toBe(true);
-        expect(await line.innerText()).toMatch(/compare — stopped early: decided after the first \d+ samples/);
+        expect(await line.textContent()).toMatch(/compare — stopped early: decided after the first \d+ samples/);
       } finally {
         await browser.close();
       }

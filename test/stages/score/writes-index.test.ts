@@ -4,7 +4,6 @@
 // and the next report rebuilds it. Judged for real: the fake OpenAI-compatible
 // server answers through the real openai client.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Judgment } from '../../../src/core/records.js';
 import { generateStep, scoreStep } from '../../../src/run/steps.js';
