@@ -347,3 +347,6 @@ export interface UntilDecidedSection {
   /** Set when a stage stopped early: the fixed-n figures elsewhere are not valid under optional stopping. */
   note?: string;
 }
+
+/** The report's layout, final before its bootstrap intervals are: what the explorer reads, built while the intervals are computed. */
+export type ReportLayout = Pick<Report, 'models' | 'metrics' | 'judges'>;

@@ -13,7 +13,7 @@ import type { ReportCalibration } from '../core/report.js';
 import { textTable } from '../core/table.js';
 import { parseHumanLabels } from '../stages/report/calibration.js';
 import { explorerForRun } from '../stages/report/explorer/from-run.js';
-import { buildRunReport } from '../stages/report/report.js';
+import { buildRunReportAlongside } from '../stages/report/report.js';
 import { writeReport } from '../stages/report/writers/index.js';
 import { CALIBRATION_NOTE, MEAN_HEADER, meanRows, WIN_HEADER, winRows } from '../stages/report/writers/calibration-md.js';
 import { writeFileAtomic } from '../store/jsonl.js';
@@ -45,9 +45,13 @@ export async function calibrateStep(loaded: LoadedConfig, argv: Argv): Promise<n
   const { calibration, body, count } = await computeCalibration(store, manifest.runId, labels, human);
   process.stdout.write(`Calibration of ${manifest.runId} with ${count} human labels from ${human}\n\n${calibrationText(calibration)}`);
   // The report carries the calibration: rebuilt from the run as `report` builds it.
-  const built = await buildRunReport(loaded, runDir, (await clustersFor(loaded)).report);
+  const { built, alongside: explorer } = await buildRunReportAlongside(
+    loaded,
+    (layout, fold) => explorerForRun(loaded, runDir, layout, fold),
+    runDir,
+    (await clustersFor(loaded)).report,
+  );
   built.report.calibration = calibration;
-  const explorer = await explorerForRun(loaded, runDir, built.report, built.fold);
   const files = await writeReport(built.report, built.dir, explorer);
   const out = join(built.dir, 'calibration.json');
   // Kept in the run directory: every later report of this run recomputes the calibration from them (calibration-run.ts).

@@ -11,7 +11,7 @@ import { junitXml } from '../stages/gate/junit.js';
 import { resolveGateSettings } from '../stages/gate/settings.js';
 import { verdictText } from '../stages/gate/table.js';
 import { explorerForRun } from '../stages/report/explorer/from-run.js';
-import { buildRunReport, type ReportResult } from '../stages/report/report.js';
+import { buildRunReport, buildRunReportAlongside, type ReportResult } from '../stages/report/report.js';
 import { writeReport } from '../stages/report/writers/index.js';
 import { terminalTables } from '../stages/report/terminal.js';
 import { writeFileAtomic } from '../store/jsonl.js';
@@ -40,11 +40,16 @@ export async function clustersFor(loaded: LoadedConfig, known?: ClusterMap) {
 
 export async function reportStep(loaded: LoadedConfig, argv: Argv, clusters?: ClusterMap): Promise<ReportResult> {
   const runDir = runDirOf(loaded, argv);
-  const built = await buildRunReport(loaded, runDir, (await clustersFor(loaded, clusters)).report);
+  // report.html's explorer is built while the report's intervals are computed (see buildRunReportAlongside).
+  const { built, alongside: explorer } = await buildRunReportAlongside(
+    loaded,
+    (layout, fold) => explorerForRun(loaded, runDir, layout, fold),
+    runDir,
+    (await clustersFor(loaded, clusters)).report,
+  );
   // A calibration made earlier (`rolejudge calibrate`) stays in every later report, recomputed from this run's figures.
   const carried = await carriedCalibration(new RunStore(runDir), built.report.runId);
   if (carried) built.report.calibration = carried.calibration;
-  const explorer = await explorerForRun(loaded, runDir, built.report, built.fold);
   const r: ReportResult = { ...built, files: await writeReport(built.report, built.dir, explorer) };
   const calibrationFile = join(built.dir, 'calibration.json');
   if (carried) writeFileAtomic(calibrationFile, `${JSON.stringify(carried.body, null, 2)}\n`);

@@ -122,7 +122,14 @@ export function pairwiseFigures(s: PairwiseSummary): PairwiseFigures {
   };
 }
 
-export function buildReport(c: Collected, meta: ReportMeta, intervals?: ReadonlyMap<string, Interval | null>): Report {
+/** Intervals computed elsewhere, by seed: a Map, or placeholders filled later (late-intervals.ts). */
+export type IntervalLookup = Pick<ReadonlyMap<string, Interval | null>, 'has' | 'get'>;
+
+/**
+ * `intervals` are only placed where their figures go, never read here: they
+ * may be placeholders still being computed (late-intervals.ts).
+ */
+export function buildReport(c: Collected, meta: ReportMeta, intervals?: IntervalLookup): Report {
   const { models, metricIds, scoredMetrics } = layout(c, meta);
   const judges = [...c.judges].sort();
   const precomputed = (seed: string) => (intervals?.has(seed) ? { ci: intervals.get(seed)! } : {});

@@ -166,16 +166,19 @@ export async function collectParallel(store: RunStore, pool: ReportPool, rangeBy
   return c;
 }
 
-/** Bootstrap intervals by seed; in-process when the work is small. */
-export async function intervalsParallel(jobs: IntervalJob[], pool: ReportPool, minDraws = PARALLEL_DRAWS): Promise<Map<string, Interval | null> | undefined> {
+/**
+ * Bootstrap intervals by seed, computed by the pool; undefined (nothing
+ * started) when the work is small enough for in-process. Decided at once, so
+ * the caller knows whether to build the report meanwhile (late-intervals.ts).
+ * The jobs' values are moved to the workers: unusable here afterwards.
+ */
+export function intervalsParallel(jobs: IntervalJob[], pool: ReportPool, minDraws = PARALLEL_DRAWS): Promise<Map<string, Interval | null>> | undefined {
   const draws = jobs.reduce((n, j) => n + j.values.length * j.resamples, 0);
   if (draws < minDraws) return undefined;
   // Longest first, so the last job to finish is a short one.
   const order = [...jobs].sort((a, b) => b.values.length - a.values.length);
-  const cis = await Promise.all(
-    order.map((j) =>
-      pool.run<Interval | null>({ kind: 'bootstrap', values: j.values, seed: j.seed, resamples: j.resamples }, [j.values.buffer as ArrayBuffer]),
-    ),
+  const cis = order.map((j) =>
+    pool.run<Interval | null>({ kind: 'bootstrap', values: j.values, seed: j.seed, resamples: j.resamples }, [j.values.buffer as ArrayBuffer]),
   );
-  return new Map(order.map((j, i) => [j.seed, cis[i]!]));
+  return Promise.all(cis).then((done) => new Map(order.map((j, i) => [j.seed, done[i]!])));
 }

@@ -11,8 +11,9 @@ import { buildReport, intervalJobs, type ReportMeta } from './aggregate.js';
 import type { Collected } from './collect.js';
 import { collect } from './collect-run.js';
 import { collectParallel, intervalsParallel, ReportPool, reportThreads } from './parallel.js';
-import type { MetricInfo, Report } from '../../core/report.js';
+import type { MetricInfo, Report, ReportLayout } from '../../core/report.js';
 import { writeReport } from './writers/index.js';
+import { LateIntervals } from './late-intervals.js';
 import { OPTIONAL_STOPPING_NOTE } from './writers/until-decided.js';
 import type { ReportClusters } from './clustered.js';
 import { explorerForRun } from './explorer/from-run.js';
@@ -51,8 +52,25 @@ export interface BuiltReport {
   fold?: ExplorerFold;
 }
 
+/** Work done on this thread while the workers resample (report.html's explorer): sees only the layout and the fold. */
+export type Alongside<T> = (layout: ReportLayout, fold: ExplorerFold) => Promise<T>;
+
 /** Computes the report of a run without writing anything (what `gate` needs). */
 export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: string, clusters?: ReportClusters): Promise<BuiltReport> {
+  return (await buildRunReportAlongside(loaded, async () => undefined, runDirOverride, clusters)).built;
+}
+
+/**
+ * buildRunReport, with `alongside` run once the run is folded — on a large
+ * run while the workers compute the bootstrap intervals, so this thread's
+ * work (the rest of the report, the explorer) and theirs overlap.
+ */
+export async function buildRunReportAlongside<T>(
+  loaded: LoadedConfig,
+  alongside: Alongside<T>,
+  runDirOverride?: string,
+  clusters?: ReportClusters,
+): Promise<{ built: BuiltReport; alongside: T }> {
   const { config } = loaded;
   const runDir = runDirOverride ?? join(config.run.outputDir, config.run.id);
   const store = new RunStore(runDir);
@@ -77,10 +95,23 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
   const pool = threads > 1 ? new ReportPool(threads) : null;
   let collected: Collected;
   let report: Report;
+  let done: T;
   try {
     collected = pool ? await collectParallel(store, pool) : await collect(store);
-    const intervals = pool ? await intervalsParallel(intervalJobs(collected, meta), pool) : undefined;
-    report = buildReport(collected, meta, intervals);
+    const jobs = pool ? intervalJobs(collected, meta) : [];
+    const pending = pool ? intervalsParallel(jobs, pool) : undefined;
+    if (pending) {
+      // Awaited below, after this thread's own work: a worker failing meanwhile must not go unhandled.
+      pending.catch(() => undefined);
+      const late = new LateIntervals(jobs.map((j) => j.seed));
+      report = buildReport(collected, meta, late);
+      done = await alongside(report, collected);
+      const intervals = await pending;
+      if (!late.fill(intervals)) report = buildReport(collected, meta, intervals);
+    } else {
+      report = buildReport(collected, meta);
+      done = await alongside(report, collected);
+    }
   } finally {
     await pool?.close();
   }
@@ -89,14 +120,19 @@ export async function buildRunReport(loaded: LoadedConfig, runDirOverride?: stri
   addSpendCounts(report, collected, runDir, config.report.cachedTokenPrice ?? DEFAULT_CACHED_TOKEN_PRICE);
   const decided = readUntilDecided(runDir);
   if (decided) report.untilDecided = { ...decided, ...(decided.score?.stoppedEarly || decided.compare?.stoppedEarly ? { note: OPTIONAL_STOPPING_NOTE } : {}) };
-  return { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir, fold: collected };
+  return { built: { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir, fold: collected }, alongside: done };
 }
 
 /** Computes the report of a run and writes its six files. */
 export async function makeReport(loaded: LoadedConfig, runDirOverride?: string, clusters?: ReportClusters): Promise<ReportResult> {
-  const built = await buildRunReport(loaded, runDirOverride, clusters);
+  const runDir = runDirOverride ?? join(loaded.config.run.outputDir, loaded.config.run.id);
   // report.html embeds the explorer: per-sample figures and the judge calls behind them.
-  const explorer = await explorerForRun(loaded, built.runDir ?? join(loaded.config.run.outputDir, built.report.runId), built.report, built.fold);
+  const { built, alongside: explorer } = await buildRunReportAlongside(
+    loaded,
+    (layout, fold) => explorerForRun(loaded, runDir, layout, fold),
+    runDir,
+    clusters,
+  );
   const files = await writeReport(built.report, built.dir, explorer);
   return { ...built, files };
 }

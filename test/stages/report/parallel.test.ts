@@ -11,6 +11,7 @@ import type * as AggregateModule from '../../../src/stages/report/aggregate.js';
 import type * as CollectModule from '../../../src/stages/report/collect-run.js';
 import type * as ParallelModule from '../../../src/stages/report/parallel.js';
 import type * as RunModule from '../../../src/store/run.js';
+import type * as LateModule from '../../../src/stages/report/late-intervals.js';
 import type { Comparison, Judgment } from '../../../src/core/records.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
 
@@ -19,15 +20,17 @@ let parallel: typeof ParallelModule;
 let collectMod: typeof CollectModule;
 let aggregate: typeof AggregateModule;
 let runMod: typeof RunModule;
+let lateMod: typeof LateModule;
 let pool: InstanceType<typeof ParallelModule.ReportPool>;
 
 const root = mkdtempSync(join(tmpdir(), 'rolejudge-parallel-'));
 beforeAll(async () => {
-  [parallel, collectMod, aggregate, runMod] = await Promise.all([
+  [parallel, collectMod, aggregate, runMod, lateMod] = await Promise.all([
     load<typeof ParallelModule>('stages/report/parallel.js'),
     load<typeof CollectModule>('stages/report/collect-run.js'),
     load<typeof AggregateModule>('stages/report/aggregate.js'),
     load<typeof RunModule>('store/run.js'),
+    load<typeof LateModule>('stages/report/late-intervals.js'),
   ]);
   pool = new parallel.ReportPool(2);
 });
@@ -138,6 +141,18 @@ describe('report on worker threads', () => {
     expect(par.counts).toEqual(seq.counts);
     expect(par.counts.judgments).toBe(40 * 2 * 2 * 2 * 8);
     expect(JSON.stringify(parReport)).toBe(JSON.stringify(seqReport));
+  });
+
+  it('gives the same report when it is built while the workers compute its intervals (placeholders filled after)', async () => {
+    const dir = join(root, 'late');
+    writeRun(dir);
+    const { seq, par } = await both(dir);
+    const jobs = aggregate.intervalJobs(par, meta);
+    const pending = parallel.intervalsParallel(jobs, pool, 0)!;
+    const late = new lateMod.LateIntervals(jobs.map((j) => j.seed));
+    const report = aggregate.buildReport(par, meta, late);
+    expect(late.fill(await pending)).toBe(true);
+    expect(JSON.stringify(report)).toBe(JSON.stringify(aggregate.buildReport(seq, meta)));
   });
 
   it('counts duplicates inside one range, and resolves one split across ranges like the one-thread pass', async () => {

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Comparison, Judgment, ResponseRecord, Sample } from '../../../core/records.js';
 import { comparisonRow, type ComparisonRow } from '../placed.js';
 import type { SampleSpans } from '../spans.js';
-import type { Report } from '../../../core/report.js';
+import type { ReportLayout } from '../../../core/report.js';
 import type { RunStore } from '../../../store/run.js';
 import { judgmentColumns, type ExplorerFold } from './columns.js';
 import { readSpans } from './read-back.js';
@@ -40,7 +40,7 @@ interface PairAcc {
   failed: Uint8Array;
 }
 
-export async function buildExplorer(store: RunStore, report: Report, opts: ExplorerOptions = {}): Promise<ExplorerData> {
+export async function buildExplorer(store: RunStore, report: ReportLayout, opts: ExplorerOptions = {}): Promise<ExplorerData> {
   const models = [...report.models];
   const metricIds = report.metrics.map((m) => m.id);
   const judges = [...report.judges];

@@ -5,7 +5,7 @@
 import { access } from 'node:fs/promises';
 import type { LoadedConfig } from '../../../config/load.js';
 import type { Sample } from '../../../core/records.js';
-import type { Report } from '../../../core/report.js';
+import type { ReportLayout } from '../../../core/report.js';
 import { loadSamples } from '../../../dataset/load.js';
 import { splitOptions } from '../../../pipeline/samples.js';
 import { RunStore } from '../../../store/run.js';
@@ -13,7 +13,7 @@ import { buildExplorer } from './build.js';
 import type { ExplorerData } from './data.js';
 import type { ExplorerFold } from './columns.js';
 
-export async function explorerForRun(loaded: LoadedConfig, runDir: string, report: Report, fold?: ExplorerFold): Promise<ExplorerData> {
+export async function explorerForRun(loaded: LoadedConfig, runDir: string, report: ReportLayout, fold?: ExplorerFold): Promise<ExplorerData> {
   const options = splitOptions(loaded);
   const notes: string[] = [];
   let samples: AsyncIterable<Sample> | undefined;
