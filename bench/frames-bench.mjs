@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchArgs, machine } from './lib/measure.mjs';
@@ -26,6 +26,7 @@ const TARGET = 2;
 
 const { extractFrames, frameDifferences, probe } = await import(join(root, 'dist', 'video', 'ffmpeg.js'));
 const { extractFramesOnePass } = await import(join(root, 'dist', 'video', 'one-pass.js'));
+const { clipDifferences } = await import(join(root, 'dist', 'video', 'diffs.js'));
 const { planFrames } = await import(join(root, 'dist', 'video', 'sampler.js'));
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
@@ -86,14 +87,16 @@ let keyTier = '';
 for (let i = 0; i < RUNS; i++) {
   log(`run ${i + 1}/${RUNS}: full decode, one pass over ${FRAMES} frames, adaptive key-frame path…`);
   ref.push((await seconds(fullDecode)).s);
-  const one = await seconds(() => extractFramesOnePass(clip, uniform.times, enc));
+  // As `generate` runs it: with the clip's duration, one segment per core.
+  const one = await seconds(() => extractFramesOnePass(clip, uniform.times, { ...enc, duration: info.duration }));
   onePass.push(one.s);
   oneBytes = hashes(one.value);
   const key = await seconds(async () => {
-    const diffs = await frameDifferences(clip);
+    // As `generate` runs it: one segment per core (src/video/diffs.ts).
+    const diffs = await clipDifferences(clip, info.duration);
     const plan = planFrames({ kind: 'adaptive', cap: FRAMES }, info.duration, info.fps, diffs);
     keyTier = `${plan.tier}, ${plan.times.length} frames`;
-    return extractFramesOnePass(clip, plan.times, enc);
+    return extractFramesOnePass(clip, plan.times, { ...enc, duration: info.duration });
   });
   keyFramePath.push(key.s);
 }
@@ -104,6 +107,16 @@ if (!SKIP_OLD) {
   old = await seconds(() => extractFrames(clip, uniform.times, enc));
   same = hashes(old.value) === oneBytes ? 'yes, byte-identical' : 'NO — the images differ';
 }
+
+// The segmented differences must be the one pass's, score for score and time for time (so the same frames are picked).
+log('checking the segmented differences against one whole-clip pass…');
+const whole = await seconds(() => frameDifferences(clip));
+const split = await clipDifferences(clip, info.duration);
+const wholeOne = hashes(await extractFramesOnePass(clip, uniform.times, enc));
+const sameDiffs =
+  JSON.stringify(split) === JSON.stringify(whole.value)
+    ? `yes, ${whole.value.scores.length} frames' scores and times identical`
+    : 'NO — the segmented differences differ from the whole pass';
 
 const R = median(ref);
 const row = (name, s) => `| ${name} | ${s.toFixed(2)} | ${(s / R).toFixed(2)} |`;
@@ -120,7 +133,8 @@ const lines = [
   row(`adaptive:cap=${FRAMES} (${keyTier}): differences + one pass`, median(keyFramePath)),
   '',
   `target ≤ ${TARGET}× one full decode: one pass ${met(median(onePass) / R)}; key-frame path ${met(median(keyFramePath) / R)}.`,
-  `same images as the old path: ${same}.`,
+  `same images as the old path: ${same}; as one whole-clip pass: ${wholeOne === oneBytes ? 'yes, byte-identical' : 'NO — the images differ'}.`,
+  `differences from one segment per core (${availableParallelism()}) the same as one whole pass (${whole.s.toFixed(2)} s, ${(whole.s / R).toFixed(2)}× a decode): ${sameDiffs}.`,
   `load average (1, 5, 15 min) at start ${loadStart.map((x) => x.toFixed(2)).join(', ')}, at end ${loadavg()
     .map((x) => x.toFixed(2))
     .join(', ')}.`,

@@ -189,15 +189,16 @@ export interface FrameDiffs {
   times: number[];
 }
 
+/** The difference pass's filters: a downscaled copy (cheap to compare), every frame's scene score printed. */
+export const diffFilter = (width = 160): string => `scale='min(iw,${width})':-2,select='gte(scene,0)',metadata=print:file=-`;
+
 /**
  * Difference of every frame to its predecessor, from ffmpeg's scene-change score.
  * Decodes the whole clip, on a downscaled copy to keep it cheap.
  */
 export async function frameDifferences(path: string, opts: ToolOptions & { width?: number } = {}): Promise<FrameDiffs> {
   const bin = opts.ffmpeg ?? 'ffmpeg';
-  const w = opts.width ?? 160;
-  const vf = `scale='min(iw,${w})':-2,select='gte(scene,0)',metadata=print:file=-`;
-  const args = ['-v', 'error', '-nostdin', '-i', path, '-an', '-sn', '-vf', vf, '-f', 'null', '-'];
+  const args = ['-v', 'error', '-nostdin', '-i', path, '-an', '-sn', '-vf', diffFilter(opts.width), '-f', 'null', '-'];
   const res = await run(bin, args, opts, `measuring frame differences in ${path}`);
   const scores: number[] = [];
   const times: number[] = [];

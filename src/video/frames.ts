@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FrameEntry, FrameManifest, VideoRef } from '../core/records.js';
 import { cacheKey, readCache, sha256, writeCache, type CachedFrame } from './cache.js';
-import { encodeImage, ffmpegAvailable, frameDifferences, probe, type ToolOptions } from './ffmpeg.js';
+import { encodeImage, ffmpegAvailable, probe, type ToolOptions } from './ffmpeg.js';
+import { clipDifferences } from './diffs.js';
 import { extractFramesOnePass } from './one-pass.js';
 import { dataUrl, imageMime } from './parts.js';
 import { resolveInside } from './paths.js';
@@ -85,10 +86,10 @@ async function clipFrames(video: VideoRef & { path: string }, p: SamplingPolicy,
   const format = opts.format ?? 'jpeg';
   return viaCache([clip], manifestPolicyId(p, opts), opts, async () => {
     const info = await probe(clip, opts);
-    const diffs = needsDiffs(p, info.duration) ? await frameDifferences(clip, opts) : undefined;
+    const diffs = needsDiffs(p, info.duration) ? await clipDifferences(clip, info.duration, opts) : undefined;
     const plan = planFrames(p, info.duration, info.fps, diffs);
     // Every sampled frame from one decode of the clip, not one ffmpeg run per frame.
-    const bytes = await extractFramesOnePass(clip, plan.times, { ...opts, format });
+    const bytes = await extractFramesOnePass(clip, plan.times, { ...opts, format, duration: info.duration });
     return bytes.map((b, i) => ({ t: plan.times[i] ?? null, bytes: b }));
   });
 }

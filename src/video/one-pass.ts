@@ -6,17 +6,20 @@
 // The frames kept are the same ones the per-frame path picks — for each
 // timestamp t, the first frame at or after t − 0.5 ms — so the images, and the
 // manifest hashes made from them, do not change.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { extractFrames, imageCodecArgs, run, scaleFilter, type EncodeOptions, type ToolOptions } from './ffmpeg.js';
+import { segmentBounds, segmentInput, type SegmentOptions } from './segments.js';
 
 /** The per-frame path's slack, so float noise (0.3003 for a frame at 0.3) still lands on that frame. */
 const SLACK_S = 0.0005;
 
-export interface OnePassOptions extends EncodeOptions, ToolOptions {
+export interface OnePassOptions extends EncodeOptions, ToolOptions, SegmentOptions {
   /** Where the scratch folder for the images goes; default the OS temp folder. */
   scratchDir?: string;
+  /** The clip's duration, seconds: with it the decode is shared out over the cores. */
+  duration?: number;
 }
 
 /** The seek threshold for a timestamp, rounded as the per-frame path rounds its -ss. */
@@ -65,57 +68,87 @@ function keptTimes(printed: string): number[] {
  * one past the last frame — which image belongs to which timestamp is not
  * certain from the count alone, so the per-frame path answers instead (and
  * names any timestamp past the end).
+ *
+ * With the clip's `duration` the decode is shared out: one segment per core
+ * (segments.ts), each keeping the frames of its own thresholds. A frame is
+ * kept by the same rule either way — the first at or after its threshold —
+ * so the images are the same; a segment that keeps a wrong count sends the
+ * whole clip back to one pass.
  */
 export async function extractFramesOnePass(clip: string, timestamps: readonly number[], opts: OnePassOptions): Promise<Buffer[]> {
   if (timestamps.length === 0) return [];
   const wanted = timestamps.map(threshold);
   const sorted = [...new Set(wanted)].sort((a, b) => a - b);
-  const bin = opts.ffmpeg ?? 'ffmpeg';
-  const ext = opts.format === 'jpeg' ? 'jpg' : 'png';
-  const scale = scaleFilter(opts.longSide, opts.resize);
-  // Tag the kept frames so metadata=print lists them (it prints only frames that carry metadata).
-  const filters = [`select='${selectExpression(sorted)}'`, 'metadata=mode=add:key=rolejudge.kept:value=1', 'metadata=mode=print:file=-'];
-  if (scale !== null) filters.push(scale);
-
   const scratch = await mkdtemp(path.join(opts.scratchDir ?? tmpdir(), 'rolejudge-frames-'));
   try {
-    // The graph goes in a script file: with thousands of thresholds it would outgrow one argument.
-    const script = path.join(scratch, 'select.txt');
-    await writeFile(script, filters.join(','));
-    // Passthrough: one image per kept frame, no frames duplicated to fill the gaps.
-    const args = (passthrough: string[]): string[] => [
-      '-v',
-      'error',
-      '-nostdin',
-      '-i',
-      clip,
-      '-an',
-      '-sn',
-      '-filter_script:v',
-      script,
-      ...passthrough,
-      ...imageCodecArgs(opts),
-      '-f',
-      'image2',
-      path.join(scratch, `%06d.${ext}`),
-    ];
-    const what = `extracting ${timestamps.length} frames from ${clip}`;
-    // -fps_mode arrived in ffmpeg 5.1; the 4.x of older distributions only knows -vsync.
-    const res = await run(bin, args(['-fps_mode', 'passthrough']), opts, what).catch((e: Error) => {
-      if (!/fps_mode/.test(e.message)) throw e;
-      return run(bin, args(['-vsync', 'passthrough']), opts, what);
-    });
-    const times = keptTimes(res.stdout.toString('utf8'));
-    const names = (await readdir(scratch)).filter((n) => n.endsWith(`.${ext}`)).sort();
-    if (names.length !== times.length) {
-      throw new Error(`ffmpeg kept ${times.length} frames of ${clip} but wrote ${names.length} images`);
-    }
-    if (names.length !== sorted.length) return extractFrames(clip, timestamps, opts);
-    const images = await Promise.all(names.map((n) => readFile(path.join(scratch, n))));
+    const images = (await inSegments(clip, sorted, opts, scratch)) ?? (await keptFrames(clip, sorted, opts, [], path.join(scratch, 'whole')));
+    if (!images) return extractFrames(clip, timestamps, opts);
     // One kept frame per threshold, both in time order: the k-th threshold's image is the k-th image.
     const slot = new Map(sorted.map((s, k) => [s, k]));
     return wanted.map((s) => images[slot.get(s) as number] as Buffer);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The images of `sorted` from one segment of the clip per core; null when the clip is not cut or a segment's count is off. */
+async function inSegments(clip: string, sorted: readonly number[], opts: OnePassOptions, scratch: string): Promise<Buffer[] | null> {
+  const bounds = opts.duration === undefined ? null : segmentBounds(opts.duration, opts);
+  if (!bounds) return null;
+  const last = bounds.length - 2;
+  // Each threshold to the segment it lies in; the first and last segments take what lies before and past the clip's ends.
+  const own = bounds.slice(0, -1).map((_, k) => sorted.filter((s) => (k === 0 || s >= bounds[k]!) && (k === last || s < bounds[k + 1]!)));
+  const parts = await Promise.all(
+    own.map((ts, k) => (ts.length ? keptFrames(clip, ts, opts, segmentInput(bounds, k), path.join(scratch, `part${k}`)) : Promise.resolve([]))),
+  );
+  return parts.some((p) => p === null) ? null : (parts as Buffer[][]).flat();
+}
+
+/**
+ * One decode (of the window `input` selects, or the whole clip) keeping the
+ * first frame at or after each of the sorted thresholds, images in time
+ * order; null when it kept another number of frames than thresholds.
+ */
+async function keptFrames(clip: string, sorted: readonly number[], opts: OnePassOptions, input: string[], dir: string): Promise<Buffer[] | null> {
+  const bin = opts.ffmpeg ?? 'ffmpeg';
+  const ext = opts.format === 'jpeg' ? 'jpg' : 'png';
+  const scale = scaleFilter(opts.longSide, opts.resize);
+  // Tag the kept frames so metadata=print lists them (it prints only frames that carry metadata).
+  const filters = [`select='${selectExpression(sorted)}'`, 'metadata=mode=add:key=rolejudge.kept:value=1', 'metadata=mode=print:file=-'];
+  if (scale !== null) filters.push(scale);
+  await mkdir(dir);
+  // The graph goes in a script file: with thousands of thresholds it would outgrow one argument.
+  const script = path.join(dir, 'select.txt');
+  await writeFile(script, filters.join(','));
+  // Passthrough: one image per kept frame, no frames duplicated to fill the gaps.
+  const args = (passthrough: string[]): string[] => [
+    '-v',
+    'error',
+    '-nostdin',
+    ...input,
+    '-i',
+    clip,
+    '-an',
+    '-sn',
+    '-filter_script:v',
+    script,
+    ...passthrough,
+    ...imageCodecArgs(opts),
+    '-f',
+    'image2',
+    path.join(dir, `%06d.${ext}`),
+  ];
+  const what = `extracting ${sorted.length} frames from ${clip}`;
+  // -fps_mode arrived in ffmpeg 5.1; the 4.x of older distributions only knows -vsync.
+  const res = await run(bin, args(['-fps_mode', 'passthrough']), opts, what).catch((e: Error) => {
+    if (!/fps_mode/.test(e.message)) throw e;
+    return run(bin, args(['-vsync', 'passthrough']), opts, what);
+  });
+  const times = keptTimes(res.stdout.toString('utf8'));
+  const names = (await readdir(dir)).filter((n) => n.endsWith(`.${ext}`)).sort();
+  if (names.length !== times.length) {
+    throw new Error(`ffmpeg kept ${times.length} frames of ${clip} but wrote ${names.length} images`);
+  }
+  if (names.length !== sorted.length) return null;
+  return Promise.all(names.map((n) => readFile(path.join(dir, n))));
 }
