@@ -27,6 +27,31 @@ export function makeClip(file: string, seconds: number, size = '64x48', rate = 1
   return file;
 }
 
+/** Whether this ffmpeg can encode H.264 (Debian's does; minimal builds may not). */
+export const hasX264 = hasFfmpeg && /libx264/.test(spawnSync('ffmpeg', ['-hide_banner', '-encoders']).stdout?.toString() ?? '');
+
+/** A moving test pattern in H.264 with B-frames and a key frame every `gop` frames: what real clips look like. */
+export function makeH264Clip(file: string, seconds: number, gop: number, size = '96x64', rate = 25): string {
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=duration=${seconds}:size=${size}:rate=${rate}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-bf',
+    '3',
+    '-g',
+    String(gop),
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ]);
+  return file;
+}
+
 /** Test pattern, then flat red: one hard cut at `before` seconds (frame before×rate). */
 export function makeCutClip(file: string, before = 2, after = 2, rate = 10, size = '64x48'): string {
   ffmpeg([

@@ -1,6 +1,5 @@
 // The one-pass extractor must hand back exactly what the per-frame `-ss` path
 // did — byte for byte — on clips made here with ffmpeg's lavfi test sources.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +8,7 @@ import { extractFrames, frameDifferences, probe, spawnRunner, type EncodeOptions
 import { getFrames } from '../../src/video/frames.js';
 import { extractFramesOnePass, selectExpression, threshold } from '../../src/video/one-pass.js';
 import { planFrames } from '../../src/video/sampler.js';
-import { hasFfmpeg, imageSize, isJpeg, makeClip, makeCutClip, tempDir, warnIfNoFfmpeg } from './helpers.js';
+import { hasFfmpeg, hasX264, imageSize, isJpeg, makeClip, makeCutClip, makeH264Clip, tempDir, warnIfNoFfmpeg } from './helpers.js';
 
 const sha16 = (b: Buffer): string => createHash('sha256').update(b).digest('hex').slice(0, 16);
 
@@ -37,7 +36,6 @@ describe('select expression', () => {
 });
 
 warnIfNoFfmpeg('one-pass frame extraction tests');
-const hasX264 = hasFfmpeg && /libx264/.test(spawnSync('ffmpeg', ['-hide_banner', '-encoders']).stdout?.toString() ?? '');
 if (hasFfmpeg && !hasX264) console.warn('skipping the H.264 one-pass test: this ffmpeg has no libx264 encoder');
 
 describe.skipIf(!hasFfmpeg)('one pass against one ffmpeg run per frame', () => {
@@ -110,29 +108,7 @@ describe.skipIf(!hasFfmpeg)('one pass against one ffmpeg run per frame', () => {
   });
 
   it.skipIf(!hasX264)('gives the same bytes on an H.264 clip with B-frames and sparse key frames', async () => {
-    const h264 = path.join(root, 'h264.mp4');
-    const r = spawnSync('ffmpeg', [
-      '-v',
-      'error',
-      '-nostdin',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=20:size=96x64:rate=25',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-bf',
-      '3',
-      '-g',
-      '250',
-      '-pix_fmt',
-      'yuv420p',
-      h264,
-    ]);
-    expect(r.status).toBe(0);
+    const h264 = makeH264Clip(path.join(root, 'h264.mp4'), 20, 250);
     const times = [0, 1.23, 4.56, 9.9, 10, 15.5, 19.96];
     const { old, one, calls } = await both(h264, times, { format: 'jpeg', longSide: 64 });
     expect(calls).toBe(1);

@@ -10,7 +10,7 @@ import { clipDifferences } from '../../src/video/diffs.js';
 import { frameDifferences, probe, spawnRunner, type Runner } from '../../src/video/ffmpeg.js';
 import { extractFramesOnePass } from '../../src/video/one-pass.js';
 import { segmentBounds, segmentInput } from '../../src/video/segments.js';
-import { hasFfmpeg, makeClip, tempDir, warnIfNoFfmpeg } from './helpers.js';
+import { hasFfmpeg, hasX264, makeClip, makeH264Clip, tempDir, warnIfNoFfmpeg } from './helpers.js';
 
 describe('segment bounds', () => {
   it('cuts a clip into equal stretches, no more than its length allows, and reads margins around each', () => {
@@ -27,7 +27,6 @@ describe('segment bounds', () => {
 });
 
 warnIfNoFfmpeg('segmented decode tests');
-const hasX264 = hasFfmpeg && /libx264/.test(spawnSync('ffmpeg', ['-hide_banner', '-encoders']).stdout?.toString() ?? '');
 
 /** A runner that records every run; `args` and `out` may alter what is run and what it printed. */
 function counting(edit: { args?: (a: readonly string[]) => string[]; out?: (a: readonly string[], stdout: Buffer) => Buffer } = {}): {
@@ -58,32 +57,7 @@ describe.runIf(hasFfmpeg)('a clip decoded in segments', () => {
     const offset = path.join(dir, 'offset.mp4');
     spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', clips.mpeg4, '-c', 'copy', '-output_ts_offset', '1.3', offset]);
     clips.offset = offset;
-    if (hasX264) {
-      const h264 = path.join(dir, 'h264.mp4');
-      const r = spawnSync('ffmpeg', [
-        '-v',
-        'error',
-        '-nostdin',
-        '-y',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc=duration=30:size=96x64:rate=25',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        '-bf',
-        '3',
-        '-g',
-        '48',
-        '-pix_fmt',
-        'yuv420p',
-        h264,
-      ]);
-      if (r.status !== 0) throw new Error(r.stderr.toString());
-      clips.h264 = h264;
-    }
+    if (hasX264) clips.h264 = makeH264Clip(path.join(dir, 'h264.mp4'), 30, 48);
   });
 
   for (const name of ['mpeg4', 'h264', 'offset']) {
