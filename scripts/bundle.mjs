@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { lazyInit } from './lazy-init.mjs';
 
 // Real path: esbuild names the files it loads by their real paths.
 const ROOT = realpathSync(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
@@ -63,7 +64,7 @@ await build({
   target: 'node20',
   // Dependencies shipped as CommonJS (handlebars) call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __rolejudgeRequire } from 'node:module';\nconst require = __rolejudgeRequire(import.meta.url);" },
-  plugins: [ownUrl],
+  plugins: [ownUrl, lazyInit],
   logLevel: 'warning',
   legalComments: 'eof',
 });
