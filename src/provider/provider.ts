@@ -284,6 +284,7 @@ export class Provider {
       }
       this.breakers.succeeded(ep);
       this.report(req, hash, { attempt: attempts, ok: true, latencyMs: out.latencyMs, usage: out.usage });
+      await afterReadyIo();
       return { ...out, cached: false, requestHash: hash, sent, attempts };
     }
   }
@@ -355,4 +356,18 @@ export function trustworthy(r: Pick<ChatResult, 'finishReason' | 'refusal' | 'co
 function withAttempts(err: ProviderError, attempts: number): ProviderError {
   err.attempts = attempts;
   return err;
+}
+
+/**
+ * Resolves once the event loop has run the I/O callbacks ready now (the
+ * check phase, after the poll phase). A reply's slot is free before this, so
+ * the request queued behind it is already on its socket; what the caller then
+ * does with the reply (parse it, write the record, render the next prompt)
+ * waits until the other replies that arrived together have freed their slots
+ * too. Replies come in waves at high concurrency: done in arrival order, the
+ * last request of a wave of 64 waited for 63 calls' worth of records and
+ * prompts before it was sent.
+ */
+function afterReadyIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -48,7 +48,8 @@ export function hashRange(file: string, start: number, end: number): string | nu
   const fd = openSync(file, 'r');
   try {
     const h = createHash('sha256');
-    const buf = Buffer.allocUnsafe(1 << 22);
+    // 1 MB reads hash as fast as 4 MB ones and hold less at the end of a run.
+    const buf = Buffer.allocUnsafe(1 << 20);
     for (let at = start; at < end; ) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, end - at), at);
       if (n === 0) return null;

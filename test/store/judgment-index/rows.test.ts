@@ -31,6 +31,22 @@ describe('judgment index rows', () => {
     expect(readSegment(path, 0, 3001)).toBeNull();
   });
 
+  it('seals without copying: the columns are views of the rows just taken, and a segment written from them reads back whole', () => {
+    // 1,500 rows in buffers grown to 2,048: a copy would be exactly 1,500 long.
+    const rows = new RowBuffer();
+    const all = Array.from({ length: 1500 }, (_, i) => judgment(i, 'j'));
+    all.forEach((j, i) => rows.add(j, i * 10, i * 10 + 9));
+    const cols = rows.columns();
+    for (const a of [cols.score, cols.round, cols.flags, cols.start, cols.end, cols.strings.model.indices, cols.u32.attempts]) {
+      expect(a.length).toBe(1500);
+      expect(a.buffer.byteLength).toBe(2048 * a.BYTES_PER_ELEMENT);
+    }
+    const path = writeSegment(join(root, 'views'), cols, { start: 0, end: 15000, rows: 1500, sha256: 'v' });
+    const back = readSegment(path, 0, 15000)!;
+    expect(back.columns).toEqual(cols);
+    expect(back.columns.end[1499]).toBe(14999);
+  });
+
   it('a segment whose rows were damaged on disk (one score changed, the file still well-formed) is no segment', () => {
     const rows = new RowBuffer();
     rows.add(edit({ score: 1234.5 }), 0, 10);
