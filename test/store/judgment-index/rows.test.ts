@@ -2,12 +2,13 @@
 // fold reads from the JSON line; anything else is refused, so the index stops
 // there and the report reads that part of the log as JSON.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Judgment } from '../../../src/core/records.js';
 import { RowBuffer } from '../../../src/store/judgment-index/rows.js';
-import { readSegment, writeSegment } from '../../../src/store/judgment-index/segment.js';
+import { ARROW_ENTRY, readSegment, writeSegment } from '../../../src/store/judgment-index/segment.js';
 import { judgment } from '../../stages/report/indexed-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rolejudge-rows-'));
@@ -45,6 +46,25 @@ describe('judgment index rows', () => {
     const back = readSegment(path, 0, 15000)!;
     expect(back.columns).toEqual(cols);
     expect(back.columns.end[1499]).toBe(14999);
+  });
+
+  it("is written by arrow's single-file build byte for byte as its main entry would write it, and read back by either", () => {
+    const require = createRequire(import.meta.url);
+    const main = require('apache-arrow') as typeof import('apache-arrow');
+    const single = require(ARROW_ENTRY) as typeof import('apache-arrow');
+    expect(require.resolve(ARROW_ENTRY)).not.toBe(require.resolve('apache-arrow'));
+    const rows = new RowBuffer();
+    Array.from({ length: 700 }, (_, i) => judgment(i, i % 3 ? 'j1' : 'jé')).forEach((j, i) => rows.add(j, i * 10, i * 10 + 9));
+    const cols = rows.columns();
+    const path = writeSegment(join(root, 'single'), cols, { start: 0, end: 7000, rows: 700, sha256: 's' });
+    const bytes = readFileSync(path);
+    // The same table built and written by the main entry.
+    const viaMain = main.tableFromIPC(bytes);
+    expect(Buffer.from(main.tableToIPC(viaMain, 'file')).equals(bytes)).toBe(true);
+    expect(Buffer.from(single.tableToIPC(single.tableFromIPC(bytes), 'file')).equals(bytes)).toBe(true);
+    expect(viaMain.numRows).toBe(700);
+    expect(viaMain.getChild('sampleId')?.get(5)).toBe(cols.strings.sampleId.values[cols.strings.sampleId.indices[5]!]);
+    expect(readSegment(path, 0, 7000)?.columns).toEqual(cols);
   });
 
   it('a segment whose rows were damaged on disk (one score changed, the file still well-formed) is no segment', () => {
