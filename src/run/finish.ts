@@ -59,7 +59,10 @@ export async function reportStep(loaded: LoadedConfig, argv: Argv, clusters?: Cl
     process.stderr.write(`calibration: ${calibrationFile} removed — no labels are kept in the run directory (run \`rolejudge calibrate --human …\` again)\n`);
   }
   if (!argv.quiet) process.stdout.write(terminalTables(r.report));
-  if (r.duplicates) process.stderr.write(`warning: ${r.duplicates} duplicate records were ignored (one record per key is kept)\n`);
+  if (r.duplicates)
+    process.stderr.write(
+      `warning: ${r.duplicates} duplicate records were ignored: one record per key is counted, in the report and its explorer (a response's last, the one the judges read; a judgment's or comparison's first)\n`,
+    );
   process.stderr.write(`report written to ${r.dir}: ${r.files.map((f) => f.slice(r.dir.length + 1)).join(', ')}\n`);
   return r;
 }

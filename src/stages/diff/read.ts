@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { sha256 } from '../../core/hash.js';
 import { InputError } from '../../core/errors.js';
-import { RunStore, type RunManifest } from '../../store/run.js';
+import { ScoreAccumulator } from '../../stats/index.js';
+import { comparisonKey, RunStore, type RunManifest } from '../../store/run.js';
 
 const SEP = '\u0000';
 
@@ -70,24 +71,26 @@ export async function readRun(dir: string): Promise<RunSide> {
   if (!manifest) throw new InputError(`${resolve(dir, 'run.json')}: missing — not a run directory`);
   const config = readConfig(dir);
   const samples = new Set<string>();
-  const sums = new Map<string, Map<string, [number, number]>>();
+  // The report's rules: a key recorded twice counts once (its first record),
+  // and a sample's score is the mean over judges of each judge's mean over
+  // rounds — what the report's per-sample means and the gate use.
+  const acc = new Map<string, ScoreAccumulator>();
   for await (const batch of store.judgmentBatches()) {
     for (const j of batch) {
       samples.add(j.sampleId);
-      if (j.score === null) continue;
       const k = key(j.model, j.metric);
-      let m = sums.get(k);
-      if (!m) sums.set(k, (m = new Map()));
-      const cell = m.get(j.sampleId);
-      if (cell) {
-        cell[0] += j.score;
-        cell[1]++;
-      } else m.set(j.sampleId, [j.score, 1]);
+      let cell = acc.get(k);
+      if (!cell) acc.set(k, (cell = new ScoreAccumulator()));
+      cell.add(j.sampleId, j.judge, j.round, j.score);
     }
   }
   const creditSums = new Map<string, Map<string, [number, number]>>();
+  const seen = new Set<string>();
   for await (const x of store.comparisons()) {
     samples.add(x.sampleId);
+    const ck = comparisonKey(x);
+    if (seen.has(ck)) continue;
+    seen.add(ck);
     if (x.credit === null) continue;
     const k = key(x.candidate, x.baseline, x.metric, x.judge);
     let m = creditSums.get(k);
@@ -98,7 +101,7 @@ export async function readRun(dir: string): Promise<RunSide> {
       cell[1]++;
     } else m.set(x.sampleId, [x.credit, 1]);
   }
-  const scores = new Map([...sums].map(([k, v]) => [k, meanMap(v)] as const));
+  const scores = new Map([...acc].map(([k, cell]) => [k, cell.perSample()] as const));
   const credits = new Map([...creditSums].map(([k, v]) => [k, meanMap(v)] as const));
   return {
     dir: resolve(dir),

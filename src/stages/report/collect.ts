@@ -4,7 +4,7 @@
 import type { RunStore } from '../../store/run.js';
 import type { Comparison, Judgment, ResponseRecord, Spend } from '../../core/records.js';
 import { ScoreAccumulator } from '../../stats/index.js';
-import { comparisonKey } from '../../store/run.js';
+import { comparisonKey, responseKey } from '../../store/run.js';
 import type { Counts, FormatRow } from '../../core/report.js';
 import { addJudgeSpend, type JudgeSpend } from './judge-spend.js';
 import type { LineBatch } from '../../store/lines.js';
@@ -58,9 +58,9 @@ export interface Collected {
   spans?: Map<string, SampleSpans>;
   /**
    * Set when the explorer's per-sample columns cannot be taken from the fold
-   * exactly (a key seen twice, which the explorer counts and the fold does
-   * not; a score that is neither null nor a finite number): it then reads
-   * the judgment logs itself, as before.
+   * exactly (a score that is neither null nor a finite number): it then
+   * reads the judgment logs itself. A key seen twice does not set it: both
+   * keep the first record of a key.
    */
   explorerInexact?: boolean;
   /** Sample ids of every response and comparison (the explorer's rows). */
@@ -68,7 +68,7 @@ export interface Collected {
   /** Response and comparison log → where each sample's lines are. */
   responseSpans?: Map<string, SampleSpans>;
   comparisonSpans?: Map<string, SampleSpans>;
-  /** Every comparison line (duplicates too: the explorer counts them), reduced to what its columns need. */
+  /** Every comparison kept (the first of each key, as the report's figures), reduced to what its explorer columns need. */
   comparisonRows?: ComparisonRow[];
 }
 
@@ -133,20 +133,65 @@ export function emptyCollected(opts: { keepScores?: boolean } = {}): Collected {
   };
 }
 
+/**
+ * One response per (sample, model): the last line of a key is the one the
+ * judging stages read (RunStore.responseIndex, ResponseLookup), so it is the
+ * one counted; earlier copies are reported as duplicates, their spend not
+ * added. What is tallied of each is kept small (no answer text), and tallied
+ * in the order keys first appear: without duplicates, the order of one pass.
+ */
 export async function collectResponses(store: RunStore, c: Collected): Promise<void> {
+  const kept = new Map<string, ResponseTally>();
   for await (const r of placed<ResponseRecord>(c, (c.responseSpans ??= new Map()), store.listFiles(store.responsesDir))) {
+    const k = responseKey(r);
+    if (kept.has(k)) c.duplicates++;
+    kept.set(k, responseTally(r));
+  }
+  for (const t of kept.values()) {
     c.counts.responses++;
-    if (r.error) c.counts.responseErrors++;
-    else if (!r.format.valid) c.counts.invalidFormat++;
-    if (!r.error) tallyFormat(c, r);
-    if (r.spend) addSpend(c.counts, r.spend);
+    if (t.error) c.counts.responseErrors++;
+    else {
+      if (!t.valid) c.counts.invalidFormat++;
+      tallyFormat(c, t);
+    }
+    if (t.spend) addSpend(c.counts, t.spend);
     else {
       // Records written before spends were kept: one call per network response.
-      if (r.via === 'network') c.counts.calls++;
-      c.counts.promptTokens += r.usage?.prompt ?? 0;
-      c.counts.completionTokens += r.usage?.completion ?? 0;
+      if (t.network) c.counts.calls++;
+      c.counts.promptTokens += t.prompt;
+      c.counts.completionTokens += t.completion;
     }
   }
+}
+
+/** What the report counts of one response. */
+interface ResponseTally {
+  model: string;
+  kind: ResponseRecord['kind'];
+  error: boolean;
+  valid: boolean;
+  formatPass: boolean;
+  flags: readonly string[];
+  spend: Spend | undefined;
+  network: boolean;
+  prompt: number;
+  completion: number;
+}
+
+function responseTally(r: ResponseRecord): ResponseTally {
+  return {
+    model: r.model,
+    kind: r.kind,
+    error: Boolean(r.error),
+    valid: r.format.valid,
+    // Records from before format_pass was recorded: the same strict check on the raw text.
+    formatPass: r.formatPass ?? /<answer>[\s\S]*?<\/answer>/i.test(r.raw),
+    flags: r.format.flags,
+    spend: r.spend,
+    network: r.via === 'network',
+    prompt: r.usage?.prompt ?? 0,
+    completion: r.usage?.completion ?? 0,
+  };
 }
 
 export async function collectComparisons(store: RunStore, c: Collected): Promise<void> {
@@ -154,13 +199,13 @@ export async function collectComparisons(store: RunStore, c: Collected): Promise
   const seen = new Set<string>();
   const rows = (c.comparisonRows ??= []);
   for await (const x of placed<Comparison>(c, (c.comparisonSpans ??= new Map()), store.listFiles(store.comparisonsDir))) {
-    rows.push(comparisonRow(x));
     const k = comparisonKey(x);
     if (seen.has(k)) {
       c.duplicates++;
       continue;
     }
     seen.add(k);
+    rows.push(comparisonRow(x));
     addComparison(c, x);
   }
 }
@@ -175,10 +220,7 @@ export function foldLines(c: Collected, file: string, batch: LineBatch<Judgment>
   const { records, starts, ends } = batch;
   for (let i = 0; i < records.length; i++) {
     const j = records[i]!;
-    if (!addJudgment(c, j)) {
-      c.duplicates++;
-      c.explorerInexact = true;
-    }
+    if (!addJudgment(c, j)) c.duplicates++;
     spans.add(j.sampleId, starts[i]!, ends[i]!);
   }
 }
@@ -275,13 +317,12 @@ function addComparison(c: Collected, x: Comparison): void {
   }
 }
 
-function tallyFormat(c: Collected, r: ResponseRecord): void {
+function tallyFormat(c: Collected, t: ResponseTally): void {
   const formats = (c.formats ??= new Map());
-  let row = formats.get(r.model);
-  if (!row) formats.set(r.model, (row = { model: r.model, kind: r.kind, responses: 0, valid: 0, formatPass: 0, flags: {} }));
+  let row = formats.get(t.model);
+  if (!row) formats.set(t.model, (row = { model: t.model, kind: t.kind, responses: 0, valid: 0, formatPass: 0, flags: {} }));
   row.responses++;
-  if (r.format.valid) row.valid++;
-  // Records from before format_pass was recorded: the same strict check on the raw text.
-  if (r.formatPass ?? /<answer>[\s\S]*?<\/answer>/i.test(r.raw)) row.formatPass++;
-  for (const f of r.format.flags) row.flags[f] = (row.flags[f] ?? 0) + 1;
+  if (t.valid) row.valid++;
+  if (t.formatPass) row.formatPass++;
+  for (const f of t.flags) row.flags[f] = (row.flags[f] ?? 0) + 1;
 }

@@ -81,10 +81,7 @@ export function foldColumns(c: Collected, file: string, cols: RowColumns): void 
     j.failure = f ? FAILURES[f] : undefined;
     j.answerChars = u.answerChars[i]!;
     const at = model.indices[i]! * nMetrics + metric.indices[i]!;
-    if (!addToCell(c, (cells[at] ??= scoreCell(c, j.model, j.metric)), rec)) {
-      c.duplicates++;
-      c.explorerInexact = true;
-    }
+    if (!addToCell(c, (cells[at] ??= scoreCell(c, j.model, j.metric)), rec)) c.duplicates++;
     spans.add(j.sampleId, cols.start[i]!, cols.end[i]!);
   }
 }

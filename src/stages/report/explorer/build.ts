@@ -11,7 +11,7 @@ import type { Comparison, Judgment, ResponseRecord, Sample } from '../../../core
 import { comparisonRow, type ComparisonRow } from '../placed.js';
 import type { SampleSpans } from '../spans.js';
 import type { ReportLayout } from '../../../core/report.js';
-import type { RunStore } from '../../../store/run.js';
+import { comparisonKey, judgmentKey, responseKey, type RunStore } from '../../../store/run.js';
 import { judgmentColumns, type ExplorerFold } from './columns.js';
 import { readSpans } from './read-back.js';
 import { type ExplorerComparison, type ExplorerData, type ExplorerDetail, type ExplorerPair, JUDGE_SPREAD, OUTCOME_CHARS, StringTable } from './data.js';
@@ -177,23 +177,35 @@ export async function buildExplorer(store: RunStore, report: ReportLayout, opts:
   for (const s of [...chosen].sort((a, b) => a - b)) get(s);
 
   // Pass 2: the records of the chosen samples.
+  // A key recorded twice shows the record the report kept: a response's last
+  // (the one the judges read), a judgment's or comparison's first.
   const frameFiles = new Map<number, string[]>();
   const chosenIds = [...chosen].map((s) => ids[s]!);
+  const answerAt = new Map<string, number>();
   for await (const r of chosenRecords<ResponseRecord>(store.listFiles(store.responsesDir), fold?.responseSpans, chosenIds, () => store.responses())) {
     const s = sampleIx.get(r.sampleId);
     const mi = modelIx.get(r.model);
     if (s === undefined || mi === undefined || !chosen.has(s)) continue;
-    get(s).a.push([mi, st.add(r.answer), st.opt(r.error), r.format.flags.map((f) => st.add(f))]);
+    const answer: ExplorerDetail['a'][number] = [mi, st.add(r.answer), st.opt(r.error), r.format.flags.map((f) => st.add(f))];
+    const a = get(s).a;
+    const k = responseKey(r);
+    const at = answerAt.get(k);
+    if (at === undefined) answerAt.set(k, a.push(answer) - 1);
+    else a[at] = answer;
     if (opts.frames && r.frames && !frameFiles.has(s))
       frameFiles.set(
         s,
         r.frames.frames.map((f) => f.file),
       );
   }
+  const seen = new Set<string>();
   for await (const batch of chosenJudgments(store, fold, chosenIds)) {
     for (const j of batch) {
       const s = sampleIx.get(j.sampleId);
       if (s === undefined || !chosen.has(s)) continue;
+      const k = judgmentKey(j);
+      if (seen.has(k)) continue;
+      seen.add(k);
       const mi = modelIx.get(j.model);
       const ki = metricIx.get(j.metric);
       const ji = judgeIx.get(j.judge);
@@ -201,11 +213,14 @@ export async function buildExplorer(store: RunStore, report: ReportLayout, opts:
       get(s).j.push([mi, ki, ji, j.round, j.score, st.opt(j.failure?.kind), st.opt(j.failure?.message), j.raw.map((t) => st.add(t))]);
     }
   }
+  const seenComparisons = new Set<string>();
   for await (const x of chosenRecords<Comparison>(store.listFiles(store.comparisonsDir), fold?.comparisonSpans, chosenIds, () => store.comparisons())) {
     const s = sampleIx.get(x.sampleId);
     if (s === undefined || !chosen.has(s)) continue;
     const p = pairOf(x);
-    if (p === undefined) continue;
+    const k = comparisonKey(x);
+    if (p === undefined || seenComparisons.has(k)) continue;
+    seenComparisons.add(k);
     const orders = x.orders.map(
       (o) => [st.add(o.order), st.opt(o.verdict), st.opt(o.outcome), st.opt(o.failure?.message), o.raw.map((t) => st.add(t))] as ExplorerComparison[4][number],
     );
@@ -277,8 +292,15 @@ async function* chosenRecords<T>(
   }
 }
 
+/** The comparisons' rows without the fold: the first record of each key, as the fold keeps. */
 async function* comparisonRows(store: RunStore): AsyncGenerator<ComparisonRow> {
-  for await (const x of store.comparisons()) yield comparisonRow(x);
+  const seen = new Set<string>();
+  for await (const x of store.comparisons()) {
+    const k = comparisonKey(x);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    yield comparisonRow(x);
+  }
 }
 
 function persona(p: Sample['character']): string {

@@ -2,10 +2,10 @@
 // sum and count of valid scores per sample, and per (model, metric) the
 // judgments with a null score per sample. Taken from the report's own fold
 // when it holds them exactly (the usual case: the logs are then read once),
-// else from a pass over the logs (a run with a key recorded twice, which the
-// explorer counts every time and the fold only once).
+// else from a pass over the logs. Either way a key recorded twice counts
+// once, its first record, as in the report's figures.
 import type { Judgment } from '../../../core/records.js';
-import type { RunStore } from '../../../store/run.js';
+import { judgmentKey, type RunStore } from '../../../store/run.js';
 import { splitKey, type Collected } from '../collect.js';
 
 /** What the report's fold hands the explorer (see collect.ts). */
@@ -77,8 +77,12 @@ async function fromLogs(store: RunStore, ix: ColumnIndex): Promise<JudgmentColum
   const cols = empty(ix);
   const nm = ix.metricIx.size;
   const nj = ix.judgeIx.size;
+  const seen = new Set<string>();
   for await (const batch of store.judgmentBatches()) {
     for (const j of batch as Judgment[]) {
+      const k = judgmentKey(j);
+      if (seen.has(k)) continue;
+      seen.add(k);
       const s = ix.sampleIx.get(j.sampleId);
       const mi = ix.modelIx.get(j.model);
       const ki = ix.metricIx.get(j.metric);
