@@ -65,4 +65,17 @@ describe('invalid UTF-8 in a split', () => {
       expect((await drain(readJsonLines(f, hwm))).map((r) => JSON.parse(r.text).t)).toEqual(['é😀€\uFFFD', 'ñ']);
     }
   });
+
+  it('decodes 1 MiB reads into pieces V8 keeps out of its large-object space, cut only between characters', async () => {
+    // 3 MB: a 600 KB line of two-, three- and four-byte characters between ASCII lines.
+    const wide = 'é漢😀'.repeat(60_000);
+    const lines = ['{"t":"a"}', `{"t":"${wide}"}`, ...Array.from({ length: 20_000 }, (_, i) => `{"t":"line ${i} ${'x'.repeat(i % 200)}"}`)];
+    const text = `${lines.join('\n')}\n`;
+    const f = file('big.jsonl', Buffer.from(text));
+    const pieces = await drain(readUtf8Chunks(f, 1 << 20));
+    expect(pieces.join('')).toBe(text);
+    // Even as two-byte strings, every piece is under V8's regular object size (128 KiB).
+    for (const p of pieces) expect(p.length * 2).toBeLessThan(128 * 1024);
+    expect((await drain(readJsonLines(f))).map((r) => r.text)).toEqual(lines);
+  });
 });
