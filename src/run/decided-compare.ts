@@ -10,6 +10,7 @@ import { compare, pairJobs } from '../stages/compare/compare.js';
 import type { StageSummary } from '../pipeline/sink.js';
 import { writeUntilDecided } from '../pipeline/until-decided-file.js';
 import { SignFamilyStream, type StreamOutcome } from '../stats/index.js';
+import { comparisonKey } from '../store/run.js';
 import type { Session } from './session.js';
 import { familyAlpha, gatePairs, judgeUntilDecided, seededOrder, stageFigures } from './until-decided.js';
 
@@ -42,7 +43,11 @@ export async function compareUntilDecided(s: Session, samples: Sample[]): Promis
   );
   const cells = needed.flatMap((p) => plan.rubrics.flatMap((r) => plan.judges.map((j) => ({ ...p, metric: r.id, judge: j.name }))));
   const index = new Map(cells.map((c, i) => [cellKey(c), i]));
-  const jobsPerSample = order.length ? [...pairJobs([order[0]!], s.pairs, plan)].length : 0;
+  // The jobs of one sample (every sample has the same): a record counts toward its sample only if it is one of them.
+  const shape = order.length ? [...pairJobs([order[0]!], s.pairs, plan)] : [];
+  const jobsPerSample = shape.length;
+  const jobKey = (c: { candidate: string; baseline: string; metric: string; judge: string; round: number }) => `${cellKey(c)} · ${c.round}`;
+  const jobs = new Set(shape.map((j) => jobKey({ candidate: j.candidate, baseline: j.baseline, metric: j.rubric.id, judge: j.judge.name, round: j.round })));
   const callsPerSample = jobsPerSample * (loaded.config.compare.bothOrders ? 2 : 1);
   const family = new SignFamilyStream(cells.length, { alpha });
   const { summary, judged, stoppingPrefix } = await judgeUntilDecided<Comparison, StageSummary>({
@@ -50,7 +55,7 @@ export async function compareUntilDecided(s: Session, samples: Sample[]): Promis
     jobsPerSample,
     inflight: ctx.inflight,
     decidedAtStart: !cells.length,
-    recorded: ctx.store.comparisons(),
+    keyOf: (c) => (jobs.has(jobKey(c)) ? comparisonKey(c) : null),
     decide: (_i, records) => {
       const by = cells.map(() => [] as Comparison[]);
       for (const c of records) {
@@ -60,7 +65,7 @@ export async function compareUntilDecided(s: Session, samples: Sample[]): Promis
       family.push(by.map(sampleOutcome));
       return family.allDecidedAfter !== null;
     },
-    run: (hooks) => compare(ctx, order, s.pairs, plan, hooks),
+    run: (hooks) => compare(ctx, order, s.pairs, plan, { ...hooks, retryFailed: Boolean(s.argv['retry-failed']) }),
   });
   const holm = family.adjusted();
   const result: CompareDecided = {

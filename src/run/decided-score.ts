@@ -12,6 +12,7 @@ import { score } from '../stages/score/score.js';
 import type { StageSummary } from '../pipeline/sink.js';
 import { writeUntilDecided } from '../pipeline/until-decided-file.js';
 import { MarginTest } from '../stats/index.js';
+import { judgmentKey } from '../store/run.js';
 import type { Session } from './session.js';
 import { familyAlpha, gateMargin, gatePairs, judgeUntilDecided, seededOrder, stageFigures } from './until-decided.js';
 
@@ -60,12 +61,20 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
   );
   const rounds = plan.judges.reduce((n, j) => n + (plan.rounds.get(j.name) ?? 1), 0);
   const callsPerSample = models.length * plan.rubrics.length * rounds;
+  // A record counts toward its sample only if it is one of this run's jobs.
+  const metrics = new Set(plan.rubrics.map((r) => r.id));
+  const isJob = (j: Judgment) =>
+    models.includes(j.model) &&
+    metrics.has(j.metric) &&
+    plan.judges.some((x) => x.name === j.judge) &&
+    j.round >= 1 &&
+    j.round <= (plan.rounds.get(j.judge) ?? 1);
   const { summary, judged, stoppingPrefix } = await judgeUntilDecided<Judgment, StageSummary>({
     order,
     jobsPerSample: callsPerSample,
     inflight: ctx.inflight,
     decidedAtStart: !cells.length,
-    recorded: ctx.store.judgments(),
+    keyOf: (j) => (isJob(j) ? judgmentKey(j) : null),
     decide: (i, records) => {
       for (const c of cells) {
         const a = meanScore(records, c.candidate, c.metric, c.judge);
@@ -75,7 +84,7 @@ export async function scoreUntilDecided(s: Session, samples: Sample[]): Promise<
       }
       return cells.every((c) => c.test?.decidedAfter != null);
     },
-    run: (hooks) => score(ctx, order, models, plan, hooks),
+    run: (hooks) => score(ctx, order, models, plan, { ...hooks, retryFailed: Boolean(s.argv['retry-failed']) }),
   });
   const result: ScoreDecided = {
     ...stageFigures(order.length, judged, stoppingPrefix, callsPerSample),

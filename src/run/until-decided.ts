@@ -29,19 +29,26 @@ export function seededOrder(samples: readonly Sample[], seed: number | string): 
 /**
  * Collects records per sample and hands complete samples on strictly in the
  * seeded order: sample i is emitted only once it has `perSample` records and
- * every sample before it was emitted.
+ * every sample before it was emitted. With `keyOf`, a record counts once per
+ * key (the first one, as the report and the gate read a key recorded twice)
+ * and a record whose key is null (not one of the stage's jobs: a model, metric
+ * or round no longer configured) is left out, so a sample is complete only
+ * when each of its jobs is in.
  */
 export class PrefixFeed<T> {
   private readonly pos = new Map<string, number>();
   private readonly got: T[][];
+  private readonly keys: Array<Set<string> | null>;
   private head = 0;
   constructor(
     private readonly order: readonly string[],
     private readonly perSample: number,
     private readonly emit: (index: number, items: T[]) => void,
+    private readonly keyOf?: (item: T) => string | null,
   ) {
     order.forEach((id, i) => this.pos.set(id, i));
     this.got = order.map(() => []);
+    this.keys = order.map(() => null);
   }
 
   /** Prefix length emitted so far. */
@@ -56,10 +63,19 @@ export class PrefixFeed<T> {
 
   add(sampleId: string, item: T): void {
     const i = this.pos.get(sampleId);
-    if (i === undefined) return;
+    // An emitted sample's records are already in the test: nothing later changes it.
+    if (i === undefined || i < this.head) return;
+    if (this.keyOf) {
+      const key = this.keyOf(item);
+      if (key === null) return;
+      const seen = (this.keys[i] ??= new Set());
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
     this.got[i]!.push(item);
     while (this.head < this.order.length && this.got[this.head]!.length >= this.perSample) {
       this.emit(this.head, this.got[this.head]!);
+      this.keys[this.head] = null;
       this.head++;
     }
   }
@@ -161,13 +177,17 @@ export interface DecidingHooks<R> {
   keepLaunching: (sampleId: string) => Promise<boolean>;
   onSettled: (running: number) => void;
   onRecord: (record: R) => void;
+  /** Every record already logged that stands (this run does not redo it), given before the first job. */
+  onRecorded: (record: R) => void;
 }
 
 /**
  * One stage over `order` with the prefix feed and the launch window that
  * compare and score share. `decide(i, records)` folds sample i's records (in
  * seeded order) into the tests and says whether every needed test is now
- * decided; what is already recorded enters first (a resumed run).
+ * decided. In a resumed run the stage hands over what is already recorded
+ * and stands first: a failure it is about to redo (a response that exists
+ * now, --retry-failed) is not fed as final; its redone record is.
  */
 export async function judgeUntilDecided<R extends { sampleId: string }, S>(opts: {
   order: readonly Sample[];
@@ -175,7 +195,8 @@ export async function judgeUntilDecided<R extends { sampleId: string }, S>(opts:
   inflight: number;
   /** True when there is nothing to decide (no needed test). */
   decidedAtStart: boolean;
-  recorded: AsyncIterable<R>;
+  /** The record's job key; null for a record that is not one of the stage's jobs. */
+  keyOf: (record: R) => string | null;
   decide: (index: number, records: R[]) => boolean;
   run: (hooks: DecidingHooks<R>) => Promise<S>;
 }): Promise<{ summary: S; judged: number; stoppingPrefix: number | null }> {
@@ -187,17 +208,21 @@ export async function judgeUntilDecided<R extends { sampleId: string }, S>(opts:
     Math.max(1, Math.ceil(opts.inflight / Math.max(1, opts.jobsPerSample))),
     () => stoppingPrefix !== null,
   );
-  const feed = new PrefixFeed<R>(ids, opts.jobsPerSample, (i, records) => {
-    const decided = opts.decide(i, records);
-    launches.advanced();
-    if (stoppingPrefix === null && decided) stoppingPrefix = i + 1;
-  });
-  const wanted = new Set(ids);
-  for await (const r of opts.recorded) if (wanted.has(r.sampleId)) feed.add(r.sampleId, r);
+  const feed = new PrefixFeed<R>(
+    ids,
+    opts.jobsPerSample,
+    (i, records) => {
+      const decided = opts.decide(i, records);
+      launches.advanced();
+      if (stoppingPrefix === null && decided) stoppingPrefix = i + 1;
+    },
+    opts.keyOf,
+  );
   const summary = await opts.run({
     keepLaunching: (id) => launches.admit(id),
     onSettled: (running) => launches.settled(running),
     onRecord: (r) => feed.add(r.sampleId, r),
+    onRecorded: (r) => feed.add(r.sampleId, r),
   });
   return { summary, judged: feed.touched, stoppingPrefix };
 }

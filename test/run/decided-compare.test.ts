@@ -31,10 +31,10 @@ beforeEach(() => {
 
 const decided = (id: string) => JSON.parse(readFileSync(join(ws.runDir(id), 'until-decided.json'), 'utf8')).compare;
 
-async function judged(id: string, rubrics: string[]) {
+async function judged(id: string, rubrics: string[], flags: Record<string, unknown> = {}) {
   const cfg = decidedConfig(ws, id, server.url, files, { rubrics });
   const before = server.requests.length;
-  const code = await runAll({ config: cfg, quiet: true, 'until-decided': true } as never);
+  const code = await runAll({ config: cfg, quiet: true, 'until-decided': true, ...flags } as never);
   // Only the pairwise judge calls: `run` also generates (recorded, no call) and scores.
   const sent = server.requests.slice(before).filter((q) => kindOf(q.body) === 'pairwise').length;
   return { code, sent, r: decided(id), records: readJsonl(join(ws.runDir(id), 'comparisons', 'gpt-5-mini.jsonl')) };
@@ -75,5 +75,22 @@ describe('compare --until-decided stops as soon as decided', () => {
     const c = r.comparisons[0];
     expect(c.wins + c.losses + c.ties).toBe(N);
     expect(c.pAnytime).toBeGreaterThan(0.05);
+  });
+
+  it('--retry-failed after a judge outage redoes the failed comparisons and decides on the redone verdicts', async () => {
+    mode = 'broken';
+    const first = await judged('outage', ['cn', 'human-likeness']);
+    expect(first.r.stoppingPrefix).toBeNull();
+    expect(first.records).toHaveLength(N * 2);
+    expect(first.records.every((c: { outcome: unknown }) => c.outcome === null)).toBe(true);
+    mode = 'clear';
+    const { sent, r, records } = await judged('outage', ['cn', 'human-likeness'], { 'retry-failed': true });
+    // Where a fresh run decides (the first test): the recorded failures were not fed as final.
+    expect(r.stoppingPrefix).toBe(9);
+    expect(r.comparisons.every((c: { winner: string }) => c.winner === 'candidate')).toBe(true);
+    expect(r.samplesJudged).toBeLessThanOrEqual(9 + 4);
+    expect(sent).toBe(r.samplesJudged * r.callsPerSample);
+    expect(records).toHaveLength(N * 2);
+    expect(records.filter((c: { outcome: unknown }) => c.outcome !== null)).toHaveLength(r.samplesJudged * 2);
   });
 });

@@ -2,7 +2,8 @@
 // fake judge whose verdicts are known: 'clear' — the candidate's answer
 // (marked CAND) always wins and scores 1 against the baseline's 10; 'even' —
 // verdicts and scores are coin flips from a hash of the prompt (identical
-// systems). Everything is written under the test's workspace.
+// systems); 'broken' — a judge that never gives a verdict or a score (every
+// judgment fails). Everything is written under the test's workspace.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { kindOf, pairwiseAnswers, promptParts, roleplayReply } from '../e2e/fake
 import { configFor, SAMPLE_SPLIT, type Workspace } from '../e2e/workspace.js';
 
 export const N = 60;
-export type Mode = 'clear' | 'even';
+export type Mode = 'clear' | 'even' | 'broken';
 
 const hash = (s: string) => createHash('sha256').update(s).digest().readUInt32BE(0);
 
@@ -36,6 +37,7 @@ export function judgeHandler(mode: () => Mode): FakeHandler {
   return (body) => {
     const kind = kindOf(body);
     const { prompt } = promptParts(body);
+    if ((kind === 'pairwise' || kind === 'pointwise') && mode() === 'broken') return 'I would rather not judge this one.';
     if (kind === 'pairwise') {
       const { a } = pairwiseAnswers(prompt);
       const v = mode() === 'clear' ? (a.includes('CAND-MARK') ? 'A' : 'B') : hash(prompt) % 2 ? 'A' : 'B';

@@ -29,14 +29,14 @@ beforeEach(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
 
-async function scored(id: string) {
+async function scored(id: string, flags: Record<string, unknown> = {}, generate = true) {
   const cfg = decidedConfig(ws, id, server.url, files);
   const before = server.requests.length;
   // The recorded outputs become responses (no call), then score runs as `score --until-decided` would.
   const code = await withSession(
-    { config: cfg, quiet: true, 'until-decided': true } as never,
-    ['generate', 'score'],
-    async (s) => (await generateStep(s)) || scoreStep(s),
+    { config: cfg, quiet: true, 'until-decided': true, ...flags } as never,
+    generate ? ['generate', 'score'] : ['score'],
+    async (s) => (generate ? (await generateStep(s)) || scoreStep(s) : scoreStep(s)),
   );
   const sent = server.requests.slice(before).filter((q) => kindOf(q.body) === 'pointwise').length;
   const r = JSON.parse(readFileSync(join(ws.runDir(id), 'until-decided.json'), 'utf8')).score;
@@ -84,5 +84,38 @@ describe('score --until-decided', () => {
     expect(r.pairs[0].decision).toBeNull();
     expect(r.pairs[0].lower).toBeLessThan(0);
     expect(r.pairs[0].upper).toBeGreaterThan(0);
+  });
+
+  it('--retry-failed after a judge outage redoes the failures in seeded order and decides on the redone scores', async () => {
+    mode = 'broken';
+    const first = await scored('outage');
+    // Nothing could be scored: every sample judged, every judgment a failure, nothing decided.
+    expect(first.r.stoppingPrefix).toBeNull();
+    expect(first.records).toHaveLength(N * 2);
+    expect(first.records.every((j: { score: unknown }) => j.score === null)).toBe(true);
+    mode = 'clear';
+    const { code, sent, r, records } = await scored('outage', { 'retry-failed': true });
+    expect(code).toBe(0);
+    // The recorded failures are not fed as final: the redone scores decide where a fresh run does.
+    expect(r.stoppingPrefix).toBe(16);
+    expect(r.pairs[0]).toMatchObject({ decision: 'regression', decidedAfter: 16, mean: -9 });
+    expect(r.samplesJudged).toBeGreaterThanOrEqual(16);
+    expect(r.samplesJudged).toBeLessThanOrEqual(16 + 4);
+    expect(sent).toBe(r.samplesJudged * r.callsPerSample);
+    // Redone in place: still one record per key, the redone ones scored, the rest still failures.
+    expect(records).toHaveLength(N * 2);
+    expect(records.filter((j: { score: unknown }) => j.score !== null)).toHaveLength(sent);
+  });
+
+  it('score run before generate, then again after it: the missing-response failures are redone and decide, not fed as final', async () => {
+    mode = 'clear';
+    const first = await scored('early', {}, false);
+    expect(first.sent).toBe(0);
+    expect(first.records.every((j: { failure?: { kind: string } }) => j.failure?.kind === 'missing-response')).toBe(true);
+    const { sent, r, records } = await scored('early');
+    expect(r.stoppingPrefix).toBe(16);
+    expect(r.samplesJudged).toBeLessThanOrEqual(16 + 4);
+    expect(sent).toBe(r.samplesJudged * r.callsPerSample);
+    expect(records.filter((j: { score: unknown }) => j.score !== null)).toHaveLength(sent);
   });
 });

@@ -45,6 +45,23 @@ describe('until-decided', () => {
     expect(feed.prefix).toBe(3);
   });
 
+  it('with keys, a record counts once per key and records of other jobs not at all', () => {
+    const seen: Array<[number, string[]]> = [];
+    const key = (item: string) => (item.startsWith('other') ? null : item.split('#')[0]!);
+    const feed = new PrefixFeed<string>(['x', 'y'], 2, (i, items) => seen.push([i, items]), key);
+    // The same job twice (a key logged twice) and a job no longer configured: x is not complete.
+    feed.add('x', 'x1#first');
+    feed.add('x', 'x1#copy');
+    feed.add('x', 'other-model');
+    expect(seen).toEqual([]);
+    feed.add('x', 'x2');
+    // The first record of a key is the one fed, as the report reads it.
+    expect(seen).toEqual([[0, ['x1#first', 'x2']]]);
+    // Records for a sample already fed change nothing.
+    feed.add('x', 'x3');
+    expect(seen[0]![1]).toEqual(['x1#first', 'x2']);
+  });
+
   it('a clear winner is decided long before 500 samples; identical systems are not', () => {
     // 2 wins, 1 loss, repeating: decisive win rate 2/3.
     const clear = Array.from({ length: 500 }, (_, i) => (i % 3 === 2 ? -1 : 1));

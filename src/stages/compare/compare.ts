@@ -57,6 +57,8 @@ export interface CompareOptions {
   keepLaunching?: (sampleId: string) => boolean | Promise<boolean>;
   /** Called with every comparison as it is recorded, in completion order. */
   onRecord?: (c: Comparison) => void;
+  /** Called, before the first job, with every comparison already logged that stands (is not redone by this run). */
+  onRecorded?: (c: Comparison) => void;
   /** Called after every job ends (recorded or not) with the number still running. */
   onSettled?: (running: number) => void;
 }
@@ -93,7 +95,10 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
     done.set(
       judge.name,
       await ctx.store.doneKeys<Comparison>(file, comparisonKey, (c) => {
-        if (!redoIf(c)) return true;
+        if (!redoIf(c)) {
+          opts.onRecorded?.(c);
+          return true;
+        }
         keep.set(comparisonKey(c), c);
         return false;
       }),

@@ -47,6 +47,8 @@ export interface ScoreOptions {
   keepLaunching?: (sampleId: string) => boolean | Promise<boolean>;
   /** Called with every judgment as it is recorded, in completion order. */
   onRecord?: (j: Judgment) => void;
+  /** Called, before the first job, with every judgment already logged that stands (is not redone by this run). */
+  onRecorded?: (j: Judgment) => void;
   /** Called after every job ends (recorded or not) with the number still running. */
   onSettled?: (running: number) => void;
 }
@@ -110,7 +112,14 @@ async function scoreWith(
   const redo = new Map<string, Set<string>>();
   for (const judge of plan.judges) {
     const file = ctx.store.judgmentsFile(judge.name);
-    done.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, (j) => !redoIt(j)));
+    done.set(
+      judge.name,
+      await ctx.store.doneKeys<Judgment>(file, judgmentKey, (j) => {
+        if (redoIt(j)) return false;
+        opts.onRecorded?.(j);
+        return true;
+      }),
+    );
     redo.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, redoIt));
   }
   const wantedId = (j: JobId) => {
