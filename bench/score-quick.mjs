@@ -78,14 +78,14 @@ try {
       const x = { vsBare: rate(r) / rate(b), cpu: cpu(r), cpuX: cpu(r) / cpu(b), rss: r.maxRssMb, rss0: r.firstRequestRssMb, bareCpu: cpu(b) };
       results[i].push(x);
       log(
-        `round ${round + 1} ${CLIS[i]}: ÷bare ${x.vsBare.toFixed(3)}, cpu ${x.cpu.toFixed(3)} ms (bare ${x.bareCpu.toFixed(3)}, ×${x.cpuX.toFixed(2)}), rss ${x.rss.toFixed(0)} MB (${x.rss0?.toFixed(0)} at the first request; bare ${b.maxRssMb.toFixed(0)}), load ${loadavg()[0].toFixed(2)}`,
+        `round ${round + 1} ${CLIS[i]}: ÷bare ${x.vsBare.toFixed(3)}, cpu ${x.cpu.toFixed(3)} ms (bare ${x.bareCpu.toFixed(3)}, ×${x.cpuX.toFixed(2)}), rss ${x.rss.toFixed(0)} MiB (${x.rss0?.toFixed(0)} at the first request; bare ${b.maxRssMb.toFixed(0)}), load ${loadavg()[0].toFixed(2)}`,
       );
     });
   }
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   results.forEach((rs, i) => {
     log(
-      `median ${CLIS[i]}: ÷bare ${med(rs.map((r) => r.vsBare)).toFixed(3)}, cpu ×${med(rs.map((r) => r.cpuX)).toFixed(2)} (${med(rs.map((r) => r.cpu)).toFixed(3)} ms), rss ${med(rs.map((r) => r.rss)).toFixed(0)} MB`,
+      `median ${CLIS[i]}: ÷bare ${med(rs.map((r) => r.vsBare)).toFixed(3)}, cpu ×${med(rs.map((r) => r.cpuX)).toFixed(2)} (${med(rs.map((r) => r.cpu)).toFixed(3)} ms), rss ${med(rs.map((r) => r.rss)).toFixed(0)} MiB`,
     );
   });
 } finally {
