@@ -5,9 +5,10 @@
 // figure built on no data must not look like one built on data.
 import type { Comparison, Judgment, ResponseRecord } from '../core/records.js';
 import { UnfitRunError } from '../core/errors.js';
-import type { RunStore } from '../store/run.js';
+import { comparisonKey, judgmentKey, responseKey, type RunStore } from '../store/run.js';
 import { readJsonl } from '../store/jsonl.js';
 import { existsSync } from 'node:fs';
+import { oncePerKey } from './once-per-key.js';
 
 export interface FailureTally {
   /** Records of this command's selection. */
@@ -35,31 +36,82 @@ function add(t: FailureTally, model: string, kind: string | undefined): void {
   t.byModel.set(model, m);
 }
 
+// A key logged twice counts once, as in the report: a judgment's or comparison's first record, a response's last.
+// Each record is counted as one number, its model (or pair) and failure kind interned.
+class Counter {
+  private readonly labels: string[] = [];
+  private readonly kinds: string[] = [];
+  private readonly at = new Map<string, number>();
+
+  /** The number standing for (label, kind); kind undefined when the record did not fail. */
+  code(label: string, kind: string | undefined): number {
+    return this.index(this.labels, `l${label}`, label) * 65536 + (kind === undefined ? 0 : 1 + this.index(this.kinds, `k${kind}`, kind));
+  }
+
+  tally(codes: Float64Array): FailureTally {
+    const t = emptyTally();
+    for (const c of codes) {
+      const kind = c % 65536;
+      add(t, this.labels[Math.floor(c / 65536)]!, kind === 0 ? undefined : this.kinds[kind - 1]);
+    }
+    return t;
+  }
+
+  private index(list: string[], id: string, value: string): number {
+    let i = this.at.get(id);
+    if (i === undefined) {
+      i = list.push(value) - 1;
+      this.at.set(id, i);
+    }
+    return i;
+  }
+}
+
+function allOf<T>(files: string[]): () => AsyncGenerator<T> {
+  return async function* () {
+    for (const f of files) yield* readAll<T>(f);
+  };
+}
+
 export async function judgmentTally(store: RunStore, models: string[], judges: string[]): Promise<FailureTally> {
-  const t = emptyTally();
   const want = new Set(models);
-  for (const judge of judges)
-    for await (const j of readAll<Judgment>(store, store.judgmentsFile(judge))) if (want.has(j.model)) add(t, j.model, j.failure?.kind);
-  return t;
+  const files = judges.map((judge) => store.judgmentsFile(judge));
+  const c = new Counter();
+  const codes = await oncePerKey<Judgment>(
+    allOf<Judgment>(files),
+    (j) => (want.has(j.model) ? { key: judgmentKey(j), value: c.code(j.model, j.failure?.kind) } : null),
+    'first',
+  );
+  return c.tally(codes);
 }
 
 export async function comparisonTally(store: RunStore, pairs: { candidates: string[]; baselines: string[] }, judges: string[]): Promise<FailureTally> {
-  const t = emptyTally();
-  for (const judge of judges)
-    for await (const c of readAll<Comparison>(store, store.comparisonsFile(judge))) {
-      if (!pairs.candidates.includes(c.candidate) || !pairs.baselines.includes(c.baseline)) continue;
-      add(t, `${c.candidate} vs ${c.baseline}`, c.outcome === null ? (c.failure?.kind ?? 'parse') : undefined);
-    }
-  return t;
+  const files = judges.map((judge) => store.comparisonsFile(judge));
+  const k = new Counter();
+  const codes = await oncePerKey<Comparison>(
+    allOf<Comparison>(files),
+    (c) =>
+      pairs.candidates.includes(c.candidate) && pairs.baselines.includes(c.baseline)
+        ? { key: comparisonKey(c), value: k.code(`${c.candidate} vs ${c.baseline}`, c.outcome === null ? (c.failure?.kind ?? 'parse') : undefined) }
+        : null,
+    'first',
+  );
+  return k.tally(codes);
 }
 
 export async function responseTally(store: RunStore, models: string[]): Promise<FailureTally> {
-  const t = emptyTally();
-  for (const model of models) for await (const r of readAll<ResponseRecord>(store, store.responsesFile(model))) add(t, model, r.error ? 'error' : undefined);
-  return t;
+  const want = new Set(models);
+  const files = models.map((model) => store.responsesFile(model));
+  const c = new Counter();
+  const codes = await oncePerKey<ResponseRecord>(
+    allOf<ResponseRecord>(files),
+    (r) => (want.has(r.model) ? { key: responseKey(r), value: c.code(r.model, r.error ? 'error' : undefined) } : null),
+    'last',
+  );
+  return c.tally(codes);
 }
 
-async function* readAll<T>(_store: RunStore, file: string): AsyncGenerator<T> {
+async function* readAll<T>(file: string): AsyncGenerator<T> {
   if (existsSync(file)) yield* readJsonl<T>(file);
 }
 
