@@ -192,7 +192,7 @@ try {
     `medians of ${REPS} interleaved round(s); every report wrote the same bytes (${bytesOut})`,
     `index kept as the run goes (score stage's IndexFeed over every line, timed apart from cutting and parsing them): ${(fed.paidMs / 1000).toFixed(1)} s paid by the run, ${(indexBytes / 1e6).toFixed(0)} MB of index (${(bytes / indexBytes).toFixed(1)}× smaller than the JSONL)`,
     '',
-    '| pass | wall s | CPU s | peak RSS MB | wall ÷ parse pass | runs (wall s) |',
+    '| pass | wall s | CPU s | peak RSS MiB | wall ÷ parse pass | runs (wall s) |',
     '|---|---:|---:|---:|---:|---|',
     ...passes.map(
       (p) =>
@@ -201,7 +201,7 @@ try {
     '',
     `target: report wall time < the parse pass's — ${r.wallMs < ref.wallMs ? 'met' : `missed: ${(r.wallMs / ref.wallMs).toFixed(2)}× (${((r.wallMs - ref.wallMs) / 1000).toFixed(1)} s over)`}.`,
     `targets: under ${TARGET_S} s — ${wallS < TARGET_S ? 'met' : `missed by ${(wallS - TARGET_S).toFixed(1)} s`}; ` +
-      `under ${TARGET_MB} MB peak — ${r.rssMb < TARGET_MB ? 'met' : `missed by ${(r.rssMb - TARGET_MB).toFixed(0)} MB`}.`,
+      `under ${TARGET_MB} MiB peak — ${r.rssMb < TARGET_MB ? 'met' : `missed by ${(r.rssMb - TARGET_MB).toFixed(0)} MiB`}.`,
     `load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}.`,
   ];
   if (run.judgments !== expected) throw new Error(`wrote ${run.judgments} judgments, expected ${expected}`);
