@@ -39,29 +39,34 @@ function add(t: FailureTally, model: string, kind: string | undefined): void {
 // A key logged twice counts once, as in the report: a judgment's or comparison's first record, a response's last.
 // Each record is counted as one number, its model (or pair) and failure kind interned.
 class Counter {
-  private readonly labels: string[] = [];
-  private readonly kinds: string[] = [];
-  private readonly at = new Map<string, number>();
+  private readonly labels = new Interned();
+  private readonly kinds = new Interned();
 
   /** The number standing for (label, kind); kind undefined when the record did not fail. */
   code(label: string, kind: string | undefined): number {
-    return this.index(this.labels, `l${label}`, label) * 65536 + (kind === undefined ? 0 : 1 + this.index(this.kinds, `k${kind}`, kind));
+    return this.labels.index(label) * 65536 + (kind === undefined ? 0 : 1 + this.kinds.index(kind));
   }
 
   tally(codes: Float64Array): FailureTally {
     const t = emptyTally();
     for (const c of codes) {
       const kind = c % 65536;
-      add(t, this.labels[Math.floor(c / 65536)]!, kind === 0 ? undefined : this.kinds[kind - 1]);
+      add(t, this.labels.list[Math.floor(c / 65536)]!, kind === 0 ? undefined : this.kinds.list[kind - 1]);
     }
     return t;
   }
+}
 
-  private index(list: string[], id: string, value: string): number {
-    let i = this.at.get(id);
+/** Strings numbered in the order first seen. */
+class Interned {
+  readonly list: string[] = [];
+  private readonly at = new Map<string, number>();
+
+  index(value: string): number {
+    let i = this.at.get(value);
     if (i === undefined) {
-      i = list.push(value) - 1;
-      this.at.set(id, i);
+      i = this.list.push(value) - 1;
+      this.at.set(value, i);
     }
     return i;
   }
