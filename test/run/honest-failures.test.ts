@@ -213,3 +213,52 @@ describe('failure share', () => {
     expect(await exitOf(runAll({ config: strict, quiet: true, ids: IDS }))).toBe(3);
   });
 });
+
+describe('--retry-failed and the response cache', () => {
+  const sentOf = (kind: string, from: number) => server.requests.slice(from).filter((q) => kindOf(q.body) === kind);
+
+  it('score asks only the failed judgments again; what was never judged is answered from the cache', async () => {
+    const models = [recordedModel('plain-vlm', 'plain')];
+    // Another run over the same samples leaves every judge reply in the shared cache.
+    const warm = cfgOf('warm-score', { models, provider: { maxRetries: 0 } }, 'shared-score');
+    expect(await exitOf(runAll({ config: warm, quiet: true, ids: IDS }))).toBe(0);
+    // This run judged s01 with the cache off while the judge was down: one failure; s02 never judged.
+    const cfg = cfgOf('retry-score', { models, provider: { maxRetries: 0 } }, 'shared-score');
+    fault = (_b, kind) => (kind === 'pointwise' ? { status: 503 } : null);
+    expect(await exitOf(runAll({ config: cfg, quiet: true, ids: 's01', cache: false }))).toBe(3);
+    expect(readJsonl(judgeFile('retry-score')).map((j) => [j.sampleId, j.failure?.kind])).toEqual([['s01', 'error']]);
+
+    fault = () => null;
+    const from = server.requests.length;
+    expect(await exitOf(runAll({ config: cfg, quiet: true, ids: IDS, 'retry-failed': true }))).toBe(0);
+    // The failure is asked afresh; s02's judgment is the cached reply (no request).
+    expect(sentOf('pointwise', from)).toHaveLength(1);
+    const recs = readJsonl(judgeFile('retry-score'));
+    expect(recs.map((j) => [j.sampleId, j.failure?.kind ?? null]).sort()).toEqual([
+      ['s01', null],
+      ['s02', null],
+    ]);
+    const warmScores = readJsonl(judgeFile('warm-score')).map((j) => [j.sampleId, j.score]);
+    expect(recs.map((j) => [j.sampleId, j.score]).sort()).toEqual(warmScores.sort());
+  });
+
+  it('compare asks only the failed comparison again; what was never compared is answered from the cache', async () => {
+    const models = [recordedModel('plain-vlm', 'plain'), recordedModel('ebm-rl', 'ebm')];
+    const parts = { models, compare: { candidates: ['ebm-rl'], baselines: ['plain-vlm'] }, provider: { maxRetries: 0 } };
+    expect(await exitOf(runAll({ config: cfgOf('warm-pair', parts, 'shared-pair'), quiet: true, ids: IDS }))).toBe(0);
+    const cfg = cfgOf('retry-pair', parts, 'shared-pair');
+    fault = (_b, kind) => (kind === 'pairwise' ? { status: 503 } : null);
+    expect(await exitOf(runAll({ config: cfg, quiet: true, ids: 's01', cache: false }))).toBe(3);
+    const file = join(ws.runDir('retry-pair'), 'comparisons', 'gpt-5-mini.jsonl');
+    expect(readJsonl(file).map((c) => [c.sampleId, c.outcome])).toEqual([['s01', null]]);
+
+    fault = () => null;
+    const from = server.requests.length;
+    expect(await exitOf(runAll({ config: cfg, quiet: true, ids: IDS, 'retry-failed': true }))).toBe(0);
+    // s01's two orders are asked again; s02's come from the cache.
+    expect(sentOf('pairwise', from)).toHaveLength(2);
+    const recs = readJsonl(file);
+    expect(recs.map((c) => c.sampleId).sort()).toEqual(['s01', 's02']);
+    expect(recs.every((c) => c.outcome !== null)).toBe(true);
+  });
+});

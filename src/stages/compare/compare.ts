@@ -72,8 +72,10 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
     bothOrders: cfg.compare.bothOrders,
     combine: cfg.compare.combine,
     oneOrderDecides: cfg.compare.oneOrderDecides,
-    ...(opts.retryFailed ? { noCache: true } : {}),
   };
+  // A failure redone by --retry-failed is asked afresh; what was never
+  // compared may still be answered from the cache, as on a plain rerun.
+  const fresh: PairSettings = { ...settings, noCache: true };
   const responses = withPlanned(ctx, await ctx.store.responseIndex());
   const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
   // A comparison failed for want of a response is redone as soon as both
@@ -139,7 +141,8 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
         let c: Comparison;
         progress.begin();
         try {
-          c = await compareOne(ctx, job, responses, settings, redo.get(job.judge.name)!.get(keyOf(job)));
+          const prior = redo.get(job.judge.name)!.get(keyOf(job));
+          c = await compareOne(ctx, job, responses, prior && opts.retryFailed ? fresh : settings, prior);
         } catch (err) {
           if (err instanceof BudgetStop) {
             summary.stoppedByBudget = true;

@@ -77,7 +77,7 @@ export async function score(
   plan: JudgingPlan,
   opts: ScoreOptions = {},
 ): Promise<StageSummary> {
-  const settings: ScoreSettings = { ...ctx.loaded.config.score, ...(opts.retryFailed ? { noCache: true } : {}) };
+  const settings: ScoreSettings = { ...ctx.loaded.config.score };
   const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
 
   // The responses are read once: located (per response) or indexed (listwise).
@@ -108,19 +108,24 @@ async function scoreWith(
   // --retry-failed completes the run as a plain rerun does (what was never
   // judged is judged) and also redoes every failed record.
   const redoIt = (j: Judgment) => stale(j) || (opts.retryFailed === true && isFailed(j));
+  // One read of each log gives both sets.
   const done = new Map<string, Set<string>>();
   const redo = new Map<string, Set<string>>();
   for (const judge of plan.judges) {
     const file = ctx.store.judgmentsFile(judge.name);
+    const again = new Set<string>();
     done.set(
       judge.name,
       await ctx.store.doneKeys<Judgment>(file, judgmentKey, (j) => {
-        if (redoIt(j)) return false;
+        if (redoIt(j)) {
+          again.add(judgmentKey(j));
+          return false;
+        }
         opts.onRecorded?.(j);
         return true;
       }),
     );
-    redo.set(judge.name, await ctx.store.doneKeys<Judgment>(file, judgmentKey, redoIt));
+    redo.set(judge.name, again);
   }
   const wantedId = (j: JobId) => {
     const keys = done.get(j.judge);
@@ -134,11 +139,21 @@ async function scoreWith(
 
   // Nothing to redo (a fresh or plainly resumed run): no key is built per emitted judgment.
   const anyRedo = [...redo.values()].some((keys) => keys.size > 0);
+  // A failure redone by --retry-failed is asked afresh (a cached reply is what
+  // failed, or was recorded by a build that kept it); what was never judged
+  // may still be answered from the cache, as on a plain rerun.
+  const fresh: ScoreSettings = { ...settings, noCache: true };
+  const redoneFresh = (j: PointJob) =>
+    opts.retryFailed === true &&
+    anyRedo &&
+    replacing(judgmentKey({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round }), j.judge.name);
   const sink = new JudgmentSink(ctx, anyRedo ? replacing : false, summary);
   if (!(recorded instanceof ResponseLookup)) {
     try {
       const responses = withPlanned(ctx, recorded);
-      await listwiseScore(ctx, await allSamples(samples), models, plan, responses, wanted, settings, sink);
+      // A listwise call answers several records at once: with any of them redone, none is read from the cache.
+      const listSettings = opts.retryFailed && anyRedo ? { ...settings, noCache: true } : settings;
+      await listwiseScore(ctx, await allSamples(samples), models, plan, responses, wanted, listSettings, sink);
     } finally {
       await sink.close();
     }
@@ -173,7 +188,7 @@ async function scoreWith(
       counter.wrap(async (job: PointJob) => {
         try {
           sink.begin();
-          const j = await judgeOne(ctx, job, settings);
+          const j = await judgeOne(ctx, job, redoneFresh(job) ? fresh : settings);
           sink.emit(j);
           opts.onRecord?.(j);
         } catch (err) {
