@@ -14,7 +14,7 @@ import { judgeScene, type JudgeScene } from './scene.js';
 
 type JudgeSceneManifest = JudgeScene['manifest'];
 import type { PointJob } from './jobs.js';
-import { prepare, sampleView, type ScoreSettings } from './view.js';
+import { paperZero, prepare, sampleView, type ScoreSettings } from './view.js';
 import type { Sample } from '../core/records.js';
 
 export interface ListwiseSettings extends ScoreSettings {
@@ -121,8 +121,10 @@ export async function judgeList(
       ctx.judgeOverrides,
     );
   }
-  // Drop convention: one model still missing after the re-asks drops the whole sample.
-  const dropped = paper && rubric.paperFailure === 'drop' && askedOut !== null && askedOut.value === null;
+  // Drop convention: one model still missing after the re-asks drops the whole
+  // sample. A judge that could not be reached or whose reply was not trusted
+  // drops nothing: those cells stay failures of their own kind, to be redone.
+  const dropped = paper && rubric.paperFailure === 'drop' && askedOut !== null && askedOut.value === null && paperZero(askedOut.failure?.kind ?? 'parse');
 
   return job.cells.map((cell, i) => {
     const p = prepare(cell, settings);
@@ -170,6 +172,6 @@ export async function judgeList(
         ? { kind: 'empty-answer' as const, message: 'the response has no answer to judge' }
         : { kind: 'missing-response' as const, message: cell.response?.error ?? `no response of ${cell.model}` }
       : (askedOut?.failure ?? { kind: 'parse' as const, message: `no ${key} score for Model ${label}` });
-    return { ...base, score: paper && rubric.paperFailure === 'zero' ? 0 : null, failure };
+    return { ...base, score: paper && rubric.paperFailure === 'zero' && paperZero(failure.kind) ? 0 : null, failure };
   }) as Judgment[];
 }

@@ -6,7 +6,7 @@ import { isScore, parseScore } from './parsers/score.js';
 import { ask, type Asked, type JudgeContext } from './ask.js';
 import { judgeScene } from './scene.js';
 import type { PointJob } from './jobs.js';
-import { prepare, sampleView, type Prepared, type ScoreSettings } from './view.js';
+import { paperZero, prepare, sampleView, type Prepared, type ScoreSettings } from './view.js';
 
 export type { ScoreSettings };
 
@@ -24,8 +24,8 @@ function failed(p: Prepared, failure: Failure, settings: ScoreSettings, mode: Ju
   return {
     ...p.base,
     mode,
-    // EBM-RL's convention, on request only: a failure counts as a zero score.
-    score: settings.zeroOnFailure ? 0 : null,
+    // EBM-RL's convention, on request only: an empty answer counts as a zero score.
+    score: settings.zeroOnFailure && paperZero(failure.kind) ? 0 : null,
     failure,
     raw: [],
     attempts: 0,
@@ -90,8 +90,8 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
     },
     ctx.judgeOverrides,
   );
-  // zeroOnFailure follows EBM-RL: a reply that was read but held no score counts 0 (never a network error).
-  const score = asked.value ?? (settings.zeroOnFailure && asked.failure && asked.failure.kind !== 'error' ? 0 : null);
+  // zeroOnFailure follows EBM-RL: a reply that was read but held no score counts 0 (never a network error or an untrusted reply).
+  const score = asked.value ?? (settings.zeroOnFailure && asked.failure && paperZero(asked.failure.kind) ? 0 : null);
   return {
     ...p.base,
     provenance: { ...p.base.provenance, templateHash: `${rubric.template.hash.slice(0, 16)}:${templateHash}`, framesHash: scene.framesHash },

@@ -2,7 +2,7 @@
 // protocol extracts it (with self-identification masked), its hash, and the
 // sample with the caption hidden unless the judge may read it. Shared by
 // pointwise, listwise and pairwise judging, so all three see the same text.
-import type { Judgment, Sample } from '../core/records.js';
+import type { FailureKind, Judgment, Sample } from '../core/records.js';
 import { sha256 } from '../core/hash.js';
 import { ebmRlAnswer, judgeableAnswer } from './protocol/answer.js';
 import { judgeHash } from './judges.js';
@@ -18,6 +18,15 @@ export interface ScoreSettings {
   /** `ebm-rl`: judge the text EBM-RL's released rule extracts from the raw output. */
   answerExtraction?: 'rolejudge' | 'ebm-rl';
 }
+
+/**
+ * The failures EBM-RL's convention (score.zeroOnFailure) scores 0: an empty
+ * answer, and a label the judge's replies still lacked after the re-asks.
+ * Nothing else is a zero: a judge that could not be reached, a reply cut off,
+ * refused or filtered, or a response that does not exist says nothing about
+ * the answer, so it stays a failure without a score, counted.
+ */
+export const paperZero = (kind: FailureKind): boolean => kind === 'empty-answer' || kind === 'parse';
 
 /** The sample as the template sees it: the caption only when the judge may read it. */
 export function sampleView(sample: Sample, caption: boolean): Sample {

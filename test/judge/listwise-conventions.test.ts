@@ -66,12 +66,13 @@ const blocks = (prompt: string, silent = '\u0000') =>
     .map((m) => `[[Model ${m[1]}]]\nSubscores: oral: 40, anti-narrative: 30\nScore: ${m[2] === '(EMPTY RESPONSE)' ? 55 : 70}\nReason: r`)
     .join('\n');
 
-async function run(zeroOnFailure: boolean, answers: Record<string, string>, reply: (p: string, n: number) => string) {
+async function run(zeroOnFailure: boolean, answers: Record<string, string | null>, reply: (p: string, n: number) => string) {
   const rubric = loadListwiseRubric(RUBRICS_DIR, 'ebm-rl-cn-list');
   const metric = loadRubric(RUBRICS_DIR, 'ebm-rl-cn');
   const s = sample();
   const models = Object.keys(answers);
-  const responses = new Map([['s1', new Map(models.map((m) => [m, response(m, answers[m]!)]))]]);
+  // A null answer: the model has no response for the sample.
+  const responses = new Map([['s1', new Map(models.filter((m) => answers[m] !== null).map((m) => [m, response(m, answers[m]!)]))]]);
   const settings: ListwiseSettings = { includePerception: false, maskSelfId: false, zeroOnFailure, maxParseRetries: 3, seed: 7, multiMetric: false };
   const cells = models.map((model) => ({ sample: s, model, response: responses.get('s1')!.get(model), rubric: metric, judge, round: 1 }));
   const { ctx, prompts } = stub(reply);
@@ -102,5 +103,25 @@ describe('listwise judge, EBM-RL conventions', () => {
       expect(byModel.get('b')).toMatchObject({ score: zero ? 0 : null, failure: { kind: 'parse' }, attempts: 4 });
       expect(byModel.get('a')!.score).toBe(70);
     }
+  });
+
+  it('a judge that could not be reached is never a zero, even with the paper convention', async () => {
+    const { byModel } = await run(true, { a: 'Keep your wand up.', b: 'Stay close.' }, () => {
+      throw Object.assign(new Error('connection refused'), { attempts: 2 });
+    });
+    for (const m of ['a', 'b']) expect(byModel.get(m)).toMatchObject({ score: null, failure: { kind: 'error' } });
+  });
+
+  it('an empty judge reply (refused) is never a zero, even with the paper convention', async () => {
+    const { prompts, byModel } = await run(true, { a: 'Keep your wand up.', b: 'Stay close.' }, () => '');
+    expect(prompts).toHaveLength(4);
+    for (const m of ['a', 'b']) expect(byModel.get(m)).toMatchObject({ score: null, failure: { kind: 'refused' } });
+  });
+
+  it('a response that does not exist is never a zero, even with the paper convention', async () => {
+    const { prompts, byModel } = await run(true, { a: 'Keep your wand up.', b: null }, (p) => blocks(p));
+    expect(prompts[0]).not.toContain('(EMPTY RESPONSE)');
+    expect(byModel.get('b')).toMatchObject({ score: null, failure: { kind: 'missing-response' } });
+    expect(byModel.get('a')!.score).toBe(70);
   });
 });

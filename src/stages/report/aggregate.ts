@@ -257,7 +257,7 @@ export function buildReport(c: Collected, meta: ReportMeta, intervals?: Interval
         'Exact two-sided binomial sign test on wins vs losses, p = min(1, 2·min tail), computed in log space; Holm–Bonferroni over all metrics × pairs of a judge.',
       bootstrap: `Percentile bootstrap, ${RESAMPLES} resamples, seeded from run.seed (${meta.seed}).`,
       failures:
-        'Failed judgments (unparseable replies, judge errors, empty answers) carry no score and are counted, not averaged, unless score.zeroOnFailure reproduces EBM-RL’s zero convention.',
+        'Failed judgments (unparseable replies, judge errors, empty answers) carry no score and are counted, not averaged, unless score.zeroOnFailure reproduces EBM-RL’s zero convention (empty answers and labels still missing after the re-asks score 0; judge errors and missing responses never do).',
     },
     leaderboard,
     pairwise,
