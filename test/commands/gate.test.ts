@@ -22,7 +22,13 @@ describe('rolejudge gate (CLI)', () => {
     const r = runCli(['gate', '-c', config, '--candidate', 'ebm-rl', '--baseline', 'plain-vlm', '--junit', junit]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/PASS: no regression/);
-    expect(r.stdout).toMatch(/decisive comparisons this test detects a decisive win rate of ≥ \d+\.\d% \(power 80%\)/);
+    // The sample split has sessions: the figure is over decisive sessions, at Holm's first step over three rows.
+    expect(r.stdout).toMatch(
+      /decisive session clusters this test detects a decisive win rate of ≥ \d+\.\d% \(α 0\.0167 = 0\.05\/3, Holm's first step, power 80%\)/,
+    );
+    expect(r.stdout).toMatch(
+      /a true drop of ≥ \d+\.\d\d fails this check \(margin 0; cluster-robust t, 10 session clusters, se \d+\.\d\d, 9 df, 98\.3% interval, power 80%\)/,
+    );
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<testsuite [^>]*failures="0"/);
     // fitness (3) + per metric one mean and one pairwise check (3 × 2)

@@ -8,7 +8,7 @@
 import { fmtP, fmtScore, fmtShare, fmtSigned } from '../../core/format.js';
 import type { PairwiseRow, Report } from '../../core/report.js';
 import type { GateEvidence } from './evidence.js';
-import { pairedPlanning, signTestPlanning, type Planning } from './planning.js';
+import { meanPlanning, signTestPlanning, type Planning } from './planning.js';
 import type { GateSettings } from './settings.js';
 import { applyMeanRule, meanInterval, meanLevel, type MeanInterval } from './mean-rule.js';
 import { pairwiseUnsupported, sequentialMean, sequentialPairwise } from './sequential.js';
@@ -130,7 +130,8 @@ function meanCheck(report: Report, s: GateSettings, ev: GateEvidence | undefined
   const diff = cm - bm;
   const spread = ev?.paired[metric];
   // A score stage stopped --until-decided: only its anytime-valid interval is valid (sequential.ts).
-  const iv = sequentialMean(report, s.candidate, s.baseline, metric) ?? meanInterval(spread, level);
+  const fixed = meanInterval(spread, level);
+  const iv = sequentialMean(report, s.candidate, s.baseline, metric) ?? fixed;
   const rule = applyMeanRule(iv, s.margin, s.nonInferiority ?? false);
   const ivText = iv ? ` [${fmtSigned(iv.ci[0], 2)}, ${fmtSigned(iv.ci[1], 2)}] ${levelText(iv.level)}% ${iv.method}` : ' (no interval)';
   return {
@@ -146,8 +147,20 @@ function meanCheck(report: Report, s: GateSettings, ev: GateEvidence | undefined
     thresholdText: rule.rule,
     pass: rule.pass,
     detail: `${label} mean ${fmtScore(cm)} for ${s.candidate} vs ${fmtScore(bm)} for ${s.baseline}: ${rule.reason}`,
+    // The power of the interval the rule applies (its level, cluster-robust se and df);
+    // none after an early stop, whose anytime-valid interval has no fixed-n power.
     planning:
-      spread && spread.sd !== null && spread.n >= 2 && !report.untilDecided?.score?.stoppedEarly ? pairedPlanning(spread.n, spread.sd, s.alpha, s.power) : null,
+      spread && spread.n >= 2 && !report.untilDecided?.score?.stoppedEarly
+        ? meanPlanning(
+            fixed && fixed.se !== undefined && fixed.df !== undefined
+              ? { items: fixed.items, clusters: fixed.clusters, level, se: fixed.se, df: fixed.df, method: fixed.method }
+              : null,
+            spread.n,
+            s.power,
+            s.margin,
+            s.nonInferiority ?? false,
+          )
+        : null,
     interval: iv,
   };
 }
@@ -190,7 +203,14 @@ function pairwiseChecks(s: GateSettings, p: Oriented, label: string, report: Rep
       detail: significantLoss
         ? `${s.candidate} loses significantly to ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp, ${pName} ${fmtP(pHolm, log10pHolm)} < ${s.alpha}`
         : `${s.candidate} vs ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp over ${row.n} samples${unsupported}`,
-      planning: signTestPlanning(decisive, s.alpha, s.power),
+      // At the test the gate reads (clusters when clustered) and Holm's first step over the judge's rows.
+      planning: signTestPlanning(
+        cl ? cl.positive + cl.negative : decisive,
+        s.alpha,
+        s.power,
+        report.pairwise.filter((r) => r.judge === row.judge).length,
+        cl ? `decisive ${cl.by} clusters` : 'decisive comparisons',
+      ),
     },
   ];
   if (s.nonInferiorityFloor !== null) {

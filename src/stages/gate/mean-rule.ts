@@ -21,6 +21,9 @@ export interface MeanInterval {
   method: string;
   clusters: number;
   items: number;
+  /** Standard error and degrees of freedom of the fixed-n interval (absent on an anytime-valid one). */
+  se?: number;
+  df?: number;
 }
 
 /** Two-sided level of each metric's interval: 1 − α/k. */
@@ -40,6 +43,8 @@ export function meanInterval(spread: PairedSpread | undefined, level: number): M
     method: clustered ? `cluster-robust t, ${r.clusters} ${spread.clusterBy} clusters` : 'paired t',
     clusters: r.clusters,
     items: r.items,
+    se: r.se,
+    df: r.df,
   };
 }
 

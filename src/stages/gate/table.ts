@@ -34,6 +34,10 @@ export function verdictText(v: GateVerdict): string {
 }
 
 function detectable(p: NonNullable<GateVerdict['checks'][number]['planning']>): string {
-  if (p.kind === 'paired-mean') return p.mde === null ? `not estimable (n=${p.n})` : `Δ ≥ ${p.mde.toFixed(2)} (n=${p.n})`;
+  if (p.kind === 'paired-mean') {
+    if (p.mde === null) return `not estimable (n=${p.n})`;
+    const units = p.clusters !== p.n ? `n=${p.n}, ${p.clusters} clusters` : `n=${p.n}`;
+    return p.rule === 'regression' ? `drop ≥ ${p.mde.toFixed(2)} (${units})` : `Δ ≥ ${p.mde >= 0 ? '+' : ''}${p.mde.toFixed(2)} (${units})`;
+  }
   return p.winRate === null ? `none (n=${p.decisive} decisive)` : `win rate ≥ ${(100 * p.winRate).toFixed(1)}% (n=${p.decisive})`;
 }

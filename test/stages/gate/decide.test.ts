@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/stages/gate/decide.js';
 import type { GateEvidence } from '../../../src/stages/gate/evidence.js';
-import { clusterRobustPairedCi, pairedMdeT, signTestMde, studentTQuantile } from '../../../src/stats/index.js';
+import { clusterRobustPairedCi, createRng, pairedMdeT, signTestMde, studentTQuantile } from '../../../src/stats/index.js';
 import { counts, lbRow, pwRow, report, settings } from './report-fixture.js';
 
 /** n per-sample differences with mean `mean`: mean ± spread alternating (each sample its own cluster unless `clusters`). */
@@ -173,8 +173,57 @@ describe('decide', () => {
     expect(sign.kind).toBe('sign-test');
     expect(sign.kind === 'sign-test' && sign.winRate).toBe(signTestMde(20, 0.05, 0.8)!.p1);
     expect(sign.text).toContain('with 20 decisive comparisons');
+    // The mean check's figure is the power of the interval it applies: 97.5% (two metrics), its se and df,
+    // and the margin the drop must exceed.
     const mean = v.checks.find((c) => c.kind === 'mean' && c.metric === 'veg')!.planning!;
-    expect(mean.kind === 'paired-mean' && mean.mde).toBe(pairedMdeT(evidence().paired.veg!.sd!, 20, 0.05, 0.8));
+    const ev = evidence().paired.veg!;
+    const iv = clusterRobustPairedCi(ev.diffs!, new Array(20).fill(0), ev.clusters!, 0.975)!;
+    const want = 0.2 + (studentTQuantile(1 - 0.025 / 2, 19) + studentTQuantile(0.8, 19)) * iv.se;
+    expect(mean.kind === 'paired-mean' && mean.mde).toBeCloseTo(want, 12);
+    // Without clusters the se is the paired t one: the old figure at the nominal α was smaller.
+    expect(iv.se).toBeCloseTo(ev.sd! / Math.sqrt(20), 12);
+    expect(want).toBeGreaterThan(pairedMdeT(ev.sd!, 20, 0.05, 0.8)!);
+    expect(mean.text).toContain('a true drop of ≥');
+  });
+
+  it("the sign test's figure is at Holm's first step over the judge's rows, and counts clusters when they decide", () => {
+    const rows = [pwRow('new', 'old', 'veg', 30, 20, 5), pwRow('new', 'old', 'spc', 28, 22, 5)];
+    const v = decide(report([lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })], rows), settings(), evidence());
+    const sign = v.checks.find((c) => c.kind === 'pairwise' && c.metric === 'veg')!.planning!;
+    expect(sign.kind === 'sign-test' && sign.winRate).toBe(signTestMde(50, 0.025, 0.8)!.p1);
+    const clustered = {
+      ...rows[0]!,
+      clustered: { by: 'session', clusters: 12, positive: 7, negative: 3, tied: 2, p: 0.34, log10p: -0.47, pHolm: 0.68, log10pHolm: -0.17 },
+    };
+    const vc = decide(report([lbRow('new', { veg: 6, spc: 5 }), lbRow('old', { veg: 6, spc: 5 })], [clustered, rows[1]!]), settings(), evidence());
+    const cs = vc.checks.find((c) => c.kind === 'pairwise' && c.metric === 'veg')!.planning!;
+    expect(cs.kind === 'sign-test' && cs.decisive).toBe(10);
+    expect(cs.text).toContain('decisive session clusters');
+  });
+
+  it('a true drop of the printed size fails the gate about as often as the power says (clustered samples)', () => {
+    // 12 sessions of 5 samples; the session effect and the item noise both sd 8: the
+    // differences are far from independent, and the gate's interval is at 97.5%.
+    const rng = createRng(20261203);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    const sessions = Array.from({ length: 60 }, (_, i) => `s${Math.floor(i / 5)}`);
+    const trial = (drop: number) => {
+      const effects = Array.from({ length: 12 }, () => 8 * normal());
+      const diffs = sessions.map((_, i) => -drop + effects[Math.floor(i / 5)]! + 8 * normal());
+      const mean = diffs.reduce((a, b) => a + b, 0) / 60;
+      const sd = Math.sqrt(diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / 59);
+      const paired = { veg: spread(0, 1, 60), spc: { n: 60, sd, diffs, clusters: sessions, clusterBy: 'session' } };
+      const r = report([lbRow('new', { veg: 6, spc: 50 + mean }, 60), lbRow('old', { veg: 6, spc: 50 }, 60)], []);
+      const spc = decide(r, settings({ margin: 0 }), evidence({ paired })).checks.find((c) => c.name === 'mean SPC')!;
+      return { failed: !spc.pass, printed: spc.planning!.kind === 'paired-mean' ? spc.planning!.mde! : Number.NaN };
+    };
+    const printed = Array.from({ length: 200 }, () => trial(0).printed).sort((a, b) => a - b);
+    const median = printed[100]!;
+    const runs = Array.from({ length: 400 }, () => trial(median));
+    const rate = runs.filter((t) => t.failed).length / runs.length;
+    // Power 80% asked; the old figure (item n, nominal α) printed ~5 where ~12 is needed, and failed ~1 run in 4.
+    expect(rate).toBeGreaterThan(0.65);
+    expect(rate).toBeLessThan(0.95);
   });
 
   it('says "not estimable" for the detectable difference when the sd is 0', () => {
