@@ -13,6 +13,7 @@ import { UnfitRunError } from '../core/errors.js';
 import { judgeScene } from './scene.js';
 import type { PairJob } from './jobs.js';
 import { prepare, sampleView, type ScoreSettings } from './view.js';
+import { EMPTY_RESPONSE } from './listwise.js';
 
 export interface PairSettings extends ScoreSettings {
   seed: number;
@@ -24,6 +25,13 @@ export interface PairSettings extends ScoreSettings {
    * bias both orders exist to cancel, so such a comparison is a failure.
    */
   oneOrderDecides?: boolean;
+  /**
+   * The paper's conventions (score.zeroOnFailure): an empty answer is shown to
+   * the judge as "(EMPTY RESPONSE)", as the listwise judge shows it, so a model
+   * that answered nothing is compared — and loses — instead of being left out
+   * of the comparison, which would flatter it.
+   */
+  showEmpty?: boolean;
 }
 
 const verdictSchema = {
@@ -76,7 +84,9 @@ export async function compareOne(
     candidateChars: cand.answer.length,
     baselineChars: base.answer.length,
   };
-  const missing = [cand, base].find((x) => !x.response || x.response.error || !x.answer);
+  const shownEmpty = (x: typeof cand) => settings.showEmpty === true && x.response !== undefined && !x.response.error && !x.answer;
+  const text = (x: typeof cand) => (shownEmpty(x) ? EMPTY_RESPONSE : x.answer);
+  const missing = [cand, base].find((x) => !x.response || x.response.error || (!x.answer && !shownEmpty(x)));
   if (missing) {
     const which = missing === cand ? job.candidate : job.baseline;
     record.failure =
@@ -95,7 +105,7 @@ export async function compareOne(
       record.orders.push(kept);
       continue;
     }
-    const [a, b] = order === 'AB' ? [cand.answer, base.answer] : [base.answer, cand.answer];
+    const [a, b] = order === 'AB' ? [text(cand), text(base)] : [text(base), text(cand)];
     try {
       record.orders.push(await judgeOrder(ctx, job, order, a, b, scene, settings, jh));
     } catch (err) {

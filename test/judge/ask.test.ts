@@ -113,6 +113,40 @@ describe('compareOne', () => {
     // The judge never sees the model names.
     for (const req of ctx.sent) expect(JSON.stringify(req.messages)).not.toMatch(/cand|base/);
   });
+
+  it('with the paper convention an empty answer is compared as (EMPTY RESPONSE); by default it is a counted failure', async () => {
+    const withEmpty = new Map([['s1', new Map([...responses.get('s1')!, ['base', response('base', '')]])]]);
+    const job = { sample: sample(), candidate: 'cand', baseline: 'base', rubric, judge: { ...judge, sees: 'caption' as const }, round: 1 };
+    // The judge picks whichever side is not the empty one.
+    const ctx = stubContext([]);
+    (ctx as any).provider.chat = async (req: ChatRequest) => {
+      ctx.sent.push(structuredClone(req));
+      const prompt = JSON.stringify(req.messages);
+      const emptyFirst = prompt.indexOf('(EMPTY RESPONSE)') < prompt.indexOf('Hold your wand up');
+      return {
+        content: emptyFirst ? '[[B]]' : '[[A]]',
+        usage: null,
+        latencyMs: 1,
+        cached: false,
+        requestHash: 'h',
+        sent: { model: 'gpt-4o' },
+        finishReason: 'stop',
+        attempts: 1,
+      };
+    };
+    const shown = await compareOne(ctx, job, withEmpty, { ...settings, showEmpty: true });
+    expect(ctx.sent).toHaveLength(2);
+    for (const req of ctx.sent) expect(JSON.stringify(req.messages)).toContain('(EMPTY RESPONSE)');
+    expect(shown.outcome).toBe('win');
+    expect(shown.failure).toBeUndefined();
+    expect(shown.baselineChars).toBe(0);
+
+    const quiet = stubContext([]);
+    const left = await compareOne(quiet, job, withEmpty, settings);
+    expect(quiet.sent).toHaveLength(0);
+    expect(left.outcome).toBeNull();
+    expect(left.failure).toMatchObject({ kind: 'empty-answer' });
+  });
 });
 
 // The call id is in every judgment and comparison record: hashing it piece by

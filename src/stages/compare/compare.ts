@@ -68,6 +68,7 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
   const settings: PairSettings = {
     ...cfg.score,
     zeroOnFailure: false,
+    showEmpty: cfg.score.zeroOnFailure,
     seed: cfg.run.seed,
     bothOrders: cfg.compare.bothOrders,
     combine: cfg.compare.combine,
