@@ -55,7 +55,11 @@ describe.each(['sdk', 'node-http'] as const)('Provider pacing (%s transport)', (
     await Promise.all(Array.from({ length: 40 }, (_, i) => p.chat(ask(s.ep, i, long))));
     const st = s.stats();
     expect(st.accepted).toBe(40);
-    expect(st.refused).toBeLessThanOrEqual(1);
+    // Unpaced, this run is refused on most windows; paced, at most the odd
+    // request at a window's edge. Two, not one: in the full suite on two busy
+    // cores the server's 500 ms windows and the pacer's clock drift apart by
+    // a stalled event loop's worth (seen once at load 8).
+    expect(st.refused).toBeLessThanOrEqual(2);
   });
 });
 
