@@ -10,7 +10,7 @@ import { isTruncatedJson } from './parsers/json-extract.js';
 import type { Provider } from '../provider/index.js';
 import { BudgetStop, DiskError, UnfitRunError } from '../core/errors.js';
 import { canonicalSha256, isBudgetError, noteHashPrefix, providerErrorMessage } from '../provider/index.js';
-import { addHits, type AnonymityGuard, type AnonymityHits } from './protocol/anonymity.js';
+import { addHits, type AnonymityGuard, type AnonymityHits, type SampleWords } from './protocol/anonymity.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string /** re-ask text */; retry?: string };
 
@@ -97,6 +97,8 @@ export interface Question<T> {
   noCache?: boolean;
   /** The rubric's completion budget, when it sets one (EBM-RL pairwise: 1024). */
   maxTokens?: number;
+  /** The sample judged: the anonymity guard leaves the words of its own text alone. */
+  sample?: SampleWords;
 }
 
 function addUsage(a: Usage | null, b: Usage | null): Usage | null {
@@ -301,7 +303,7 @@ export function emptySpend(callId: string): Spend {
 function guard<T>(g: AnonymityGuard | undefined, q: Question<T>): { question: Question<T>; hits: AnonymityHits | null } {
   if (!g) return { question: q, hits: null };
   const masked = g.mode === 'mask';
-  const prompt = g.scan(q.prompt);
+  const prompt = g.scan(q.prompt, q.sample ? g.exemptIn(q.sample) : undefined);
   let hits = addHits(null, prompt.found, masked);
   let system = q.system;
   if (system !== undefined) {

@@ -97,6 +97,7 @@ export async function judgeList(
         judge,
         ...(rendered.shared ? { lead: rendered.shared } : {}),
         prompt: rendered.sample,
+        sample,
         scene: scene.parts,
         key: `listwise:${judgeHash(judge).slice(0, 16)}:r${round}`,
         maxRetries: settings.maxParseRetries,

@@ -170,6 +170,7 @@ async function judgeOrder(
       judge: job.judge,
       ...(rendered.shared ? { lead: rendered.shared } : {}),
       prompt: rendered.sample,
+      sample: job.sample,
       scene: scene!.parts,
       key: `compare:${jh.slice(0, 16)}:r${job.round}:${order}`,
       maxRetries: settings.maxParseRetries,

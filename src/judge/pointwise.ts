@@ -72,6 +72,7 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
       judge,
       ...(rendered.shared ? { lead: rendered.shared } : {}),
       prompt: rendered.sample,
+      sample,
       scene: scene.parts,
       key: `score:${p.base.provenance.judgeHash.slice(0, 16)}:r${job.round}`,
       maxRetries: settings.maxParseRetries,

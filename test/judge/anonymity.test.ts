@@ -4,7 +4,7 @@
 // What the judge saw is read from the fake server's request log.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AnonymityGuard, MASK } from '../../src/judge/protocol/anonymity.js';
 import { runAll } from '../../src/run/run.js';
 import { startFakeServer, type FakeServer } from '../helpers/fake-server.js';
@@ -52,14 +52,58 @@ describe('AnonymityGuard', () => {
   });
 });
 
+describe('AnonymityGuard: the scene is never rewritten', () => {
+  const collect = () => {
+    const warnings: string[] = [];
+    return { warnings, warn: (m: string) => warnings.push(m) };
+  };
+  const frodo = {
+    id: 'lotr-2',
+    source: 'The Lord of the Ring',
+    character: { name: 'Frodo', description: 'Carries the Ring.', fields: { relationships: 'Close to Sam, Merry and Pippin.' } },
+    user: { name: 'Pippin', description: 'Playful.' },
+    history: [{ speaker: 'Pippin', text: 'Frodo? Why are you sitting in the dark?' }],
+    references: [],
+  };
+
+  it('does not redact a name that is an ordinary word or character name, and warns once per model', () => {
+    const { warnings, warn } = collect();
+    const g = new AnonymityGuard([{ name: 'pippin', outputs: 'runs/plain.jsonl' }, { name: 'plain' }, { name: 'cand-good' }], 'mask', warn);
+    const text = "User (Pippin):\nPippin: Frodo?\nResponse: It's nothing, Pippin. Plain reply, plain as day.";
+    expect(g.scan(text)).toEqual({ text, found: [] });
+    // The identifying forms still are: the output file's full name, and a name with a separator.
+    expect(g.scan('see plain.jsonl; I am cand-good').text).toBe(`see ${MASK}; I am ${MASK}`);
+    g.scan(text);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('model "pippin": "pippin" is an ordinary word or name');
+    expect(warnings[1]).toContain('model "plain"');
+  });
+
+  it("leaves a term that occurs in the sample's own text unmasked and uncounted in that sample's prompt, and masks it elsewhere", () => {
+    const { warnings, warn } = collect();
+    const g = new AnonymityGuard([{ name: 'r2-d2', model: 'org/c-3po' }], 'mask', warn);
+    const droid = { ...frodo, id: 'sw-1', character: { name: 'R2-D2', description: 'A droid; C-3PO translates.' } };
+    const prompt = 'Assistant (R2-D2): A droid; C-3PO translates.\nResponse: Beep. R2-D2 is here, org/c-3po.';
+    expect(g.scan(prompt, g.exemptIn(droid))).toEqual({
+      text: `Assistant (R2-D2): A droid; C-3PO translates.\nResponse: Beep. R2-D2 is here, ${MASK}.`,
+      found: ['org/c-3po'],
+    });
+    // Another sample's text does not name them: masked as before.
+    expect(g.scan('Response: R2-D2 is here.', g.exemptIn(frodo))).toEqual({ text: `Response: ${MASK} is here.`, found: ['r2-d2'] });
+    g.exemptIn({ ...droid, id: 'sw-2' });
+    expect(warnings).toEqual([expect.stringContaining('model "r2-d2": "r2-d2" also occurs in the text of sample sw-1')]);
+  });
+});
+
 describe('judge prompts on the wire', () => {
   let server: FakeServer;
   let ws: Workspace;
   const ids = sampleIds().slice(0, 2);
+  // The candidate names itself in every answer (tags are covered above: answer extraction strips most before the judge).
+  let plainAnswer = 'I will guard the lighthouse. This is cand-good speaking.';
   beforeAll(async () => {
-    // The candidate names itself in every answer (tags are covered above: answer extraction strips most before the judge).
     server = await startFakeServer({
-      handler: (body) => (kindOf(body) === 'generate-plain' ? 'I will guard the lighthouse. This is cand-good speaking.' : roleplayReply(body)),
+      handler: (body) => (kindOf(body) === 'generate-plain' ? plainAnswer : roleplayReply(body)),
     });
     ws = makeWorkspace('anonymity');
   });
@@ -68,11 +112,11 @@ describe('judge prompts on the wire', () => {
     ws.remove();
   });
 
-  async function run(runId: string, mode?: 'mask' | 'flag') {
+  async function run(runId: string, mode?: 'mask' | 'flag', model = liveModel('cand-good', 'plain', server.url)) {
     const from = server.requests.length;
     const cfg = configFor(ws, {
       runId,
-      models: [liveModel('cand-good', 'plain', server.url)],
+      models: [model],
       judgeUrl: server.url,
       judges: ['gpt-5-mini'],
       rubrics: ['veg', 'cn'],
@@ -84,6 +128,35 @@ describe('judge prompts on the wire', () => {
     const judgments = readJsonl(join(ws.runDir(runId), 'judgments', 'gpt-5-mini.jsonl'));
     return { judged, report, judgments };
   }
+
+  it('sends the scene as written when a model is named after its user, and masks its id only where the scene lacks it', async () => {
+    // s01's user is Tobiah, described as "a fifteen-year-old courier"; s02 has neither word.
+    plainAnswer = 'Hold the lantern, Tobiah. This is fifteen-year-old speaking.';
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { judged, judgments } = await run('named-tobiah', undefined, liveModel('tobiah', 'plain', server.url, { model: 'fifteen-year-old' }));
+      const prompts = judged.map((r) => promptParts(r.body).prompt);
+      const s01 = prompts.filter((p) => p.includes('Mistress Holt!'));
+      expect(s01.length).toBe(2);
+      for (const p of s01) {
+        expect(p).not.toContain(MASK);
+        expect(p).toContain('Tobiah: Mistress Holt! The harbourmaster sent me');
+        expect(p).toContain('Hold the lantern, Tobiah. This is fifteen-year-old speaking.');
+      }
+      for (const p of prompts.filter((q) => !s01.includes(q))) expect(p).toContain(`Hold the lantern, Tobiah. This is ${MASK} speaking.`);
+      expect(judgments.filter((j) => j.sent.anonymity).map((j) => [j.sampleId, j.sent.anonymity.terms])).toEqual([
+        [ids[1], ['fifteen-year-old']],
+        [ids[1], ['fifteen-year-old']],
+      ]);
+      const warned = stderr.mock.calls.map((c) => String(c[0])).filter((m) => m.startsWith('warning: model "tobiah"'));
+      expect(warned).toHaveLength(2);
+      expect(warned[0]).toContain('"tobiah" is an ordinary word or name');
+      expect(warned[1]).toContain('"fifteen-year-old" also occurs in the text of sample s01');
+    } finally {
+      stderr.mockRestore();
+      plainAnswer = 'I will guard the lighthouse. This is cand-good speaking.';
+    }
+  });
 
   it('masks by default: no judge prompt names the model or carries a tag, and the report counts every judgment', async () => {
     const { judged, report, judgments } = await run('mask');

@@ -21,6 +21,7 @@ const HIDDEN = ['perception', 'vision', 'think', 'thinking', 'reasoning'] as con
 const BLOCK = new Map<string, RegExp>(TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>[\s\S]*?<\s*/\s*${tag}\s*>`, 'gi')]));
 const OPEN = new Map<string, RegExp>(TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>`, 'i')]));
 const ANY_TAG = new RegExp(String.raw`<\s*/?\s*(?:${TAGS.join('|')})\b[^>]*>`, 'gi');
+const CLOSE_HIDDEN = new RegExp(String.raw`<\s*/\s*(?:${HIDDEN.join('|')})\s*>`, 'gi');
 
 function blockRe(tag: (typeof TAGS)[number]): RegExp {
   return BLOCK.get(tag)!;
@@ -32,15 +33,20 @@ export function stripTags(text: string): string {
 }
 
 /**
- * Drop hidden sections from free text: closed blocks entirely, and an
- * unclosed opening hidden tag up to the end (a reply cut off mid-thought is
- * all thought). Stray tags go too.
+ * Drop hidden sections from free text: closed blocks entirely, the text before
+ * a closing hidden tag that has no opening (a chat template that opened the
+ * <think> itself: "plan</think>Hi" is thought, then speech), and an unclosed
+ * opening hidden tag up to the end (a reply cut off mid-thought is all
+ * thought). Stray tags go too.
  */
 export function removeHidden(text: string): string {
   // Every pattern below starts with "<": most answers have none.
   if (!text.includes('<')) return text;
   let out = text;
   for (const tag of HIDDEN) out = out.replace(blockRe(tag), '');
+  let lastClose: RegExpExecArray | null = null;
+  for (const m of out.matchAll(CLOSE_HIDDEN)) lastClose = m;
+  if (lastClose) out = out.slice(lastClose.index + lastClose[0].length);
   for (const tag of HIDDEN) {
     const open = OPEN.get(tag)!.exec(out);
     if (open) out = out.slice(0, open.index);
@@ -77,26 +83,39 @@ export function judgeableAnswer(response: Judgeable, opts: AnswerOptions = {}): 
   return `What the model perceived: ${perception}\n\nWhat the model said: ${answer}`;
 }
 
+// The output sections of the EBM-RL rule: its released code names the visual
+// section <vision>, the paper <perception>; both are the same hidden section.
+const EBM_SECTION_TAG = /<\s*\/?\s*(?:answer|think|vision|perception)\b[^>]*>/gi;
+const EBM_HIDDEN_BLOCK = /<\s*(think|vision|perception)\b[^>]*>[\s\S]*?<\s*\/\s*\1\s*>/gi;
+
+/**
+ * What is left of a section once extracted: a hidden block nested inside it
+ * (`<answer><think>x</think>y</answer>`) goes entirely — the judge scores only
+ * the final utterance — and any stray section tag (a `</answer>` after
+ * `</think>`) is dropped, so no tag reaches the judge as text.
+ */
+function ebmRlClean(text: string): string {
+  if (!text.includes('<')) return text.trim();
+  return text.replace(EBM_HIDDEN_BLOCK, '').replace(EBM_SECTION_TAG, '').trim();
+}
+
 /**
  * EBM-RL's released answer rule (`score.answerExtraction: ebm-rl`), on the raw
  * output: the text after <answer> up to </answer> or the end (tags matched
  * case-insensitively); else the text after </think>; else the whole text with
- * <think>…</think> and <vision>…</vision> blocks and any stray tags removed.
- * Wrapping quotes are kept, and an unclosed <think> is not cut away — the
- * judge sees what EBM-RL's judge saw.
+ * <think>…</think> and <vision>…</vision> (or <perception>…</perception>)
+ * blocks and any stray tags removed. Whatever is extracted loses nested hidden
+ * blocks and stray section tags (ebmRlClean). Wrapping quotes are kept, and an
+ * unclosed <think> is not cut away — the judge sees what EBM-RL's judge saw.
  */
 export function ebmRlAnswer(raw: string): string {
   const open = /<answer>/i.exec(raw);
   if (open) {
     const rest = raw.slice(open.index + open[0].length);
     const close = /<\/answer>/i.exec(rest);
-    return (close ? rest.slice(0, close.index) : rest).trim();
+    return ebmRlClean(close ? rest.slice(0, close.index) : rest);
   }
   const endThink = /<\/think>/i.exec(raw);
-  if (endThink) return raw.slice(endThink.index + endThink[0].length).trim();
-  return raw
-    .replace(/<think>[\s\S]*?<\/think>/gi, '')
-    .replace(/<vision>[\s\S]*?<\/vision>/gi, '')
-    .replace(/<\/?[A-Za-z][A-Za-z0-9_-]*>/g, '')
-    .trim();
+  if (endThink) return ebmRlClean(raw.slice(endThink.index + endThink[0].length));
+  return ebmRlClean(raw.replace(EBM_HIDDEN_BLOCK, '').replace(/<\/?[A-Za-z][A-Za-z0-9_-]*>/g, ''));
 }

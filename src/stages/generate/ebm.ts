@@ -71,7 +71,10 @@ export function parseEbmOutput(raw: string): EbmParse {
     }
     if (!f.closed) flags.push(`unclosed-${section}`);
     found.push(f);
-    const text = raw.slice(f.start, f.end).replace(ANY_TAG, '').trim();
+    // A hidden block nested in the answer (<answer><think>x</think>y</answer>)
+    // is thought, not speech: removed whole, not just untagged.
+    const body = raw.slice(f.start, f.end);
+    const text = (section === 'answer' ? removeHidden(body) : body.replace(ANY_TAG, '')).trim();
     sections[section] = section === 'answer' ? unquote(text) : text;
     if (!sections[section]) flags.push(`empty-${section}`);
   }
@@ -86,7 +89,7 @@ export function parseEbmOutput(raw: string): EbmParse {
   if (sections.answer === null) {
     const think = found.find((f) => f.section === 'think');
     const tail = think?.closed ? raw.slice(raw.indexOf('>', think.end) + 1) : null;
-    const recovered = tail ? unquote(tail.replace(ANY_TAG, '')) : '';
+    const recovered = tail ? unquote(removeHidden(tail)) : '';
     if (recovered) {
       sections.answer = recovered;
       flags.push('answer-recovered-after-think');

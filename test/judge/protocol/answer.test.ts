@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeableAnswer } from '../../../src/judge/protocol/answer.js';
+import { parseByKind } from '../../../src/stages/generate/ebm.js';
 
 const TAG = /<\s*\/?\s*(?:perception|vision|think|thinking|reasoning|answer)\b/i;
 
@@ -44,6 +45,20 @@ describe('judgeableAnswer', () => {
         expect(text).toBe('Ron, run!');
       }
     }
+  });
+
+  it('judges neither a thought nested in the answer nor one a stray closing tag ends', () => {
+    const nested = '<answer><think>hidden?</think>Visible part.</answer>';
+    for (const kind of ['ebm', 'plain'] as const) {
+      const p = parseByKind(kind, nested);
+      expect(judgeableAnswer({ kind, raw: nested, answer: p.answer, sections: p.sections })).toBe('Visible part.');
+    }
+    // After </think>, a hidden block before the recovered answer: gone whole, not untagged.
+    const late = '<think>plan</think><vision>x</vision>Hi.</answer>';
+    const p = parseByKind('ebm', late);
+    expect(judgeableAnswer({ kind: 'ebm', raw: late, answer: p.answer, sections: p.sections })).toBe('Hi.');
+    // A chat template that opened the <think> itself: what precedes </think> is thought.
+    expect(judgeableAnswer({ kind: 'plain', raw: '', answer: 'sad</think>\nI know.' })).toBe('I know.');
   });
 
   it('strips hidden sections out of the sections.answer too', () => {

@@ -21,6 +21,32 @@ describe('ebmRlAnswer (EBM-RL released rule)', () => {
     expect(ebmRlAnswer(unclosed)).toBe('I should calm him. Then say: keep your wand up');
   });
 
+  it('drops stray section tags left after extraction, so none reaches the judge as text', () => {
+    // The opening <answer> dropped (seen in real outputs): the after-</think> branch kept "</answer>".
+    expect(ebmRlAnswer('<vision>dark room</vision>\n<think>sad</think>\nI know, Pippin. Thank you.</answer>')).toBe('I know, Pippin. Thank you.');
+    expect(ebmRlAnswer('<think>t</think><vision>late</vision> Hi. </ANSWER>')).toBe('Hi.');
+    expect(ebmRlAnswer('<answer>Hi <answer>again</answer>')).toBe('Hi again');
+  });
+
+  it('removes a hidden block nested in the answer entirely: the judge scores only the final utterance', () => {
+    expect(ebmRlAnswer('<answer><think>hidden?</think>Visible part.</answer>')).toBe('Visible part.');
+    expect(ebmRlAnswer('<answer><Perception>a hall</Perception>"Stay."</answer>')).toBe('"Stay."');
+  });
+
+  it("treats <perception> (the paper's tag) like <vision> when there is no <answer>", () => {
+    expect(ebmRlAnswer('<perception>A dark room, Frodo crying.</perception>\nI know, Pippin.')).toBe('I know, Pippin.');
+    expect(ebmRlAnswer('<PERCEPTION>rain</PERCEPTION>Hello.')).toBe('Hello.');
+  });
+
+  it('on the released outputs: a record whose opening <answer> is dropped gives its answer without the stray tag', () => {
+    const text = readFileSync(new URL('../../fixtures/ebm-rl/ebm-rl-outputs.sample.jsonl', import.meta.url), 'utf8');
+    const records = text.split(/\n(?=\{)/).map((t) => JSON.parse(t));
+    const closed = records.find((r) => r.raw_output.includes('</answer>'));
+    const dropped = closed.raw_output.replace(/<answer>/i, '');
+    expect(ebmRlAnswer(dropped)).toBe(ebmRlAnswer(closed.raw_output));
+    expect(ebmRlAnswer(dropped)).not.toMatch(/<\/?\s*(?:answer|think|vision|perception)/i);
+  });
+
   it('on the released outputs: a record whose <answer> never closes still shows the judge its text', () => {
     const text = readFileSync(new URL('../../fixtures/ebm-rl/ebm-rl-outputs.sample.jsonl', import.meta.url), 'utf8');
     const records = text.split(/\n(?=\{)/).map((t) => JSON.parse(t));

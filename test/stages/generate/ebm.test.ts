@@ -64,6 +64,11 @@ describe('parseEbmOutput: malformed', () => {
     expect(r.format.flags).toContain('answer-recovered-after-think');
   });
 
+  it('drops a hidden block nested in the answer or before a recovered answer whole, not just its tags', () => {
+    expect(parseEbmOutput('<answer><think>hidden?</think>Visible part.</answer>').answer).toBe('Visible part.');
+    expect(parseEbmOutput('<think>plan</think><vision>late</vision>Hi.</answer>').answer).toBe('Hi.');
+  });
+
   it('flags sections out of order as invalid', () => {
     const r = parseEbmOutput('<answer>A</answer><think>T</think><perception>P</perception>');
     expect(r.sections).toEqual({ perception: 'P', think: 'T', answer: 'A' });
