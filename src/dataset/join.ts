@@ -54,36 +54,82 @@ export function checkJoin(outputs: Iterable<RecordedOutput>, samples: ReadonlyMa
   return out;
 }
 
-/** What identifies a sample's content regardless of its id: session and dialogue. */
+/** What identifies a sample's content regardless of its id: session and dialogue (the roles are compared apart, see joinByContent). */
 export function contentKey(sessionId: string | undefined, turns: Array<{ speaker: string; text: string }>): string {
   return `${norm(sessionId ?? '')}\u0000${showTurns(turns)}`;
+}
+
+/** An output whose session and dialogue are a sample's but whose assistant or user is not: written for another role. */
+export interface OtherRole {
+  output: RecordedOutput;
+  sampleId: string;
+  field: 'assistant' | 'user';
+  value: string;
+  split: string;
 }
 
 export interface ContentJoin {
   /** Split sample id → the output written for that sample's content. */
   bySample: Map<string, RecordedOutput>;
-  /** Outputs whose content matches no split sample. */
+  /** Outputs whose content matches no split sample (otherRole's included). */
   unmatched: RecordedOutput[];
-  /** Content keys shared by several split samples (ambiguous: not joined). */
+  /** Of unmatched, those that match a sample's session and dialogue with the assistant or user swapped or changed. */
+  otherRole: OtherRole[];
+  /** Split sample ids an output fits together with another sample it cannot be told from (none of them is joined). */
   ambiguous: string[];
+  /** Samples several outputs fit: the first is joined; `conflicting` when their texts differ. */
+  repeated: Array<{ sampleId: string; lines: number[]; conflicting: boolean }>;
 }
 
-/** Join by content (session + dialogue) instead of id; outputs without embedded fields cannot join. */
+const sameName = (a: string | undefined, b: string): boolean => a === undefined || norm(a) === norm(b);
+
+/**
+ * Join by content instead of id: session and dialogue, and the assistant and
+ * user when the output names them. A session cut into turns gives two samples
+ * the same dialogue with the roles swapped (Frodo answering Pippin, Pippin
+ * answering Frodo); without the roles an answer written for one would be
+ * judged as the other's. Outputs without embedded fields cannot join.
+ */
 export function joinByContent(outputs: Iterable<RecordedOutput>, samples: Iterable<Sample>): ContentJoin {
-  const owners = new Map<string, string[]>();
+  const owners = new Map<string, Sample[]>();
   for (const s of samples) {
     const k = contentKey(s.sessionId, s.history);
-    owners.set(k, [...(owners.get(k) ?? []), s.id]);
+    const list = owners.get(k);
+    if (list) list.push(s);
+    else owners.set(k, [s]);
   }
-  const res: ContentJoin = { bySample: new Map(), unmatched: [], ambiguous: [] };
+  const res: ContentJoin = { bySample: new Map(), unmatched: [], otherRole: [], ambiguous: [], repeated: [] };
+  const ambiguous = new Set<string>();
+  const repeated = new Map<string, ContentJoin['repeated'][number]>();
   for (const o of outputs) {
     const e = o.embedded;
-    const ids = e?.dialogue ? owners.get(contentKey(e.sessionId, e.dialogue)) : undefined;
-    if (!ids) res.unmatched.push(o);
-    else if (ids.length > 1) res.ambiguous.push(...ids);
-    else if (!res.bySample.has(ids[0]!)) res.bySample.set(ids[0]!, o);
+    const near = e?.dialogue ? owners.get(contentKey(e.sessionId, e.dialogue)) : undefined;
+    const fits = near?.filter((s) => sameName(e!.assistant, s.character.name) && sameName(e!.user, s.user.name));
+    if (!near || !fits?.length) {
+      res.unmatched.push(o);
+      if (near) res.otherRole.push(otherRole(o, near.find((s) => sameName(e!.assistant, s.character.name)) ?? near[0]!));
+    } else if (fits.length > 1) for (const s of fits) ambiguous.add(s.id);
+    else {
+      const id = fits[0]!.id;
+      const first = res.bySample.get(id);
+      if (!first) res.bySample.set(id, o);
+      else {
+        let r = repeated.get(id);
+        if (!r) repeated.set(id, (r = { sampleId: id, lines: [first.origin.line], conflicting: false }));
+        r.lines.push(o.origin.line);
+        r.conflicting ||= o.output !== first.output;
+      }
+    }
   }
+  res.ambiguous = [...ambiguous];
+  res.repeated = [...repeated.values()];
   return res;
+}
+
+function otherRole(o: RecordedOutput, s: Sample): OtherRole {
+  const e = o.embedded!;
+  if (!sameName(e.assistant, s.character.name)) return { output: o, sampleId: s.id, field: 'assistant', value: e.assistant!, split: s.character.name };
+  return { output: o, sampleId: s.id, field: 'user', value: e.user ?? '', split: s.user.name };
 }
 
 /** The error text for a refused join: the first mismatches, how many, and the two ways on. */

@@ -12,6 +12,8 @@ export interface RecordedOutput {
   id: string;
   /** What the model said: raw_output, else output, else model_prediction. */
   output: string;
+  /** The key `output` was read from, for messages that point at it. */
+  field: 'raw_output' | 'output' | 'model_prediction';
   /** The source tool's own extracted answer, when it recorded one. */
   prediction?: string;
   origin: Origin;
@@ -51,6 +53,12 @@ export interface DuplicateId {
   id: string;
   /** Every line a record with this id starts on; the first one is kept. */
   lines: number[];
+  /**
+   * The later records whose text differs from the first's: two answers for
+   * one sample, so keeping the first would judge an arbitrary one (the caller
+   * refuses them). Empty when every copy says the same.
+   */
+  conflicts: Array<{ line: number; field: RecordedOutput['field']; output: string }>;
 }
 
 export interface OutputsReport {
@@ -79,7 +87,8 @@ export function toRecordedOutput(value: unknown, at: Origin): RecordedOutput {
   const prediction = optText(at, rec, 'model_prediction');
   const output = raw ?? plain ?? prediction;
   if (output === undefined) fail(at, 'raw_output', 'one of "raw_output", "output" or "model_prediction"', undefined);
-  const out: RecordedOutput = { id, output, origin: at };
+  const field = raw !== undefined ? 'raw_output' : plain !== undefined ? 'output' : 'model_prediction';
+  const out: RecordedOutput = { id, output, field, origin: at };
   if (prediction !== undefined) out.prediction = prediction;
   const embedded = embeddedSample(rec);
   if (embedded) out.embedded = embedded;
@@ -96,18 +105,19 @@ export async function* readOutputs(file: string): AsyncGenerator<RecordedOutput>
 /** Reads a whole outputs file into a map by id, reporting duplicates, missing and extra ids. */
 export async function loadOutputs(file: string, expectedIds?: Iterable<string>): Promise<OutputsReport> {
   const outputs = new Map<string, RecordedOutput>();
-  const dupLines = new Map<string, number[]>();
+  const dups = new Map<string, DuplicateId>();
   for await (const out of readOutputs(file)) {
     const first = outputs.get(out.id);
     if (!first) {
       outputs.set(out.id, out);
       continue;
     }
-    const lines = dupLines.get(out.id) ?? [first.origin.line];
-    lines.push(out.origin.line);
-    dupLines.set(out.id, lines);
+    let d = dups.get(out.id);
+    if (!d) dups.set(out.id, (d = { id: out.id, lines: [first.origin.line], conflicts: [] }));
+    d.lines.push(out.origin.line);
+    if (out.output !== first.output) d.conflicts.push({ line: out.origin.line, field: out.field, output: out.output });
   }
-  const duplicates = [...dupLines].map(([id, lines]) => ({ id, lines }));
+  const duplicates = [...dups.values()];
   if (expectedIds === undefined) return { outputs, duplicates, missing: [], extra: [] };
   const expected = new Set(expectedIds);
   const missing = [...expected].filter((id) => !outputs.has(id));

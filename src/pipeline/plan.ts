@@ -24,10 +24,13 @@ export interface PlanOptions {
 
 /**
  * `samples` may be a streamed split's survey: only the inputs every sample
- * carries are needed here. Every problem found is listed together (InputErrors),
- * so a user fixes a config in one go, not one run per mistake.
+ * carries are needed here. `null`: the split did not load, so what its samples
+ * carry is unknown and the inputs are not checked (the split's own errors say
+ * what is wrong; "the samples lack every input" would be false). Every
+ * problem found is listed together (InputErrors), so a user fixes a config in
+ * one go, not one run per mistake.
  */
-export function planJudging(loaded: LoadedConfig, samples: Sample[] | { inputs: Input[] }, opts: PlanOptions): JudgingPlan {
+export function planJudging(loaded: LoadedConfig, samples: Sample[] | { inputs: Input[] } | null, opts: PlanOptions): JudgingPlan {
   const { config, file } = loaded;
   const problems: Error[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
@@ -72,10 +75,11 @@ export function planJudging(loaded: LoadedConfig, samples: Sample[] | { inputs: 
       problems.push(ConfigError.field(file, 'judges', `judges that exist in ${config.judgesDir}: ${(err as Error).message}`));
     }
   }
-  const have = Array.isArray(samples) ? availableInputs(samples) : samples.inputs;
+  const have = samples === null ? null : Array.isArray(samples) ? availableInputs(samples) : samples.inputs;
   for (const r of rubrics) {
     if (opts.mode === 'pairwise' && !r.pairwiseTemplate)
       problems.push(ConfigError.field(file, 'rubrics', `rubric "${r.id}" to have a pairwise template for compare`));
+    if (have === null) continue;
     for (const j of judges) {
       const problem = checkInputs(r, have, { mode: opts.mode, sees: j.sees });
       if (problem) problems.push(ConfigError.field(file, 'rubrics', `inputs the samples carry: ${problem} (rubric "${r.id}", judge "${j.name}")`));

@@ -4,7 +4,6 @@
 // template reads is carried by the samples), model prompt templates, the split,
 // each `outputs:` file, and the gate's model names. Nothing is written and no
 // request is made until this passes.
-import { access } from 'node:fs/promises';
 import type { LoadedConfig } from '../config/load.js';
 import type { ModelConfig } from '../config/schema.js';
 import { checkPromptTemplate, promptFiles } from '../config/prompts.js';
@@ -12,9 +11,9 @@ import { ConfigError, InputError, InputErrors, UsageError } from '../core/errors
 import { DatasetError } from '../dataset/errors.js';
 import { missingMedia, type MediaDrop } from '../pipeline/media.js';
 import type { Selection } from '../dataset/selection.js';
-import { loadOutputs, type OutputsReport } from '../dataset/outputs.js';
+import type { OutputsReport } from '../dataset/outputs.js';
 import type { Sample } from '../core/records.js';
-import { checkJoin, joinByContent, mismatchMessage } from '../dataset/join.js';
+import { checkOutputs, readOutputsFile } from './outputs-check.js';
 import { loadListwiseRubric } from '../judge/rubrics/rubric.js';
 import { planJudging, type JudgingPlan } from '../pipeline/plan.js';
 import { openSplit, type Split } from '../pipeline/samples.js';
@@ -104,7 +103,8 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
     ...(opts.judges ? { judges: opts.judges } : {}),
     ...(opts.rounds !== undefined ? { rounds: opts.rounds } : {}),
   };
-  const survey = split ?? { inputs: [] };
+  // A split that failed to load has its own errors; its samples' inputs are unknown, not absent.
+  const survey = split ?? null;
   let pointwise: JudgingPlan | null = null;
   if (wants('score')) {
     pointwise = await guard(() => planJudging(loaded, survey, { mode: 'pointwise', ...judging }));
@@ -161,69 +161,6 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
     opts.warn(`${drops.length} of ${total} selected samples dropped for missing media (listed in drops.jsonl): ${list}${drops.length > 5 ? ', …' : ''}`);
   }
   return { split: drops.length ? withoutSamples(split!, new Set(drops.map((d) => d.sampleId))) : split!, pointwise, pairwise, drops };
-}
-
-/**
- * An outputs file must exist and parse, and share ids with the split; ids on
- * one side only are reported with counts (a partial outputs file is normal).
- */
-async function readOutputsFile(m: ModelConfig): Promise<OutputsReport> {
-  const file = m.outputs!;
-  try {
-    await access(file);
-  } catch (err) {
-    throw new ConfigError(file, `cannot read the outputs file of model "${m.name}" (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, {
-      field: 'models.outputs',
-    });
-  }
-  return loadOutputs(file);
-}
-
-/** `selected`: the selected samples the validating pass kept for the join checks. */
-async function checkOutputs(m: ModelConfig, report: OutputsReport, split: Split | null, selected: Sample[], warn: (msg: string) => void): Promise<void> {
-  const file = m.outputs!;
-  if (!split) return;
-  const sample = (ids: string[]) =>
-    `${ids
-      .slice(0, 5)
-      .map((u) => JSON.stringify(u))
-      .join(', ')}${ids.length > 5 ? ', …' : ''}`;
-  if (m.join === 'content') {
-    const joined = joinByContent(report.outputs.values(), selected);
-    if (report.outputs.size && !joined.bySample.size) {
-      throw new ConfigError(file, `none of its ${report.outputs.size} outputs matches a selected sample by session and dialogue; model "${m.name}"`, {
-        field: 'models.join',
-      });
-    }
-    if (joined.unmatched.length)
-      warn(
-        `${file}: ${joined.unmatched.length} of ${report.outputs.size} outputs match no selected sample by session and dialogue (ids ${sample(joined.unmatched.map((o) => o.id))}); model "${m.name}"`,
-      );
-    const without = split.ids.filter((id) => !joined.bySample.has(id));
-    if (without.length)
-      warn(`${file}: ${without.length} of ${split.ids.length} selected samples have no output by content (${sample(without)}); model "${m.name}"`);
-    return;
-  }
-  // Joined by id: an output that embeds its sample must embed this one.
-  const check = checkJoin(report.outputs.values(), new Map(selected.map((s) => [s.id, s])));
-  if (check.mismatches.length) throw new ConfigError(file, mismatchMessage(check, m.name), { field: 'models.outputs' });
-  const known = new Set(split.allIds);
-  let shared = 0;
-  const unknown: string[] = [];
-  for (const id of report.outputs.keys()) {
-    if (known.has(id)) shared++;
-    else unknown.push(id);
-  }
-  if (report.outputs.size && !shared) {
-    throw new ConfigError(
-      file,
-      `none of its ${report.outputs.size} output ids is a sample of the split ${split.options.path} (e.g. ${sample(unknown)}), and none of the ${split.ids.length} selected samples has an output (e.g. ${sample(split.ids)}); model "${m.name}"`,
-      { field: 'models.outputs' },
-    );
-  }
-  if (unknown.length) warn(`${file}: ${unknown.length} of ${report.outputs.size} output ids are not in the split (${sample(unknown)}); model "${m.name}"`);
-  const missing = split.ids.filter((id) => !report.outputs.has(id));
-  if (missing.length) warn(`${file}: ${missing.length} of ${split.ids.length} selected samples have no output (${sample(missing)}); model "${m.name}"`);
 }
 
 /** The split less some samples: ids and the stream both skip them, so every stage drops them alike. */

@@ -65,3 +65,53 @@ describe('joining released outputs to the split', () => {
     expect(joined.unmatched.map((o) => o.id)).toEqual([String(outs[1].problem_id)]);
   });
 });
+
+describe('joining by content: the roles count', () => {
+  /** The released split's first record (Frodo answering Pippin), and that record as an output with the given changes. */
+  async function frodo() {
+    const [rec] = JSON.parse(readFileSync(TEST, 'utf8'));
+    const asOutput = (o: Record<string, unknown>) => ({ ...rec, raw_output: '<answer>x</answer>', ...o });
+    return { rec, asOutput, tmp: tempDir() };
+  }
+
+  it('an output with the same session and dialogue but assistant and user swapped is not joined, and says why', async () => {
+    const { rec, asOutput, tmp } = await frodo();
+    const samples = await split(tmp.write('one.json', JSON.stringify([rec])));
+    const out = tmp.write(
+      'swapped.jsonl',
+      `${JSON.stringify(asOutput({ assistant: rec.user, user: rec.assistant, raw_output: '<answer>PIPPIN</answer>' }))}\n`,
+    );
+    const joined = joinByContent((await loadOutputs(out)).outputs.values(), samples);
+    expect(joined.bySample.size).toBe(0);
+    expect(joined.unmatched.map((o) => o.id)).toEqual([String(rec.problem_id)]);
+    expect(joined.otherRole.map((r) => [r.field, r.value, r.split, r.sampleId])).toEqual([['assistant', 'Pippin', 'Frodo', String(rec.problem_id)]]);
+  });
+
+  it("two samples of one dialogue with the roles swapped: each output joins its own role's sample; without roles it is ambiguous", async () => {
+    const { rec, asOutput, tmp } = await frodo();
+    const swapped = { ...rec, problem_id: 900, assistant: rec.user, user: rec.assistant };
+    const samples = await split(tmp.write('two.json', JSON.stringify([rec, swapped])));
+    const outs = [
+      asOutput({ problem_id: 7, raw_output: '<answer>FRODO</answer>' }),
+      asOutput({ problem_id: 8, assistant: rec.user, user: rec.assistant, raw_output: '<answer>PIPPIN</answer>' }),
+    ];
+    const joined = joinByContent((await loadOutputs(tmp.write('both.jsonl', outs.map((o) => JSON.stringify(o)).join('\n')))).outputs.values(), samples);
+    expect(Object.fromEntries([...joined.bySample].map(([id, o]) => [id, o.output]))).toEqual({
+      [String(rec.problem_id)]: '<answer>FRODO</answer>',
+      '900': '<answer>PIPPIN</answer>',
+    });
+    const { assistant: _a, user: _u, ...roleless } = asOutput({ problem_id: 9 });
+    const blind = joinByContent((await loadOutputs(tmp.write('roleless.jsonl', JSON.stringify(roleless)))).outputs.values(), samples);
+    expect(blind.bySample.size).toBe(0);
+    expect(blind.ambiguous.sort()).toEqual([String(rec.problem_id), '900'].sort());
+  });
+
+  it('two outputs for one sample are reported, conflicting when their texts differ', async () => {
+    const { rec, asOutput, tmp } = await frodo();
+    const samples = await split(tmp.write('one-again.json', JSON.stringify([rec])));
+    const outs = [asOutput({ problem_id: 7 }), asOutput({ problem_id: 8, raw_output: '<answer>other</answer>' })];
+    const joined = joinByContent((await loadOutputs(tmp.write('twice.jsonl', outs.map((o) => JSON.stringify(o)).join('\n')))).outputs.values(), samples);
+    expect(joined.bySample.get(String(rec.problem_id))!.id).toBe('7');
+    expect(joined.repeated).toEqual([{ sampleId: String(rec.problem_id), lines: [1, 2], conflicting: true }]);
+  });
+});

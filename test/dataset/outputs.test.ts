@@ -12,11 +12,18 @@ describe('recorded outputs', () => {
     expect(toRecordedOutput({ id: 'a', raw_output: 'R', output: 'O', model_prediction: 'P' }, at)).toEqual({
       id: 'a',
       output: 'R',
+      field: 'raw_output',
       prediction: 'P',
       origin: at,
     });
     expect(toRecordedOutput({ id: 'a', output: 'O', model_prediction: 'P' }, at).output).toBe('O');
-    expect(toRecordedOutput({ problem_id: 9, model_prediction: 'P' }, at)).toEqual({ id: '9', output: 'P', prediction: 'P', origin: at });
+    expect(toRecordedOutput({ problem_id: 9, model_prediction: 'P' }, at)).toEqual({
+      id: '9',
+      output: 'P',
+      field: 'model_prediction',
+      prediction: 'P',
+      origin: at,
+    });
     expect(toRecordedOutput({ id: 'a', raw_output: null, output: 'O' }, at).output).toBe('O');
   });
 
@@ -35,14 +42,19 @@ describe('recorded outputs', () => {
         { id: 'b', output: '2' },
         { id: 'a', output: '3' },
         { id: 'z', output: '4' },
-        { id: 'a', output: '5' },
+        { id: 'a', output: '1' },
+        { id: 'b', output: '2' },
       ]
         .map((r) => JSON.stringify(r))
         .join('\n'),
     );
     const report = await loadOutputs(file, ['a', 'b', 'c']);
     expect(report.outputs.get('a')?.output).toBe('1');
-    expect(report.duplicates).toEqual([{ id: 'a', lines: [1, 3, 5] }]);
+    // Copies of the first text are harmless; a different text for the same id is a conflict, named by line and field.
+    expect(report.duplicates).toEqual([
+      { id: 'a', lines: [1, 3, 5], conflicts: [{ line: 3, field: 'output', output: '3' }] },
+      { id: 'b', lines: [2, 6], conflicts: [] },
+    ]);
     expect(report.missing).toEqual(['c']);
     expect(report.extra).toEqual(['z']);
   });

@@ -116,6 +116,24 @@ describe('preflight', () => {
     expect(err.message).toMatch(/bad-split\.jsonl:1: field "history"/);
   });
 
+  it('a split that fails to load reports only its own errors, not rubric inputs "the samples lack"', async () => {
+    const good = { id: 'a', character: { name: 'X', description: 'd' }, user: { name: 'Y', description: 'e' }, history: [], references: ['r'] };
+    const split = join(ws.dir, 'half-bad-split.jsonl');
+    writeFileSync(split, `${JSON.stringify(good)}\n${JSON.stringify({ ...good, id: 'b', character: undefined })}\n{"id": "c",\n`);
+    const cfg = configFor(ws, {
+      runId: 'p-bad-only',
+      models: [live()],
+      judges: ['gpt-5-mini'],
+      rubrics: ['cn', 'veg'],
+      compare: { candidates: ['cand'], baselines: ['cand'] },
+    });
+    (cfg.dataset as Record<string, unknown>).path = split;
+    const err = await failsBeforeSpending('bad-only', cfg);
+    expect(err.message).toMatch(/half-bad-split\.jsonl:2: field "character"/);
+    expect(err.message).not.toMatch(/lack/);
+    expect(err.message).not.toMatch(/field "rubrics"/);
+  });
+
   it('lists every problem together, not one per run', async () => {
     const prompt = join(ws.dir, 'typo2.hbs');
     writeFileSync(prompt, 'You are {{charcter.name}}.\n');

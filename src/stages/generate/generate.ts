@@ -3,8 +3,7 @@
 // run resumes where it stopped.
 import type { ModelConfig } from '../../config/schema.js';
 import type { ResponseRecord, Sample, Spend, Usage } from '../../core/records.js';
-import { responseKey } from '../../store/run.js';
-import { rewriteJsonl, type JsonlWriter } from '../../store/jsonl.js';
+import type { JsonlWriter } from '../../store/jsonl.js';
 import { arraySource, isSampleSource, type SampleSource } from '../../pipeline/source.js';
 import { runPool } from '../../core/pool.js';
 import { DiskError, UnfitRunError } from '../../core/errors.js';
@@ -13,6 +12,7 @@ import { buildMessages } from './prompt.js';
 import { formatPass, parseByKind } from './ebm.js';
 import { sceneFor } from './scene.js';
 import { readOutputsMap } from './outputs.js';
+import { dropSuperseded, readResponseLog, replacing } from './redo.js';
 import type { StageContext } from '../../pipeline/context.js';
 import { isBudgetError, providerErrorMessage } from '../../provider/index.js';
 
@@ -70,18 +70,16 @@ export function toRecord(
 export async function generate(ctx: StageContext, source: Sample[] | SampleSource, models: ModelConfig[]): Promise<GenerateSummary[]> {
   const split = isSampleSource(source) ? source : arraySource(source);
   const recording = !ctx.dryRun && !ctx.collect;
-  const plans = new Map<string, { model: ModelConfig; todo: Set<string>; summary: GenerateSummary }>();
+  const plans = new Map<string, LivePlan>();
   for (const model of models) {
-    const file = ctx.store.responsesFile(model.name);
-    // Records that failed (network errors) are dropped before resuming so the
-    // retry replaces them instead of adding a second record for the key.
-    const failed = await ctx.store.doneKeys<ResponseRecord>(file, responseKey, (r) => Boolean(r.error) && r.via !== 'file');
-    if (failed.size && recording) await rewriteJsonl<ResponseRecord>(file, (r) => (failed.has(responseKey(r)) ? null : r));
-    const done = await ctx.store.doneKeys<ResponseRecord>(file, responseKey, (r) => !failed.has(responseKey(r)));
-    const todo = new Set(split.ids.filter((id) => !done.has(responseKey({ sampleId: id, model: model.name }))));
+    // Failed network responses are redone; each stays recorded until its
+    // replacement, which inherits its spend, is written (redo.ts).
+    const log = await readResponseLog(ctx.store.responsesFile(model.name), recording);
+    const todo = new Set(split.ids.filter((id) => !log.done.has(id)));
     plans.set(model.name, {
       model,
       todo,
+      redo: log.failed,
       summary: {
         model: model.name,
         total: split.ids.length,
@@ -117,6 +115,8 @@ export async function generate(ctx: StageContext, source: Sample[] | SampleSourc
   } finally {
     for (const w of writers.values()) await w.close();
   }
+  // The failed records that were redone now have a later record: drop them.
+  for (const p of plans.values()) if (recording && p.redo.size) await dropSuperseded(ctx.store.responsesFile(p.model.name));
   return [...plans.values()].map((p) => p.summary);
 }
 
@@ -138,6 +138,7 @@ async function fromOutputs(
       const want = new Set(ids);
       for await (const x of split.samples()) if (want.has(x.id)) samples.push(x);
     }
+    // Duplicates, conflicts and join problems were reported (or refused) by preflight, before anything was written.
     const outputs = await readOutputsMap(model.outputs!, undefined, samples);
     for (const id of ids) {
       const raw = outputs.get(id);
@@ -160,7 +161,7 @@ async function fromOutputs(
   }
 }
 
-type LivePlan = { model: ModelConfig; todo: Set<string>; summary: GenerateSummary };
+type LivePlan = { model: ModelConfig; todo: Set<string>; redo: Map<string, Spend | undefined>; summary: GenerateSummary };
 
 async function generateLive(ctx: StageContext, split: SampleSource, live: LivePlan[], writerOf: ((name: string) => JsonlWriter) | null): Promise<void> {
   const total = live.reduce((n, p) => n + p.todo.size, 0);
@@ -182,7 +183,7 @@ async function generateLive(ctx: StageContext, split: SampleSource, live: LivePl
           return;
         }
         if (rec === 'skip') return;
-        writerOf?.(plan.model.name).append(rec);
+        writerOf?.(plan.model.name).append(plan.redo.has(sample.id) ? replacing(plan.redo.get(sample.id), rec) : rec);
         plan.summary.written++;
         if (rec.error) plan.summary.errors++;
         progress.tick({ error: Boolean(rec.error), cached: rec.via === 'cache', tokens: rec.usage?.total ?? 0 });
