@@ -93,8 +93,8 @@ export interface Question<T> {
   parse: (reply: string) => Parsed<T>;
   maxRetries: number;
   responseFormat?: Record<string, unknown>;
-  /** Bypass the cache for this question (re-judging failures must not replay them). */
-  noCache?: boolean;
+  /** Read no cached reply for this question (re-judging failures must not replay them); a trustworthy new reply is still cached. */
+  refresh?: boolean;
   /** The rubric's completion budget, when it sets one (EBM-RL pairwise: 1024). */
   maxTokens?: number;
   /** The sample judged: the anonymity guard leaves the words of its own text alone. */
@@ -172,7 +172,8 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
       messages,
       params,
       key: `${q.key}:attempt0`,
-      noCache: ctx.noCache || Boolean(q.noCache),
+      noCache: ctx.noCache,
+      ...(q.refresh ? { refresh: true } : {}),
       ...(q.responseFormat && q.judge.structuredOutput ? { responseFormat: q.responseFormat } : {}),
     };
     const tally = ctx.dryRun;
@@ -180,7 +181,7 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
     const hash = tally && ctx.provider.requestHash ? ctx.provider.requestHash(req) : null;
     if (ctx.collect) await ctx.collect(req);
     else if (hash !== null && tally!.seen?.has(hash)) tally!.cached++;
-    else if (!req.noCache && (await ctx.provider.isCached(req))) ctx.dryRun!.cached++;
+    else if (!req.noCache && !req.refresh && (await ctx.provider.isCached(req))) ctx.dryRun!.cached++;
     else {
       if (hash !== null) (tally!.seen ??= new Set()).add(hash);
       ctx.dryRun!.calls++;
@@ -200,7 +201,8 @@ export async function ask<T>(ctx: JudgeContext, q: Question<T>, overrides: Judge
         messages,
         params: tokens === undefined ? params : { ...params, max_tokens: tokens },
         key: `${q.key}:attempt${attempt}`,
-        noCache: ctx.noCache || Boolean(q.noCache),
+        noCache: ctx.noCache,
+        ...(q.refresh ? { refresh: true } : {}),
         ...(q.responseFormat && q.judge.structuredOutput ? { responseFormat: q.responseFormat } : {}),
       });
     } catch (err) {

@@ -102,7 +102,7 @@ export async function judgeList(
         key: `listwise:${judgeHash(judge).slice(0, 16)}:r${round}`,
         maxRetries: settings.maxParseRetries,
         ...(rubric.maxTokens ? { maxTokens: rubric.maxTokens } : {}),
-        ...(settings.noCache ? { noCache: true } : {}),
+        ...(settings.refresh ? { refresh: true } : {}),
         parse: (reply) => {
           // Scores read on earlier attempts are kept: a re-ask names only what is still missing.
           const parsed = grammar.parse(reply, labels, keys, rubric.scale);

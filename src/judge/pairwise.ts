@@ -177,7 +177,7 @@ async function judgeOrder(
       // The JSON schema is rolejudge's own grammar; a rubric speaking another one gets none.
       ...((job.rubric.pairwiseParser ?? 'verdict') === 'verdict' ? { responseFormat: verdictSchema } : {}),
       ...(job.rubric.pairwiseMaxTokens ? { maxTokens: job.rubric.pairwiseMaxTokens } : {}),
-      ...(settings.noCache ? { noCache: true } : {}),
+      ...(settings.refresh ? { refresh: true } : {}),
       parse: (reply) => {
         const r = grammar.parse(reply);
         if ('error' in r) return { ok: false, error: r.error, retry: grammar.retry(r.error) };

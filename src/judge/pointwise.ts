@@ -87,7 +87,7 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
               retry: `Your reply had no valid score (${r.error}). Give your final score as an integer from ${rubric.scale.min} to ${rubric.scale.max} on a last line "Score: N".`,
             };
       },
-      ...(settings.noCache ? { noCache: true } : {}),
+      ...(settings.refresh ? { refresh: true } : {}),
     },
     ctx.judgeOverrides,
   );

@@ -14,7 +14,8 @@ export interface ScoreSettings {
   maskSelfId: boolean;
   zeroOnFailure: boolean;
   maxParseRetries: number;
-  noCache?: boolean;
+  /** Redoing a failure: read no cached reply (it may be what failed); the new trustworthy one is still cached. */
+  refresh?: boolean;
   /** `ebm-rl`: judge the text EBM-RL's released rule extracts from the raw output. */
   answerExtraction?: 'rolejudge' | 'ebm-rl';
 }

@@ -1,11 +1,14 @@
 // Where judgments go: appended to the judge's log as they come (a killed run
 // loses nothing recorded), or — when redoing a recorded one (--retry-failed, or
-// a missing response that exists now) — collected and swapped in for the old
-// record in one atomic rewrite, so a log keeps one record per key.
+// a missing response that exists now) — appended at once to the log's side log
+// (store/redo-log.ts), carrying the spend of the record it replaces, and
+// merged into the log at close, so a log keeps one record per key and a kill
+// loses no redone judgment.
 import type { StageContext } from './context.js';
 import type { Judgment, Spend } from '../core/records.js';
 import { judgmentKey } from '../store/run.js';
-import { rewriteJsonl, type JsonlWriter } from '../store/jsonl.js';
+import type { JsonlWriter } from '../store/jsonl.js';
+import { mergeRedo, RedoLog } from '../store/redo-log.js';
 import { dropIndex } from '../store/judgment-index/segment.js';
 import { Progress } from '../core/progress.js';
 
@@ -35,7 +38,7 @@ export function mergeSpend(a: Spend | undefined, b: Spend | undefined): Spend | 
 }
 
 /** The record that replaces `old`, carrying old's spend: the requests it made were really sent. */
-export function inheritSpend(old: Judgment, next: Judgment): Judgment {
+export function inheritSpend(old: Pick<Judgment, 'spend'>, next: Judgment): Judgment {
   const spend = mergeSpend(old.spend, next.spend);
   if (!spend) return next;
   return { ...next, callId: next.callId ?? spend.callId, spend };
@@ -43,13 +46,13 @@ export function inheritSpend(old: Judgment, next: Judgment): Judgment {
 
 export class JudgmentSink {
   private readonly writers = new Map<string, JsonlWriter>();
-  private readonly replaced = new Map<string, Map<string, Judgment>>();
+  private readonly redoLogs = new Map<string, RedoLog<Judgment>>();
   private progress: Progress | null = null;
 
   constructor(
     private readonly ctx: StageContext,
-    /** Whether a judgment takes the place of a recorded one (else it is appended). */
-    private readonly replace: boolean | ((key: string, judge: string) => boolean),
+    /** The recorded judgment (its spend) a judgment takes the place of; undefined: it is new, appended. */
+    private readonly replace: false | ((key: string, judge: string) => Pick<Judgment, 'spend'> | undefined),
     readonly summary: StageSummary,
   ) {}
 
@@ -65,10 +68,11 @@ export class JudgmentSink {
   emit(j: Judgment): void {
     // Dry runs and batch collection build every request but record nothing.
     if (this.ctx.dryRun || this.ctx.collect) return;
-    if (typeof this.replace === 'function' ? this.replace(judgmentKey(j), j.judge) : this.replace) {
-      let m = this.replaced.get(j.judge);
-      if (!m) this.replaced.set(j.judge, (m = new Map()));
-      m.set(judgmentKey(j), j);
+    const old = this.replace ? this.replace(judgmentKey(j), j.judge) : undefined;
+    if (old) {
+      let r = this.redoLogs.get(j.judge);
+      if (!r) this.redoLogs.set(j.judge, (r = new RedoLog(this.ctx.store.judgmentsFile(j.judge))));
+      r.append(inheritSpend(old, j));
     } else {
       let w = this.writers.get(j.judge);
       if (!w) this.writers.set(j.judge, (w = this.ctx.store.judgmentWriter(this.ctx.store.judgmentsFile(j.judge))));
@@ -83,15 +87,13 @@ export class JudgmentSink {
 
   async close(): Promise<void> {
     for (const w of this.writers.values()) await w.close();
-    for (const [judge, m] of this.replaced) {
-      const file = this.ctx.store.judgmentsFile(judge);
-      await rewriteJsonl<Judgment>(file, (r) => {
-        const next = m.get(judgmentKey(r));
-        return next ? inheritSpend(r, next) : r;
-      });
-      // Records replaced in place: the index no longer matches (it would not verify either); the next report rebuilds it.
-      dropIndex(file);
-    }
+    for (const judge of this.redoLogs.keys()) await mergeJudgmentRedo(this.ctx.store.judgmentsFile(judge));
     this.progress?.finish();
   }
+}
+
+/** Merge a judgment log's side log (see store/redo-log.ts); called at close and when a stage starts. */
+export async function mergeJudgmentRedo(file: string): Promise<void> {
+  // Records replaced in place: the index no longer matches (it would not verify either); the next report rebuilds it.
+  if (await mergeRedo<Judgment>(file, judgmentKey)) dropIndex(file);
 }

@@ -11,16 +11,14 @@
 // Not counted: 4xx (the request is wrong, the server is up), 429 (the server
 // is up and pacing us; the pacer handles it), unreadable bodies and judge
 // replies that do not parse (the server answered).
-import { UnfitRunError } from '../core/errors.js';
 import { modelKey, normalizeBaseUrl } from './endpoint.js';
 import type { ProviderError } from './errors.js';
+import { CallStop } from './stop.js';
 import type { Endpoint } from './types.js';
 
 /** An endpoint the breaker took as down: nothing more is sent to it in this process. */
-export class EndpointDown extends UnfitRunError {
+export class EndpointDown extends CallStop {
   override name = 'EndpointDown';
-  /** Requests this call had sent before it was stopped (they were paid for). */
-  attempts = 0;
   constructor(
     /** "judge:gpt-4o (http://host/v1, model gpt-4o)". */
     readonly endpoint: string,
@@ -34,11 +32,8 @@ export class EndpointDown extends UnfitRunError {
     );
   }
 
-  /** The same stop for one more call, carrying that call's own attempt count. */
-  forCall(attempts: number): EndpointDown {
-    const e = new EndpointDown(this.endpoint, this.threshold, this.lastError);
-    e.attempts = attempts;
-    return e;
+  protected copy(): EndpointDown {
+    return new EndpointDown(this.endpoint, this.threshold, this.lastError);
   }
 }
 

@@ -4,7 +4,8 @@
 import type { SentParams } from '../core/records.js';
 import { attemptOnce, type AttemptOutcome } from './attempt.js';
 import { AttemptThread } from './attempt-thread.js';
-import { Breakers, EndpointDown } from './breaker.js';
+import { Breakers } from './breaker.js';
+import { CallStop } from './stop.js';
 import { UnfitRunError } from '../core/errors.js';
 import { DiskCache } from './cache.js';
 import { ClientPool } from './client.js';
@@ -35,6 +36,12 @@ export class Provider {
   /** Set when network attempts run on a worker thread (see attempt-thread.ts). */
   private readonly thread: AttemptThread | null;
   private readonly breakers: Breakers;
+  /**
+   * Retry-After stops by rate-limit key: once a server asked to wait too long,
+   * nothing more is sent under that key in this process, not even a call that
+   * was sleeping in backoff when it came (it would be a new paid request).
+   */
+  private readonly stops = new Map<string, CallStop>();
   private readonly adaptations = new Map<string, Adaptation>();
   private readonly inflight = new Map<string, Promise<ChatResult>>();
   private cache: Promise<DiskCache> | null = null;
@@ -79,7 +86,7 @@ export class Provider {
 
   /** Whether chat(req) would be answered from the cache (used by --dry-run). */
   async isCached(req: ChatRequest): Promise<boolean> {
-    const cache = req.noCache ? null : await this.openCache();
+    const cache = req.noCache || req.refresh ? null : await this.openCache();
     return cache ? (await cache.get(requestHash(req))) !== null : false;
   }
 
@@ -95,7 +102,8 @@ export class Provider {
     const cache = req.noCache ? null : await this.openCache();
     if (!cache) return this.counted(this.fetch(req, hash));
 
-    const hit = await cache.get(hash);
+    // A redo (refresh) reads no cached reply, yet its new one is cached below.
+    const hit = req.refresh ? null : await cache.get(hash);
     if (hit) {
       const r = this.fromCache(hash, hit.content, hit.usage, hit.finishReason, hit.sent);
       // A batch answer this process ingested was paid for by this run: its first read counts as one call, not a replay.
@@ -211,7 +219,7 @@ export class Provider {
       try {
         out = await this.limiter.run(ep, async () => {
           // A call that waited for its slot (or slept in backoff) while the endpoint went down is not sent.
-          const down = this.breakers.openFor(ep);
+          const down = this.breakers.openFor(ep) ?? this.stops.get(paceKey);
           if (down) throw down;
           this.reserveBudget();
           const pacer = this.pacer;
@@ -233,9 +241,10 @@ export class Provider {
           );
         });
       } catch (raw) {
-        // Not sent: what this call did send before is on the stop, so the caller can count it.
-        if (raw instanceof EndpointDown) throw raw.forCall(attempts - 1);
-        // A stop of the whole stage (e.g. a Retry-After too long, met by another call) stays a stop.
+        // A stop of the whole stage met before this attempt was sent (the breaker open,
+        // another call's Retry-After too long): what this call did send before is on
+        // its own copy of the stop, so the caller can count it.
+        if (raw instanceof CallStop) throw raw.forCall(attempts - 1);
         if (raw instanceof UnfitRunError) throw raw;
         const err = classify(raw, secret);
         if (err.kind === 'budget') throw withAttempts(err, attempts - 1);
@@ -268,8 +277,10 @@ export class Provider {
           checkRetryAfter(ep, err.retryAfterMs, this.backoff.maxRetryAfterMs);
         } catch (stop) {
           // Nothing queued for this endpoint may sit out the wait it asked for.
+          if (stop instanceof CallStop && !this.stops.has(paceKey)) this.stops.set(paceKey, stop);
           this.pacer?.abort(paceKey, stop);
-          throw stop;
+          // This attempt was sent (and answered 429): it and the earlier ones were paid for.
+          throw stop instanceof CallStop ? stop.forCall(attempts) : stop;
         }
         await sleep(retryDelay(retries, this.backoff, this.rand, err.retryAfterMs));
         retries++;

@@ -56,7 +56,13 @@ export interface ChatRequest {
   responseFormat?: Record<string, unknown>;
   /** Sample/round key: part of the cache key so rounds stay independent draws. */
   key: string;
+  /** --no-cache: the cache is neither read nor written. */
   noCache?: boolean;
+  /**
+   * Redoing a failure: no cached reply is read (it may be what failed), but a
+   * trustworthy reply is written, so work paid for survives a kill of the redo.
+   */
+  refresh?: boolean;
 }
 
 export interface ChatResult {

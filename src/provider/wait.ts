@@ -5,14 +5,14 @@
 // stage (exit 3: the run cannot be judged now; rerun later resumes it); a
 // hint within it is honoured, and a wait long enough to look like a hang is
 // announced first.
-import { UnfitRunError } from '../core/errors.js';
+import { CallStop } from './stop.js';
 import type { Endpoint } from './types.js';
 
 /** Waits from this long on are printed before they start. */
 export const ANNOUNCE_WAIT_MS = 5_000;
 
 /** A server asked to wait longer than the user allowed. */
-export class RetryAfterTooLong extends UnfitRunError {
+export class RetryAfterTooLong extends CallStop {
   override name = 'RetryAfterTooLong';
   constructor(
     readonly endpoint: string,
@@ -23,6 +23,10 @@ export class RetryAfterTooLong extends UnfitRunError {
       `${endpoint} asked to wait ${fmt(waitMs)} before retrying (Retry-After), longer than provider.maxRetryAfterSec = ${fmt(maxMs)}; ` +
         'stopped instead of waiting. Rerun later to resume, or raise provider.maxRetryAfterSec to wait it out',
     );
+  }
+
+  protected copy(): RetryAfterTooLong {
+    return new RetryAfterTooLong(this.endpoint, this.waitMs, this.maxMs);
   }
 }
 

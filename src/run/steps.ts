@@ -81,7 +81,7 @@ export async function generateStep(s: Session): Promise<number> {
     const seen = new Set<string>();
     ctx.collect = async (req) => {
       const hash = ctx.provider.requestHash(req);
-      if (seen.has(hash) || (!req.noCache && (await ctx.provider.isCached(req)))) tally.cached++;
+      if (seen.has(hash) || (!req.noCache && !req.refresh && (await ctx.provider.isCached(req)))) tally.cached++;
       else tally.calls++;
       seen.add(hash);
     };

@@ -98,6 +98,22 @@ describe('response cache', () => {
     await q.close();
   });
 
+  it('refresh (a redo) reads no cached reply, but caches the new one', async () => {
+    const p = new Provider({ cacheDir: dir });
+    await p.chat(ask('a'));
+    const redo = await p.chat(ask('a', 'round-1', { refresh: true }));
+    expect(redo.cached).toBe(false);
+    expect(server.requests).toHaveLength(2);
+    await p.chat(ask('new', 'round-1', { refresh: true }));
+    expect(await p.isCached(ask('new', 'round-1', { refresh: true }))).toBe(false);
+    await p.close();
+    // A later run (a killed redo's rerun, or a plain one) is answered from it: not paid twice.
+    const q = new Provider({ cacheDir: dir });
+    expect((await q.chat(ask('new'))).cached).toBe(true);
+    expect(server.requests).toHaveLength(3);
+    await q.close();
+  });
+
   it('ignores a torn last line left by a killed process', async () => {
     const p = new Provider({ cacheDir: dir });
     await p.chat(ask('kept'));

@@ -59,7 +59,8 @@ export async function runBatch(ctx: BatchContext, requests: ChatRequest[], opts:
     if (seen.has(h)) continue;
     seen.add(h);
     sum.requests++;
-    if (req.noCache) sum.uncacheable++;
+    // A redo reads no cached reply, so a batch answer (read from the cache) would be paid for twice: it goes online.
+    if (req.noCache || req.refresh) sum.uncacheable++;
     else if (await provider.isCached(req)) sum.cached++;
     else todo.set(h, req);
   }

@@ -8,7 +8,8 @@ import type { PairJob } from '../../judge/jobs.js';
 import { compareOne, type PairSettings } from '../../judge/pairwise.js';
 import type { JudgingPlan } from '../../pipeline/plan.js';
 import { comparisonKey } from '../../store/run.js';
-import { rewriteJsonl, type JsonlWriter } from '../../store/jsonl.js';
+import type { JsonlWriter } from '../../store/jsonl.js';
+import { mergeRedo, RedoLog } from '../../store/redo-log.js';
 import { runPool } from '../../core/pool.js';
 import { Progress } from '../../core/progress.js';
 import { mergeSpend, type StageSummary } from '../../pipeline/sink.js';
@@ -74,9 +75,10 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
     combine: cfg.compare.combine,
     oneOrderDecides: cfg.compare.oneOrderDecides,
   };
-  // A failure redone by --retry-failed is asked afresh; what was never
-  // compared may still be answered from the cache, as on a plain rerun.
-  const fresh: PairSettings = { ...settings, noCache: true };
+  // A failure redone by --retry-failed is asked afresh (no cached reply is
+  // read; the new one is cached); what was never compared may still be
+  // answered from the cache, as on a plain rerun.
+  const fresh: PairSettings = { ...settings, refresh: true };
   const responses = withPlanned(ctx, await ctx.store.responseIndex());
   const summary: StageSummary = { planned: 0, skipped: 0, written: 0, failures: 0, stoppedByBudget: false };
   // A comparison failed for want of a response is redone as soon as both
@@ -94,6 +96,8 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
   const redo = new Map<string, Map<string, Comparison>>();
   for (const judge of plan.judges) {
     const file = ctx.store.comparisonsFile(judge.name);
+    // Redone comparisons a killed run left in the side log are recorded: merged first, not paid for again.
+    if (!ctx.dryRun) await mergeRedo<Comparison>(file, comparisonKey);
     const keep = new Map<string, Comparison>();
     done.set(
       judge.name,
@@ -119,7 +123,8 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
   if (!total) return summary;
 
   const writers = new Map<string, JsonlWriter>();
-  const replaced = new Map<string, Map<string, Comparison>>();
+  // Redone comparisons go to the side log at once (store/redo-log.ts), merged at the end.
+  const redoLogs = new Map<string, RedoLog<Comparison>>();
   const progress = new Progress({ label: 'compare', total, quiet: ctx.quiet });
   const jobs = new JobCounter(opts.onSettled);
   try {
@@ -152,10 +157,11 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
           throw err;
         }
         if (ctx.dryRun || ctx.collect) return;
-        if (redo.get(c.judge)!.has(comparisonKey(c))) {
-          let m = replaced.get(c.judge);
-          if (!m) replaced.set(c.judge, (m = new Map()));
-          m.set(comparisonKey(c), c);
+        const old = redo.get(c.judge)!.get(comparisonKey(c));
+        if (old) {
+          let r = redoLogs.get(c.judge);
+          if (!r) redoLogs.set(c.judge, (r = new RedoLog(ctx.store.comparisonsFile(c.judge))));
+          r.append(inheritOrderSpends(old, c));
         } else {
           let w = writers.get(c.judge);
           if (!w) writers.set(c.judge, (w = ctx.store.writer(ctx.store.comparisonsFile(c.judge))));
@@ -170,11 +176,7 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
     );
   } finally {
     for (const w of writers.values()) await w.close();
-    for (const [judge, m] of replaced)
-      await rewriteJsonl<Comparison>(ctx.store.comparisonsFile(judge), (r) => {
-        const next = m.get(comparisonKey(r));
-        return next ? inheritOrderSpends(r, next) : r;
-      });
+    for (const judge of redoLogs.keys()) await mergeRedo<Comparison>(ctx.store.comparisonsFile(judge), comparisonKey);
     progress.finish();
   }
   return summary;

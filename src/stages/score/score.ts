@@ -4,7 +4,7 @@ import type { StageContext } from '../../pipeline/context.js';
 import type { Judgment, Sample } from '../../core/records.js';
 import { judgmentKey, responseKey } from '../../store/run.js';
 import { runPool } from '../../core/pool.js';
-import { JudgmentSink, type StageSummary } from '../../pipeline/sink.js';
+import { JudgmentSink, mergeJudgmentRedo, type StageSummary } from '../../pipeline/sink.js';
 import { BudgetStop } from '../../judge/ask.js';
 import type { JudgingPlan } from '../../pipeline/plan.js';
 import { pointJobIds, streamPointJobs, type JobId, type PointJob } from './jobs.js';
@@ -110,15 +110,18 @@ async function scoreWith(
   const redoIt = (j: Judgment) => stale(j) || (opts.retryFailed === true && isFailed(j));
   // One read of each log gives both sets.
   const done = new Map<string, Set<string>>();
-  const redo = new Map<string, Set<string>>();
+  // The spend of each record redone: its replacement carries it (those requests were sent).
+  const redo = new Map<string, Map<string, Pick<Judgment, 'spend'>>>();
   for (const judge of plan.judges) {
     const file = ctx.store.judgmentsFile(judge.name);
-    const again = new Set<string>();
+    // Redone judgments a killed run left in the side log are recorded: merged first, not paid for again.
+    if (!ctx.dryRun) await mergeJudgmentRedo(file);
+    const again = new Map<string, Pick<Judgment, 'spend'>>();
     done.set(
       judge.name,
       await ctx.store.doneKeys<Judgment>(file, judgmentKey, (j) => {
         if (redoIt(j)) {
-          again.add(judgmentKey(j));
+          again.set(judgmentKey(j), j.spend ? { spend: j.spend } : {});
           return false;
         }
         opts.onRecorded?.(j);
@@ -134,25 +137,26 @@ async function scoreWith(
     return !keys.has(judgmentKey(j));
   };
   // Records redone in place (one record per key stays true); new ones are appended.
-  const replacing = (key: string, judge: string) => Boolean(redo.get(judge)?.has(key));
+  const replacing = (key: string, judge: string) => redo.get(judge)?.get(key);
   const wanted = (j: PointJob) => wantedId({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round });
 
   // Nothing to redo (a fresh or plainly resumed run): no key is built per emitted judgment.
   const anyRedo = [...redo.values()].some((keys) => keys.size > 0);
   // A failure redone by --retry-failed is asked afresh (a cached reply is what
-  // failed, or was recorded by a build that kept it); what was never judged
-  // may still be answered from the cache, as on a plain rerun.
-  const fresh: ScoreSettings = { ...settings, noCache: true };
+  // failed, or was recorded by a build that kept it): no cached reply is read,
+  // but the new trustworthy one is cached, so a killed redo is not paid twice.
+  // What was never judged may still be answered from the cache, as on a plain rerun.
+  const fresh: ScoreSettings = { ...settings, refresh: true };
   const redoneFresh = (j: PointJob) =>
     opts.retryFailed === true &&
     anyRedo &&
-    replacing(judgmentKey({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round }), j.judge.name);
+    !!replacing(judgmentKey({ sampleId: j.sample.id, model: j.model, metric: j.rubric.id, judge: j.judge.name, round: j.round }), j.judge.name);
   const sink = new JudgmentSink(ctx, anyRedo ? replacing : false, summary);
   if (!(recorded instanceof ResponseLookup)) {
     try {
       const responses = withPlanned(ctx, recorded);
       // A listwise call answers several records at once: with any of them redone, none is read from the cache.
-      const listSettings = opts.retryFailed && anyRedo ? { ...settings, noCache: true } : settings;
+      const listSettings = opts.retryFailed && anyRedo ? { ...settings, refresh: true } : settings;
       await listwiseScore(ctx, await allSamples(samples), models, plan, responses, wanted, listSettings, sink);
     } finally {
       await sink.close();
