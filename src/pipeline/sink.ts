@@ -8,8 +8,8 @@ import type { StageContext } from './context.js';
 import type { Judgment, Spend } from '../core/records.js';
 import { judgmentKey } from '../store/run.js';
 import type { JsonlWriter } from '../store/jsonl.js';
-import { mergeRedo, RedoLog } from '../store/redo-log.js';
-import { dropIndex } from '../store/judgment-index/segment.js';
+import { RedoLog } from '../store/redo-log.js';
+import { mergeJudgmentRedo } from '../store/settle.js';
 import { Progress } from '../core/progress.js';
 
 export interface StageSummary {
@@ -90,10 +90,4 @@ export class JudgmentSink {
     for (const judge of this.redoLogs.keys()) await mergeJudgmentRedo(this.ctx.store.judgmentsFile(judge));
     this.progress?.finish();
   }
-}
-
-/** Merge a judgment log's side log (see store/redo-log.ts); called at close and when a stage starts. */
-export async function mergeJudgmentRedo(file: string): Promise<void> {
-  // Records replaced in place: the index no longer matches (it would not verify either); the next report rebuilds it.
-  if (await mergeRedo<Judgment>(file, judgmentKey)) dropIndex(file);
 }

@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../store/jsonl.js';
 import { RunStore } from '../store/run.js';
 import { UsageError } from '../core/errors.js';
 import { loadFromArgv, type Argv } from '../run/argv.js';
+import { settleRedos } from '../store/settle.js';
 
 /** Humans write "VEG" or "veg": map ids and abbreviations of the config's rubrics to ids. */
 function metricAliases(rubricsDir: string, ids: string[]): Map<string, string> {
@@ -32,6 +33,7 @@ export async function agreementStep(argv: Argv): Promise<number> {
   const store = new RunStore(runDir);
   const manifest = store.readManifest();
   if (!manifest) throw new UsageError(`agreement: no run at ${runDir} (run.json missing): run generate and score first`);
+  await settleRedos(runDir);
   const humanFile = String(argv.human);
   const human = readHumanCsv(humanFile);
   const alias = metricAliases(config.rubricsDir, config.rubrics);

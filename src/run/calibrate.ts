@@ -21,6 +21,7 @@ import { RunStore } from '../store/run.js';
 import type { Argv } from './argv.js';
 import { computeCalibration, readLabels, SAVED_LABELS, SAVED_LABELS_SOURCE } from './calibration-run.js';
 import { clustersFor, runDirOf } from './finish.js';
+import { settleRedos } from '../store/settle.js';
 
 /** The terminal's calibration tables: the same cells as report.md's section. */
 export function calibrationText(cal: ReportCalibration): string {
@@ -42,6 +43,7 @@ export async function calibrateStep(loaded: LoadedConfig, argv: Argv): Promise<n
   const store = new RunStore(runDir);
   const manifest = store.readManifest();
   if (!manifest) throw new UnfitRunError(`no run at ${runDir} (run.json missing): nothing to calibrate`);
+  await settleRedos(runDir);
   const { calibration, body, count } = await computeCalibration(store, manifest.runId, labels, human);
   process.stdout.write(`Calibration of ${manifest.runId} with ${count} human labels from ${human}\n\n${calibrationText(calibration)}`);
   // The report carries the calibration: rebuilt from the run as `report` builds it.

@@ -84,6 +84,16 @@ describe.each([
     const atKill = judgeRequests(start);
     expect(atKill).toBe(ANSWERED + CONCURRENCY);
 
+    // A report read straight after the kill counts the redone records the side log holds, not the failures they replace.
+    expect((await runToCompletion(stageArgs('report', cfg, ['-q']))).length).toBe(1);
+    expect(existsSync(join(ws.runDir(RUN_ID), dir, `${JUDGE}.jsonl.redo`))).toBe(false);
+    const afterKill = readReport(ws).counts;
+    const total = stage === 'score' ? expectedKeys().judgments.length : expectedKeys().comparisons.length;
+    const stillFailed = stage === 'score' ? afterKill.judgmentFailures : afterKill.comparisonFailures;
+    // Score: every answered redo is durable. Compare: every comparison whose two orders were answered.
+    if (stage === 'score') expect(stillFailed).toBe(total - ANSWERED);
+    expect(stillFailed).toBeLessThan(total);
+
     mode = 'ok';
     release();
     const rerunFrom = server.requests.length;

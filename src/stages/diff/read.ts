@@ -9,6 +9,7 @@ import { sha256 } from '../../core/hash.js';
 import { InputError } from '../../core/errors.js';
 import { ScoreAccumulator } from '../../stats/index.js';
 import { comparisonKey, RunStore, type RunManifest } from '../../store/run.js';
+import { settleRedos } from '../../store/settle.js';
 
 const SEP = '\u0000';
 
@@ -69,6 +70,7 @@ export async function readRun(dir: string): Promise<RunSide> {
   const store = new RunStore(dir);
   const manifest = store.readManifest();
   if (!manifest) throw new InputError(`${resolve(dir, 'run.json')}: missing — not a run directory`);
+  await settleRedos(dir);
   const config = readConfig(dir);
   const samples = new Set<string>();
   // The report's rules: a key recorded twice counts once (its first record),

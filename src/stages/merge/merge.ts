@@ -10,6 +10,7 @@ import { comparisonKey, judgmentKey, responseKey, type RunManifest } from '../..
 import { guardTemp, sweepStaleTemps, tempFor } from './temp.js';
 import { checkOut, checkSameConfig, mergedRunId, missingShards, readInput, type MergeInput } from './inputs.js';
 import { UNRECORDED_FILE } from '../../pipeline/unrecorded.js';
+import { settleRedos } from '../../store/settle.js';
 
 export interface MergeOptions {
   inputs: string[];
@@ -99,6 +100,8 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
   if (!opts.inputs.length) throw new UsageError('merge: name at least one run directory');
   const out = resolve(opts.out);
   const inputs = opts.inputs.map(readInput);
+  // A shard killed in a --retry-failed leaves its redone records in side logs: they stand.
+  for (const input of inputs) await settleRedos(input.dir);
   checkOut(out, inputs);
   const warnings: string[] = [];
   const note = checkSameConfig(inputs);

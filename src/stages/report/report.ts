@@ -21,6 +21,7 @@ import type { ExplorerFold } from './explorer/columns.js';
 import { readUnrecorded } from '../../pipeline/unrecorded.js';
 import { addSpend } from './collect.js';
 import { addJudgeSpend, DEFAULT_CACHED_TOKEN_PRICE, judgeSpendRows } from './judge-spend.js';
+import { settleRedos } from '../../store/settle.js';
 
 export interface ReportResult {
   report: Report;
@@ -76,6 +77,8 @@ export async function buildRunReportAlongside<T>(
   const store = new RunStore(runDir);
   const manifest = store.readManifest();
   if (!manifest) throw new UnfitRunError(`no run at ${runDir} (run.json missing): run generate/score/compare first`);
+  // Redone records a killed stage left in side logs stand, not the failures they replace.
+  await settleRedos(runDir);
   const info = metricInfoFrom(config.rubricsDir);
   const meta: ReportMeta = {
     rolejudgeVersion: VERSION,
