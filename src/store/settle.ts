@@ -36,8 +36,9 @@ export async function settleRedos(dir: string, warn: (msg: string) => void = (m)
   try {
     lock = lockRunDir(dir);
   } catch (err) {
-    if (!(err instanceof RunLockedError)) throw err;
-    warn(`${dir} is being written by another process: ${n} log(s) have redone records not merged yet, so this reads them as they stood before the redo`);
+    // Held by a live stage, or a directory this process may not write (a CI artifact): read as it stands, and say so.
+    const why = err instanceof RunLockedError ? 'is being written by another process' : `cannot be locked (${(err as Error).message})`;
+    warn(`${dir} ${why}: ${n} log(s) have redone records not merged yet, so this reads them as they stood before the redo`);
     return 0;
   }
   try {
