@@ -34,6 +34,7 @@ port.on('message', (m: AttemptMessage) => {
         ...(e.status !== undefined ? { status: e.status } : {}),
         ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
         ...(e.param !== undefined ? { param: e.param } : {}),
+        ...(e.unsent ? { unsent: true } : {}),
         ...(cause !== undefined ? { causeMessage: cause } : {}),
       };
       port.postMessage({ id: m.id, ok: false, err, headers } satisfies AttemptReply);

@@ -15,6 +15,8 @@ export interface ProviderErrorInit {
   /** Offending parameter named by the server (OpenAI `param` field). */
   param?: string;
   attempts?: number;
+  /** The attempt never reached a server (connection refused, host not found): nothing was sent. */
+  unsent?: boolean;
   cause?: unknown;
 }
 
@@ -25,6 +27,7 @@ export class ProviderError extends Error {
   readonly retryAfterMs?: number;
   readonly param?: string;
   attempts?: number;
+  readonly unsent: boolean;
 
   constructor(init: ProviderErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -35,6 +38,7 @@ export class ProviderError extends Error {
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     if (init.param !== undefined) this.param = init.param;
     if (init.attempts !== undefined) this.attempts = init.attempts;
+    this.unsent = init.unsent === true;
   }
 
   toJSON(): Record<string, unknown> {
@@ -72,6 +76,18 @@ function errorCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+// Failures before a single byte of the request left: no server received it,
+// so it is not a call (counts.calls is what the servers received). A reset
+// or a timeout may come after the request was read, so those count.
+const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+function neverSent(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNSENT.has(code)) return true;
+  }
+  return false;
+}
+
 // Body-read failures surface as raw undici errors (e.g. TypeError "terminated"),
 // not as SDK errors, because they happen after the SDK got the headers.
 function isSocketFailure(err: unknown): boolean {
@@ -98,7 +114,7 @@ export function classify(err: unknown, secret: string | undefined, timedOut = fa
   if (err instanceof APIConnectionError) {
     const cause = (err as { cause?: unknown }).cause;
     const detail = cause instanceof Error ? `${err.message} (${errorCode(cause) ?? cause.message})` : err.message;
-    return new ProviderError({ kind: 'connection', retryable: true, message: msg(detail) });
+    return new ProviderError({ kind: 'connection', retryable: true, message: msg(detail), ...(neverSent(cause) ? { unsent: true } : {}) });
   }
   if (err instanceof APIError && typeof err.status === 'number') {
     const retryAfterMs = parseRetryAfter(err.headers);
@@ -116,7 +132,12 @@ export function classify(err: unknown, secret: string | undefined, timedOut = fa
   }
   if (isSocketFailure(err)) {
     const e = err as Error;
-    return new ProviderError({ kind: 'connection', retryable: true, message: msg(`connection failed: ${errorCode(e) ?? e.message}`) });
+    return new ProviderError({
+      kind: 'connection',
+      retryable: true,
+      message: msg(`connection failed: ${errorCode(e) ?? e.message}`),
+      ...(neverSent(e) ? { unsent: true } : {}),
+    });
   }
   const text = err instanceof Error ? err.message : String(err);
   return new ProviderError({ kind: 'connection', retryable: false, message: msg(`unexpected error: ${text}`) });

@@ -207,6 +207,8 @@ export class Provider {
     const paceKey = `${modelKey(ep)}\u0000${ep.apiKeyEnv ?? ''}`;
     const promptEstimate = this.pacer ? promptChars(req.messages) / 4 : 0;
     let attempts = 0;
+    // Attempts that never reached a server (refused at connect): tried, not sent, so not counted.
+    let unsent = 0;
     let retries = 0;
     for (;;) {
       const adaptation = this.adaptations.get(modelKey(ep));
@@ -244,10 +246,16 @@ export class Provider {
         // A stop of the whole stage met before this attempt was sent (the breaker open,
         // another call's Retry-After too long): what this call did send before is on
         // its own copy of the stop, so the caller can count it.
-        if (raw instanceof CallStop) throw raw.forCall(attempts - 1);
+        if (raw instanceof CallStop) throw raw.forCall(attempts - 1 - unsent);
         if (raw instanceof UnfitRunError) throw raw;
         const err = classify(raw, secret);
-        if (err.kind === 'budget') throw withAttempts(err, attempts - 1);
+        if (err.kind === 'budget') throw withAttempts(err, attempts - 1 - unsent);
+        if (err.unsent) {
+          unsent++;
+          this.counters.calls--;
+          // Nor is it spent from --max-calls.
+          if (this.opts.budget) this.callsStarted--;
+        }
         this.report(req, hash, { attempt: attempts, ok: false, latencyMs: performance.now() - started, err });
         if (err.status === 400) {
           const latest = this.adaptations.get(modelKey(ep));
@@ -259,7 +267,7 @@ export class Provider {
             continue;
           }
         }
-        if (!err.retryable) throw withAttempts(err, attempts);
+        if (!err.retryable) throw withAttempts(err, attempts - unsent);
         if (retries >= this.opts.maxRetries) {
           const opened = this.breakers.exhausted(ep, err);
           // Calls queued behind the pacer for this endpoint stop now rather than when their turn comes.
@@ -267,8 +275,8 @@ export class Provider {
           throw new ProviderError({
             kind: err.kind,
             retryable: true,
-            message: `${ep.name}: gave up after ${attempts} attempts: ${err.message}`,
-            attempts,
+            message: `${ep.name}: gave up after ${attempts} attempts${unsent ? ` (${unsent} never reached the server)` : ''}: ${err.message}`,
+            attempts: attempts - unsent,
             cause: err,
             ...(err.status !== undefined ? { status: err.status } : {}),
           });
@@ -280,7 +288,7 @@ export class Provider {
           if (stop instanceof CallStop && !this.stops.has(paceKey)) this.stops.set(paceKey, stop);
           this.pacer?.abort(paceKey, stop);
           // This attempt was sent (and answered 429): it and the earlier ones were paid for.
-          throw stop instanceof CallStop ? stop.forCall(attempts) : stop;
+          throw stop instanceof CallStop ? stop.forCall(attempts - unsent) : stop;
         }
         await sleep(retryDelay(retries, this.backoff, this.rand, err.retryAfterMs));
         retries++;
@@ -296,7 +304,7 @@ export class Provider {
       this.breakers.succeeded(ep);
       this.report(req, hash, { attempt: attempts, ok: true, latencyMs: out.latencyMs, usage: out.usage });
       await afterReadyIo();
-      return { ...out, cached: false, requestHash: hash, sent, attempts };
+      return { ...out, cached: false, requestHash: hash, sent, attempts: attempts - unsent };
     }
   }
 

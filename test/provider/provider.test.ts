@@ -112,6 +112,23 @@ describe.each(['sdk', 'node-http'] as const)('Provider.chat over real HTTP (%s t
     expect(r.content).toBe('[fake-model] x');
   });
 
+  it('does not count an attempt nothing received: a refused connection is tried, not sent', async () => {
+    const gone = await startFakeServer();
+    const dead = { ...ep, baseUrl: gone.url };
+    await gone.close();
+    const p = new Provider({ ...fast, maxRetries: 2 });
+    const err = (await p.chat(req('x', { endpoint: dead })).catch((e: unknown) => e)) as ProviderError;
+    expect(err).toMatchObject({ kind: 'connection', attempts: 0 });
+    expect(err.message).toMatch(/gave up after 3 attempts \(3 never reached the server\)/);
+    expect(p.stats().calls).toBe(0);
+    // A reset after the server read the request is a call: it was received.
+    server.script.push({ reset: true });
+    const r = await p.chat(req('y'));
+    expect(r.attempts).toBe(2);
+    expect(server.requests).toHaveLength(2);
+    expect(p.stats().calls).toBe(2);
+  });
+
   it('retries a body cut off mid-way', async () => {
     server.script.push({ truncated: true });
     const r = await new Provider(fast).chat(req('x'));
