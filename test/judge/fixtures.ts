@@ -1,6 +1,7 @@
 // Tiny shared fixtures for the judge tests.
 import { fileURLToPath } from 'node:url';
-import type { Sample } from '../../src/core/records.js';
+import type { ResponseRecord, Sample } from '../../src/core/records.js';
+import type { LlmJudge } from '../../src/judge/judges.js';
 
 export const RUBRICS_DIR = fileURLToPath(new URL('../../rubrics', import.meta.url));
 export const JUDGES_DIR = fileURLToPath(new URL('../../judges', import.meta.url));
@@ -16,3 +17,33 @@ export function sample(overrides: Partial<Sample> = {}): Sample {
     ...overrides,
   };
 }
+
+/** An LLM judge for stub providers: nothing is listening at its URL. */
+export const stubJudge: LlmJudge = {
+  kind: 'llm',
+  name: 'stub',
+  model: 'stub-model',
+  baseUrl: 'http://127.0.0.1:9/v1',
+  apiKeyEnv: 'NONE',
+  rounds: 1,
+  maxTokens: 4096,
+  reasoning: false,
+  sees: 'none',
+  structuredOutput: false,
+};
+
+/** A recorded (outputs-file) response of `model` to sample s1 whose answer is `answer`. */
+export const fileResponse = (model: string, answer: string): ResponseRecord => ({
+  type: 'response',
+  sampleId: 's1',
+  model,
+  kind: 'plain',
+  raw: answer,
+  answer,
+  format: { valid: true, flags: [] },
+  usage: null,
+  latencyMs: null,
+  requestHash: null,
+  frames: null,
+  via: 'file',
+});

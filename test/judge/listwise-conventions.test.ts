@@ -4,38 +4,12 @@
 // score.zeroOnFailure is on; a label never given scores 0 only then too;
 // rolejudge's default keeps both as counted failures with no score.
 import { describe, expect, it } from 'vitest';
-import type { ResponseRecord } from '../../src/core/records.js';
 import { judgeList, type ListwiseSettings } from '../../src/judge/listwise.js';
-import type { LlmJudge } from '../../src/judge/judges.js';
 import { loadListwiseRubric, loadRubric } from '../../src/judge/rubrics/rubric.js';
-import { RUBRICS_DIR, sample } from './fixtures.js';
+import { fileResponse, RUBRICS_DIR, sample, stubJudge } from './fixtures.js';
 
-const judge: LlmJudge = {
-  kind: 'llm',
-  name: 'stub',
-  model: 'stub-model',
-  baseUrl: 'http://127.0.0.1:9/v1',
-  apiKeyEnv: 'NONE',
-  rounds: 1,
-  maxTokens: 4096,
-  reasoning: false,
-  sees: 'none',
-  structuredOutput: false,
-};
-const response = (model: string, answer: string): ResponseRecord => ({
-  type: 'response',
-  sampleId: 's1',
-  model,
-  kind: 'plain',
-  raw: answer,
-  answer,
-  format: { valid: true, flags: [] },
-  usage: null,
-  latencyMs: null,
-  requestHash: null,
-  frames: null,
-  via: 'file',
-});
+const judge = stubJudge;
+const response = fileResponse;
 
 function stub(reply: (prompt: string, n: number) => string) {
   const prompts: string[] = [];

@@ -3,39 +3,13 @@
 // gave a score count 0; a judge that could not be reached, an untrusted reply
 // and a missing response never do — they stay failures without a score.
 import { describe, expect, it } from 'vitest';
-import type { ResponseRecord } from '../../src/core/records.js';
 import { judgeOne } from '../../src/judge/pointwise.js';
-import type { LlmJudge } from '../../src/judge/judges.js';
 import { loadRubric } from '../../src/judge/rubrics/rubric.js';
 import type { ScoreSettings } from '../../src/judge/view.js';
-import { RUBRICS_DIR, sample } from './fixtures.js';
+import { fileResponse, RUBRICS_DIR, sample, stubJudge } from './fixtures.js';
 
-const judge: LlmJudge = {
-  kind: 'llm',
-  name: 'stub',
-  model: 'stub-model',
-  baseUrl: 'http://127.0.0.1:9/v1',
-  apiKeyEnv: 'NONE',
-  rounds: 1,
-  maxTokens: 4096,
-  reasoning: false,
-  sees: 'none',
-  structuredOutput: false,
-};
-const response = (answer: string): ResponseRecord => ({
-  type: 'response',
-  sampleId: 's1',
-  model: 'm',
-  kind: 'plain',
-  raw: answer,
-  answer,
-  format: { valid: true, flags: [] },
-  usage: null,
-  latencyMs: null,
-  requestHash: null,
-  frames: null,
-  via: 'file',
-});
+const judge = stubJudge;
+const response = (answer: string) => fileResponse('m', answer);
 
 /** Judges one answer with a stub whose replies come from `reply` (a thrown error is a judge that cannot be reached). */
 async function judged(answer: string | null, reply: () => { content: string; finishReason?: string }, zeroOnFailure = true) {
