@@ -85,6 +85,23 @@ describe('--dry-run', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("run --dry-run with live models counts each model's judge calls apart, whatever their names", async () => {
+    // Names the anonymity guard masks: their stand-in answers must still differ from each other.
+    const models = [liveModel('model-a', 'plain', server.url, { video: 'none' }), liveModel('model-b', 'plain', server.url, { video: 'none' })];
+    const live = ws.config('dry-two', configFor(ws, { runId: 'dry-two', models, judgeUrl: server.url, judges: ['gpt-5-mini'], rubrics: ['cn'] }));
+    const dry = await runCli(['run', '-c', live, ...ids, '--dry-run']);
+    expect(dry.code, describeRun(dry)).toBe(0);
+    const m = /dry run \(run\): (\d+) calls in all \((\d+) model, (\d+) judge\)/.exec(dry.stdout + dry.stderr);
+    expect(m, dry.stdout + dry.stderr).not.toBeNull();
+    // samples × models generated; samples × models × one metric judged.
+    expect([Number(m![2]), Number(m![3])]).toEqual([IDS.length * 2, IDS.length * 2]);
+    expect(server.requests).toHaveLength(0);
+    const real = await runCli(['run', '-c', live, ...ids]);
+    expect(real.code, describeRun(real)).toBe(0);
+    expect(server.requests).toHaveLength(Number(m![1]));
+    server.requests.length = 0;
+  });
+
   it('generate --dry-run makes no model calls and writes no run directory', async () => {
     const live = ws.config('dry-live', configFor(ws, { runId: 'dry-live', models: [liveModel('plainbot', 'plain', server.url)] }));
     const dry = await runCli(['generate', '-c', live, ...ids, '--dry-run']);
