@@ -19,9 +19,7 @@ const HIDDEN = ['perception', 'vision', 'think', 'thinking', 'reasoning'] as con
 // call showed up in the score stage's profile. (`replace` resets lastIndex, so
 // sharing the global ones is safe.)
 const BLOCK = new Map<string, RegExp>(TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>[\s\S]*?<\s*/\s*${tag}\s*>`, 'gi')]));
-const OPEN = new Map<string, RegExp>(TAGS.map((tag) => [tag, new RegExp(String.raw`<\s*${tag}\b[^>]*>`, 'i')]));
 const ANY_TAG = new RegExp(String.raw`<\s*/?\s*(?:${TAGS.join('|')})\b[^>]*>`, 'gi');
-const CLOSE_HIDDEN = new RegExp(String.raw`<\s*/\s*(?:${HIDDEN.join('|')})\s*>`, 'gi');
 
 function blockRe(tag: (typeof TAGS)[number]): RegExp {
   return BLOCK.get(tag)!;
@@ -32,26 +30,68 @@ export function stripTags(text: string): string {
   return text.replace(ANY_TAG, '');
 }
 
+/** How a scan treats what a well-formed block would not have. */
+interface HiddenRule {
+  /** An opening tag never closed: drop to the end (a reply cut off mid-thought) or keep its text. */
+  unclosed: 'drop' | 'keep';
+  /** A closing tag never opened: the text before it is thought (a chat template opened it), or the tag is just stray. */
+  strayClose: 'thought-before' | 'strip';
+}
+
+const hiddenTagRe = (tags: readonly string[]) => new RegExp(String.raw`<\s*(\/?)\s*(?:${tags.join('|')})\b[^>]*?(\/?)\s*>`, 'gi');
+const HIDDEN_TAG = hiddenTagRe(HIDDEN);
+
 /**
- * Drop hidden sections from free text: closed blocks entirely, the text before
- * a closing hidden tag that has no opening (a chat template that opened the
- * <think> itself: "plan</think>Hi" is thought, then speech), and an unclosed
- * opening hidden tag up to the end (a reply cut off mid-thought is all
- * thought). Stray tags go too.
+ * Hidden blocks removed whole by depth, so a block nested in another goes
+ * with it (`<think>a<think>b</think>c</think>` leaves nothing; a first-match
+ * pattern left "c" to be judged as speech); a self-closing tag is an empty
+ * block. What has no partner is handled by `rule`.
  */
-export function removeHidden(text: string): string {
+function dropHidden(text: string, re: RegExp, rule: HiddenRule): string {
+  let out = '';
+  let pos = 0;
+  let depth = 0;
+  let openAt = -1;
+  for (const m of text.matchAll(re)) {
+    const closing = m[1] === '/';
+    const selfClosing = m[2] === '/';
+    const end = m.index + m[0].length;
+    if (selfClosing) {
+      if (depth === 0) out += text.slice(pos, m.index);
+      pos = end;
+    } else if (!closing) {
+      if (depth === 0) {
+        out += text.slice(pos, m.index);
+        openAt = end;
+      }
+      depth++;
+      pos = end;
+    } else if (depth > 0) {
+      depth--;
+      pos = end;
+    } else {
+      out = rule.strayClose === 'thought-before' ? '' : out + text.slice(pos, m.index);
+      pos = end;
+    }
+  }
+  if (depth > 0) return rule.unclosed === 'keep' ? out + text.slice(openAt).replace(re, '') : out;
+  return out + text.slice(pos);
+}
+
+/**
+ * Drop hidden sections: closed blocks entirely (nested ones with them), and an
+ * unclosed opening hidden tag up to the end (a reply cut off mid-thought is
+ * all thought). In free text the text before a closing hidden tag that has no
+ * opening is thought too (a chat template that opened the <think> itself:
+ * "plan</think>Hi" is thought, then speech) — but not inside an answer
+ * section the model closed around it (`answerSection`), where a stray
+ * `</think>` is only a stray tag and the words before it are the answer.
+ * Stray tags go too.
+ */
+export function removeHidden(text: string, answerSection = false): string {
   // Every pattern below starts with "<": most answers have none.
   if (!text.includes('<')) return text;
-  let out = text;
-  for (const tag of HIDDEN) out = out.replace(blockRe(tag), '');
-  let lastClose: RegExpExecArray | null = null;
-  for (const m of out.matchAll(CLOSE_HIDDEN)) lastClose = m;
-  if (lastClose) out = out.slice(lastClose.index + lastClose[0].length);
-  for (const tag of HIDDEN) {
-    const open = OPEN.get(tag)!.exec(out);
-    if (open) out = out.slice(0, open.index);
-  }
-  return stripTags(out);
+  return stripTags(dropHidden(text, HIDDEN_TAG, { unclosed: 'drop', strayClose: answerSection ? 'strip' : 'thought-before' }));
 }
 
 function tidy(text: string): string {
@@ -86,7 +126,9 @@ export function judgeableAnswer(response: Judgeable, opts: AnswerOptions = {}): 
 // The output sections of the EBM-RL rule: its released code names the visual
 // section <vision>, the paper <perception>; both are the same hidden section.
 const EBM_SECTION_TAG = /<\s*\/?\s*(?:answer|think|vision|perception)\b[^>]*>/gi;
-const EBM_HIDDEN_BLOCK = /<\s*(think|vision|perception)\b[^>]*>[\s\S]*?<\s*\/\s*\1\s*>/gi;
+const EBM_HIDDEN_TAG = hiddenTagRe(['think', 'vision', 'perception']);
+// EBM-RL's judge saw an unclosed <think>'s text; a stray closing tag is only a tag.
+const EBM_RULE: HiddenRule = { unclosed: 'keep', strayClose: 'strip' };
 
 /**
  * What is left of a section once extracted: a hidden block nested inside it
@@ -96,7 +138,7 @@ const EBM_HIDDEN_BLOCK = /<\s*(think|vision|perception)\b[^>]*>[\s\S]*?<\s*\/\s*
  */
 function ebmRlClean(text: string): string {
   if (!text.includes('<')) return text.trim();
-  return text.replace(EBM_HIDDEN_BLOCK, '').replace(EBM_SECTION_TAG, '').trim();
+  return dropHidden(text, EBM_HIDDEN_TAG, EBM_RULE).replace(EBM_SECTION_TAG, '').trim();
 }
 
 /**
@@ -117,5 +159,5 @@ export function ebmRlAnswer(raw: string): string {
   }
   const endThink = /<\/think>/i.exec(raw);
   if (endThink) return ebmRlClean(raw.slice(endThink.index + endThink[0].length));
-  return ebmRlClean(raw.replace(EBM_HIDDEN_BLOCK, '').replace(/<\/?[A-Za-z][A-Za-z0-9_-]*>/g, ''));
+  return ebmRlClean(dropHidden(raw, EBM_HIDDEN_TAG, EBM_RULE).replace(/<\/?[A-Za-z][A-Za-z0-9_-]*>/g, ''));
 }

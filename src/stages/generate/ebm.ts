@@ -24,13 +24,18 @@ interface Found {
 const ANY_TAG = /<\/?\s*(perception|vision|think|answer)\s*>/gi;
 
 function findSection(raw: string, section: Section, names: string[]): Found | null {
-  const open = new RegExp(`<\\s*(${names.join('|')})\\s*>`, 'i').exec(raw);
+  // Attributes are tolerated (`<answer type="speech">`); a self-closing tag opens nothing.
+  const open = new RegExp(`<\\s*(${names.join('|')})\\b[^>/]*>`, 'i').exec(raw);
   if (!open) return null;
   const start = open.index + open[0].length;
   const closeRe = new RegExp(`<\\/\\s*(${names.join('|')})\\s*>`, 'ig');
   closeRe.lastIndex = start;
   const close = closeRe.exec(raw);
   if (close) return { section, open: open.index, start, end: close.index, closed: true };
+  // An unclosed answer is the last thing the model wrote: it runs to the end,
+  // and a hidden block inside it (closed or not) is dropped from it later —
+  // ending it at that block lost the words after it ("Hi <vision>x</vision> there").
+  if (section === 'answer') return { section, open: open.index, start, end: raw.length, closed: false };
   // Unclosed: the section runs to the next opening tag of another section, or the end.
   ANY_TAG.lastIndex = start;
   let m: RegExpExecArray | null;
@@ -74,7 +79,8 @@ export function parseEbmOutput(raw: string): EbmParse {
     // A hidden block nested in the answer (<answer><think>x</think>y</answer>)
     // is thought, not speech: removed whole, not just untagged.
     const body = raw.slice(f.start, f.end);
-    const text = (section === 'answer' ? removeHidden(body) : body.replace(ANY_TAG, '')).trim();
+    // Inside the model's own answer tags a stray </think> is only a stray tag: the words before it are the answer.
+    const text = (section === 'answer' ? removeHidden(body, true) : body.replace(ANY_TAG, '')).trim();
     sections[section] = section === 'answer' ? unquote(text) : text;
     if (!sections[section]) flags.push(`empty-${section}`);
   }

@@ -61,6 +61,23 @@ describe('judgeableAnswer', () => {
     expect(judgeableAnswer({ kind: 'plain', raw: '', answer: 'sad</think>\nI know.' })).toBe('I know.');
   });
 
+  it('keeps every word of an answer section: nested thoughts go whole, stray closing tags are only tags', () => {
+    const judged = (kind: 'ebm' | 'plain', raw: string) => {
+      const p = parseByKind(kind, raw);
+      return judgeableAnswer({ kind, raw, answer: p.answer, sections: p.sections });
+    };
+    // A thought nested in a thought: all of it goes (a first-match pattern left "T6c").
+    expect(judged('ebm', '<answer>Case6 <think>T6a<think>T6b</think>T6c</think> hi.</answer>')).toBe('Case6  hi.');
+    // An unclosed answer runs to the end: a block inside it no longer ends it.
+    expect(judged('ebm', '<answer>Case4 <perception>P4</perception> more words.')).toBe('Case4  more words.');
+    // Inside the model's own answer tags, a stray </think> is not the end of a thought.
+    expect(judged('ebm', '<answer>Case1 hi.</think></answer>')).toBe('Case1 hi.');
+    expect(judged('ebm', '<answer>Case2 hi.</think></vision></perception>')).toBe('Case2 hi.');
+    // Attributes and self-closing tags.
+    expect(judged('ebm', '<answer type="speech">Case7 hi.</answer>')).toBe('Case7 hi.');
+    expect(judged('plain', '<vision/>Hi.')).toBe('Hi.');
+  });
+
   it('strips hidden sections out of the sections.answer too', () => {
     const r = { ...ebm, sections: { ...ebm.sections, answer: '<think>x</think>\n\n\n\nRon!' } };
     expect(judgeableAnswer(r)).toBe('Ron!');

@@ -33,6 +33,13 @@ describe('ebmRlAnswer (EBM-RL released rule)', () => {
     expect(ebmRlAnswer('<answer><Perception>a hall</Perception>"Stay."</answer>')).toBe('"Stay."');
   });
 
+  it('removes nested hidden blocks whole, however deep', () => {
+    expect(ebmRlAnswer('<answer>Case6 <think>T6a<think>T6b</think>T6c</think> hi.</answer>')).toBe('Case6  hi.');
+    expect(ebmRlAnswer('<think>a<vision>b</vision>c</think>Hi.')).toBe('Hi.');
+    // (With a </think> anywhere the released rule takes the text after it; without one, nothing hidden is left.)
+    expect(ebmRlAnswer('<vision>a<perception>b</perception>c</vision>Hello <vision/>there.')).toBe('Hello there.');
+  });
+
   it("treats <perception> (the paper's tag) like <vision> when there is no <answer>", () => {
     expect(ebmRlAnswer('<perception>A dark room, Frodo crying.</perception>\nI know, Pippin.')).toBe('I know, Pippin.');
     expect(ebmRlAnswer('<PERCEPTION>rain</PERCEPTION>Hello.')).toBe('Hello.');
