@@ -11,6 +11,7 @@ import { guardTemp, sweepStaleTemps, tempFor } from './temp.js';
 import { checkOut, checkSameConfig, mergedRunId, missingShards, readInput, type MergeInput } from './inputs.js';
 import { UNRECORDED_FILE } from '../../pipeline/unrecorded.js';
 import { settleRedos } from '../../store/settle.js';
+import { DROPS_FILE } from '../../pipeline/media.js';
 
 export interface MergeOptions {
   inputs: string[];
@@ -135,6 +136,9 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
     // Requests no record holds (questions cut off by a stop) were paid for in some shard: kept, so the merged report counts them.
     const ledger = inputs.map((i) => join(i.dir, UNRECORDED_FILE)).filter((f) => existsSync(f));
     if (ledger.length) writeFileSync(join(tmp, UNRECORDED_FILE), ledger.map((f) => completeLines(readFileSync(f, 'utf8'))).join(''));
+    // Samples a shard dropped (missing media, the six-metric convention) are the merged run's drops: shards are disjoint, so their lists add up.
+    const drops = inputs.map((i) => join(i.dir, DROPS_FILE)).filter((f) => existsSync(f));
+    if (drops.length) writeFileSync(join(tmp, DROPS_FILE), drops.map((f) => completeLines(readFileSync(f, 'utf8'))).join(''));
     const { shard: _shard, ...rest } = first.manifest;
     void _shard;
     const manifest: RunManifest = { ...rest, runId };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
 import { mergeRuns } from '../../../src/stages/merge/merge.js';
+import { countMediaDrops } from '../../../src/pipeline/media.js';
 
 let root: string;
 beforeEach(() => {
@@ -77,6 +78,17 @@ describe('mergeRuns', () => {
     const out = join(root, 'merged');
     await mergeRuns({ inputs: [a, b], out });
     expect(lines(join(out, 'unrecorded-spend.jsonl')).map((l) => JSON.parse(l).judge)).toEqual(['j', 'k']);
+  });
+
+  it("carries every shard's dropped samples, so the merged report counts them", async () => {
+    const a = shard('d1', { shard: '1/2', samples: ['x1'] });
+    const b = shard('d2', { shard: '2/2', samples: ['x2', 'x3'] });
+    const drop = (id: string) => JSON.stringify({ type: 'drop', sampleId: id, reason: 'missing-media', field: 'video', file: `${id}.mp4` }) + '\n';
+    writeFileSync(join(b, 'drops.jsonl'), drop('x2') + drop('x3'));
+    const out = join(root, 'merged-drops');
+    await mergeRuns({ inputs: [a, b], out });
+    expect(lines(join(out, 'drops.jsonl')).map((l) => JSON.parse(l).sampleId)).toEqual(['x2', 'x3']);
+    expect(countMediaDrops(out)).toBe(2);
   });
 
   it('concatenates each log per file name, in input order, and drops the shard field', async () => {
