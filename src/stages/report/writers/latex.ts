@@ -151,7 +151,7 @@ function pairwiseTable(report: Report): string {
     COLSEP,
     '\\caption{Pairwise comparisons. $n$: compared samples; W/L/T: win, loss and tie rates (\\%); ' +
       'Net: win $-$ loss; Dec.: decisive win rate, wins/(wins + losses) (\\%); ' +
-      '$p$: exact two-sided sign test (ties excluded), and Holm-adjusted over the table.}',
+      '$p$: exact two-sided sign test (ties excluded), and Holm-adjusted over all rows of the same judge.}',
     '\\label{tab:rolejudge-pairwise}',
     `\\begin{tabularx}{\\linewidth}{@{}${NAME_COLUMN}rrrr@{}}`,
     '\\toprule',
