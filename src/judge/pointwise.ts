@@ -99,6 +99,8 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
     mode: 'per-response',
     score,
     ...(asked.failure ? { failure: asked.failure } : {}),
+    // The frames this judge saw (timestamps and hashes), as listwise judgments keep them: not only their hash.
+    ...(scene.manifest ? { frames: scene.manifest } : {}),
     raw: asked.raw,
     attempts: asked.attempts,
     usage: asked.usage,

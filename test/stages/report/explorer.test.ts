@@ -63,6 +63,20 @@ describe('explorer data', () => {
     expect(s(withFrames, withFrames.detail[0]!.fr[0]!)).toBe('data:image/png;base64,iVBORw0KGgo=');
     const noFrames = await buildExplorer(stub, report, {});
     expect(noFrames.detail[0]!.fr).toEqual([]);
+
+    // Where a judgment recorded the frames its judge saw, those are the thumbnails, not the model's input frames.
+    const jpg = join(dir, 'judge.jpg');
+    writeFileSync(jpg, Buffer.from('ffd8ffe0', 'hex'));
+    const judged = {
+      ...stub,
+      judgmentBatches: async function* () {
+        for await (const b of store.judgmentBatches())
+          yield b.map((j) => ({ ...j, frames: { policy: 'uniform:8:512:jpeg', frames: [{ t: 0, sha: 'y', file: jpg }] } }));
+      },
+    } as unknown as RunStore;
+    Object.setPrototypeOf(judged, RunStore.prototype);
+    const judgeFrames = await buildExplorer(judged, report, { frames: true });
+    expect(s(judgeFrames, judgeFrames.detail[0]!.fr[0]!)).toBe('data:image/jpeg;base64,/9j/4A==');
   });
 
   it('writes a JSON island that no string can close', async () => {

@@ -179,7 +179,10 @@ export async function buildExplorer(store: RunStore, report: ReportLayout, opts:
   // Pass 2: the records of the chosen samples.
   // A key recorded twice shows the record the report kept: a response's last
   // (the one the judges read), a judgment's or comparison's first.
+  // The thumbnails are the frames the judge saw (a judgment's manifest); a
+  // model's input frames only where no judgment recorded any (older records).
   const frameFiles = new Map<number, string[]>();
+  const modelFrames = new Map<number, string[]>();
   const chosenIds = [...chosen].map((s) => ids[s]!);
   const answerAt = new Map<string, number>();
   for await (const r of chosenRecords<ResponseRecord>(store.listFiles(store.responsesDir), fold?.responseSpans, chosenIds, () => store.responses())) {
@@ -192,8 +195,8 @@ export async function buildExplorer(store: RunStore, report: ReportLayout, opts:
     const at = answerAt.get(k);
     if (at === undefined) answerAt.set(k, a.push(answer) - 1);
     else a[at] = answer;
-    if (opts.frames && r.frames && !frameFiles.has(s))
-      frameFiles.set(
+    if (opts.frames && r.frames && !modelFrames.has(s))
+      modelFrames.set(
         s,
         r.frames.frames.map((f) => f.file),
       );
@@ -211,8 +214,14 @@ export async function buildExplorer(store: RunStore, report: ReportLayout, opts:
       const ji = judgeIx.get(j.judge);
       if (mi === undefined || ki === undefined || ji === undefined) continue;
       get(s).j.push([mi, ki, ji, j.round, j.score, st.opt(j.failure?.kind), st.opt(j.failure?.message), j.raw.map((t) => st.add(t))]);
+      if (opts.frames && j.frames?.frames.length && !frameFiles.has(s))
+        frameFiles.set(
+          s,
+          j.frames.frames.map((f) => f.file),
+        );
     }
   }
+  for (const [s, files] of modelFrames) if (!frameFiles.has(s)) frameFiles.set(s, files);
   const seenComparisons = new Set<string>();
   for await (const x of chosenRecords<Comparison>(store.listFiles(store.comparisonsDir), fold?.comparisonSpans, chosenIds, () => store.comparisons())) {
     const s = sampleIx.get(x.sampleId);
