@@ -11,7 +11,7 @@ export const OPTIONAL_STOPPING_NOTE =
 
 function stageText(stage: string, r: UntilDecidedStage): string {
   const stop = r.stoppedEarly
-    ? `stopped early: decided after the first ${r.stoppingPrefix} samples of the seeded order (seed ${r.seed}); ${r.samplesJudged} of ${r.samplesInSplit} samples judged (those past ${r.stoppingPrefix} were in flight), about ${r.callsSaved} judge calls saved`
+    ? `stopped early: decided after the first ${r.stoppingPrefix} samples of the seeded order (seed ${r.seed}); ${r.samplesJudged} of ${r.samplesInSplit} samples judged (those past ${r.stoppingPrefix} were in flight), up to ${r.callsSaved} judge calls saved`
     : r.stoppingPrefix !== null
       ? `decided after ${r.stoppingPrefix} samples, with all ${r.samplesJudged} already judged or in flight`
       : `not decided: all ${r.samplesJudged} samples of the split judged`;
