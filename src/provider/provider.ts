@@ -46,8 +46,14 @@ export class Provider {
   private readonly inflight = new Map<string, Promise<ChatResult>>();
   private cache: Promise<DiskCache> | null = null;
   private callsStarted = 0;
-  /** Hashes of batch answers ingested by this process and not read yet. */
+  /**
+   * Hashes of batch answers this run paid for and no record holds yet: ingested
+   * by this process, or by a killed earlier one (handed over on resume through
+   * expectBatchAnswers, since a crash loses this set).
+   */
   private readonly ingested = new Set<string>();
+  /** Hears each paid batch answer's first read, so the run directory can remember it was counted. */
+  private batchRead: ((hash: string) => void) | null = null;
   private readonly counters: ProviderStats = {
     calls: 0,
     cacheHits: 0,
@@ -105,9 +111,10 @@ export class Provider {
     // A redo (refresh) reads no cached reply, yet its new one is cached below.
     const hit = req.refresh ? null : await cache.get(hash);
     if (hit) {
-      const r = this.fromCache(hash, hit.content, hit.usage, hit.finishReason, hit.sent);
-      // A batch answer this process ingested was paid for by this run: its first read counts as one call, not a replay.
-      return this.ingested.delete(hash) ? { ...r, batch: true } : r;
+      // A batch answer this run paid for: its first read counts as one call, not a replay,
+      // in these stats as in the report (which counts it from the record's spend).
+      if (this.ingested.delete(hash)) return this.batchAnswer(hash, hit.content, hit.usage, hit.finishReason, hit.sent);
+      return this.fromCache(hash, hit.content, hit.usage, hit.finishReason, hit.sent);
     }
     // Identical requests already on the wire are the same draw: wait for it.
     const running = this.inflight.get(hash);
@@ -142,12 +149,36 @@ export class Provider {
     return { customId: requestHash(req), body, sent: sentOf(ep.model, params, rf) };
   }
 
-  /** Record an answer obtained outside chat() (a batch result) exactly as an online call would. */
-  async ingest(hash: string, r: { content: string; usage: ChatResult['usage']; finishReason: string | null; sent: SentParams }): Promise<void> {
+  /**
+   * Record an answer obtained outside chat() (a batch result) exactly as an
+   * online call would: an untrustworthy one (cut off, filtered, refused) is not
+   * cached, the same rule as chat(), and false is returned so the caller asks
+   * it online and counts the paid line itself.
+   */
+  async ingest(
+    hash: string,
+    r: { content: string; usage: ChatResult['usage']; finishReason: string | null; refusal?: string; sent: SentParams },
+  ): Promise<boolean> {
     const cache = await this.openCache();
     if (!cache) throw new Error('cannot ingest results: the response cache is disabled');
+    if (!trustworthy(r)) return false;
     cache.put({ h: hash, content: r.content, usage: r.usage, finishReason: r.finishReason, sent: r.sent });
     this.ingested.add(hash);
+    return true;
+  }
+
+  /**
+   * Batch answers already in the cache that this run paid for and has not read
+   * yet (an earlier process ingested them and was killed): each one's first
+   * read counts as this run's call, as if this process had ingested it.
+   */
+  expectBatchAnswers(hashes: Iterable<string>): void {
+    for (const h of hashes) this.ingested.add(h);
+  }
+
+  /** Called at each paid batch answer's first read (null: no one listens). */
+  onBatchRead(hook: ((hash: string) => void) | null): void {
+    this.batchRead = hook;
   }
 
   /**
@@ -185,6 +216,18 @@ export class Provider {
   private fromCache(requestHash: string, content: string, usage: ChatResult['usage'], finishReason: string | null, sent: SentParams): ChatResult {
     this.counters.cacheHits++;
     return { content, usage, latencyMs: 0, cached: true, requestHash, sent, finishReason, attempts: 0 };
+  }
+
+  /** A paid batch answer's first read: one call with its tokens, not a cache hit. */
+  private batchAnswer(hash: string, content: string, usage: ChatResult['usage'], finishReason: string | null, sent: SentParams): ChatResult {
+    this.counters.calls++;
+    if (usage) {
+      this.counters.promptTokens += usage.prompt;
+      if (usage.cached !== undefined) this.counters.cachedPromptTokens += usage.cached;
+      this.counters.completionTokens += usage.completion;
+    }
+    this.batchRead?.(hash);
+    return { content, usage, latencyMs: 0, cached: true, requestHash: hash, sent, finishReason, attempts: 0, batch: true };
   }
 
   private async counted<T>(p: Promise<T>): Promise<T> {

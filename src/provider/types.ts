@@ -143,7 +143,7 @@ export interface ProviderOptions {
 }
 
 export interface ProviderStats {
-  /** Network attempts. */
+  /** Network attempts, plus the first read of each batch answer this run paid for (one call per answered batch line). */
   calls: number;
   cacheHits: number;
   retries: number;

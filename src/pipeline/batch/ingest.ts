@@ -1,16 +1,23 @@
 // Batch results into the response cache, exactly as online answers would be
 // stored. What did not come back as a 200 is left out: the completion pass
-// asks it online through the normal path, retries included.
+// asks it online through the normal path, retries included. So is a 200 that
+// the online path would not cache either (cut off, filtered, refused): it was
+// paid for, so it is handed back for the caller to count.
 import type OpenAI from 'openai';
 import { parseCompletion } from '../../provider/attempt.js';
 import { redact } from '../../provider/errors.js';
 import type { Provider } from '../../provider/provider.js';
+import type { ProviderUsage } from '../../provider/types.js';
 import type { SentParams } from '../../core/records.js';
 import { MANAGE_RETRIES } from './submit.js';
 
 export interface IngestResult {
   /** Answers put into the cache. */
   ingested: number;
+  /** Their hashes. */
+  ids: string[];
+  /** Paid answers not cached because no online reply like them would be (asked online again). */
+  untrusted: { id: string; usage: ProviderUsage | null; why: string }[];
   /** Lines that came back with an error (non-200, error object, unreadable body). */
   errored: number;
   /** Requests of the batch with no line at all (e.g. an expired batch). */
@@ -61,7 +68,7 @@ export interface IngestInput {
 export async function ingestLines(input: IngestInput): Promise<IngestResult> {
   const wanted = new Set(input.customIds);
   const seen = new Set<string>();
-  const out: IngestResult = { ingested: 0, errored: 0, missing: 0, messages: [] };
+  const out: IngestResult = { ingested: 0, ids: [], untrusted: [], errored: 0, missing: 0, messages: [] };
   const fail = (id: string, msg: string) => {
     seen.add(id);
     out.errored++;
@@ -85,8 +92,14 @@ export async function ingestLines(input: IngestInput): Promise<IngestResult> {
         continue;
       }
       seen.add(id);
-      await input.provider.ingest(id, { ...parsed, content: redact(parsed.content, input.secret), sent });
-      out.ingested++;
+      if (await input.provider.ingest(id, { ...parsed, content: redact(parsed.content, input.secret), sent })) {
+        out.ingested++;
+        out.ids.push(id);
+      } else {
+        const why =
+          parsed.refusal !== undefined ? 'refused' : parsed.finishReason && parsed.finishReason !== 'stop' ? `finish_reason "${parsed.finishReason}"` : 'empty';
+        out.untrusted.push({ id, usage: parsed.usage, why });
+      }
     }
   }
   for (const id of wanted) if (!seen.has(id)) out.missing++;

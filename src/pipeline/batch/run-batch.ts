@@ -7,7 +7,8 @@ import type { SentParams } from '../../core/records.js';
 import { ingestLines, downloadText, type IngestResult } from './ingest.js';
 import { groupLines, OPENAI_LIMITS, splitLines, type FileLimits } from './lines.js';
 import { DEFAULT_POLL, pollAll, progressLine, type PollOptions } from './poll.js';
-import { BatchState, isTerminal, type BatchEntry } from './state.js';
+import { BatchReads, BatchState, isTerminal, type BatchEntry } from './state.js';
+import { readUnrecorded, unrecordedLedger } from '../unrecorded.js';
 import { createBatch, MANAGE_RETRIES, uploadLines, type Batch } from './submit.js';
 
 export type BatchContext = Pick<StageContext, 'provider' | 'store' | 'log'>;
@@ -35,6 +36,10 @@ export interface BatchSummary {
   /** Batches of an earlier run picked up from batches.json. */
   resumed: number;
   ingested: number;
+  /** Of cached, answers an earlier (killed) process of this run ingested and no record holds: this run's calls, not replays. */
+  paidUnread: number;
+  /** Answers that came back cut off, filtered or refused: paid for, not cached, asked online again. */
+  untrusted: number;
   /** Requests that came back with an error or not at all: finished online. */
   leftOnline: number;
 }
@@ -50,10 +55,23 @@ export async function runBatch(ctx: BatchContext, requests: ChatRequest[], opts:
   const { provider } = ctx;
   const limits: FileLimits = { ...OPENAI_LIMITS, ...opts.limits };
   const poll: PollOptions = { ...DEFAULT_POLL, ...opts.poll };
-  const sum: BatchSummary = { requests: 0, cached: 0, uncacheable: 0, tooLarge: 0, created: 0, submitted: 0, resumed: 0, ingested: 0, leftOnline: 0 };
+  const sum: BatchSummary = {
+    requests: 0,
+    cached: 0,
+    uncacheable: 0,
+    tooLarge: 0,
+    created: 0,
+    submitted: 0,
+    resumed: 0,
+    ingested: 0,
+    paidUnread: 0,
+    untrusted: 0,
+    leftOnline: 0,
+  };
 
   const todo = new Map<string, ChatRequest>();
   const seen = new Set<string>();
+  const cachedNow = new Set<string>();
   for (const req of requests) {
     const h = provider.requestHash(req);
     if (seen.has(h)) continue;
@@ -61,14 +79,27 @@ export async function runBatch(ctx: BatchContext, requests: ChatRequest[], opts:
     sum.requests++;
     // A redo reads no cached reply, so a batch answer (read from the cache) would be paid for twice: it goes online.
     if (req.noCache || req.refresh) sum.uncacheable++;
-    else if (await provider.isCached(req)) sum.cached++;
-    else todo.set(h, req);
+    else if (await provider.isCached(req)) {
+      sum.cached++;
+      cachedNow.add(h);
+    } else todo.set(h, req);
   }
   const sent = new Map<string, SentParams>();
   for (const [h, req] of todo) sent.set(h, provider.batchLine(req).sent);
 
   // Batches an earlier run submitted for these requests are waited for, not redone.
   const state = BatchState.load(ctx.store.dir);
+  // The provider's set of paid, unread batch answers lives in memory only. A
+  // killed process leaves answers it ingested (batches.json) that no record
+  // holds: the collection pass hands in exactly the unrecorded requests, so
+  // those that are cached, ingested by this run and not yet counted (batch-reads.txt)
+  // are this run's calls still. Their first read is counted and remembered.
+  const reads = new BatchReads(ctx.store.dir);
+  provider.onBatchRead((h) => reads.add(h));
+  const owed = new Set<string>();
+  for (const entry of state.batches) for (const id of entry.ingested ? (entry.ingestedIds ?? []) : []) if (cachedNow.has(id) && !reads.has(id)) owed.add(id);
+  provider.expectBatchAnswers(owed);
+  sum.paidUnread = owed.size;
   const active: BatchEntry[] = [];
   for (const entry of state.pending(opts.stage)) {
     if (!entry.customIds.some((id) => todo.has(id))) continue;
@@ -137,8 +168,9 @@ export async function runBatch(ctx: BatchContext, requests: ChatRequest[], opts:
           if (!isTerminal(b.status)) return;
           const r = await ingestBatch(ctx, client, secret, entry, b, sent);
           sum.ingested += r.ingested;
-          sum.leftOnline += r.errored + r.missing;
-          state.update(entry.batchId, { ingested: true, ingestedCount: r.ingested });
+          sum.untrusted += r.untrusted.length;
+          sum.leftOnline += r.errored + r.missing + r.untrusted.length;
+          state.update(entry.batchId, { ingested: true, ingestedCount: r.ingested, ingestedIds: r.ids });
         },
       };
     }),
@@ -170,13 +202,48 @@ async function ingestBatch(
   // Only requests still wanted are stored: for others we do not know what was sent.
   const customIds = entry.customIds.filter((id) => sent.has(id));
   const r = await ingestLines({ provider: ctx.provider, texts, customIds, sentOf: (id) => sent.get(id), secret });
-  const rest = r.errored + r.missing;
+  countUntrusted(ctx, entry, r.untrusted);
+  const rest = r.errored + r.missing + r.untrusted.length;
   ctx.log(
     `batch ${b.id}: ${r.ingested} answers cached` +
-      (rest ? `, ${rest} to ask online (${r.errored} errors, ${r.missing} missing)` : '') +
+      (rest
+        ? `, ${rest} to ask online (${r.errored} errors, ${r.missing} missing` +
+          (r.untrusted.length ? `, ${r.untrusted.length} cut off/filtered/refused` : '') +
+          ')'
+        : '') +
       (r.messages.length ? ` — e.g. ${r.messages.join(' | ')}` : ''),
   );
   return r;
+}
+
+/**
+ * An untrustworthy batch answer is not cached, so no record will carry the
+ * line it was paid as: it goes to the run's unrecorded-spend ledger (which the
+ * report adds to its counts), once per batch line. A resumed ingest after a
+ * kill finds the line already there by its callId and does not add it again.
+ */
+function countUntrusted(ctx: BatchContext, entry: BatchEntry, untrusted: IngestResult['untrusted']): void {
+  if (!untrusted.length) return;
+  const already = new Set(readUnrecorded(ctx.store.dir).map((u) => u.spend.callId));
+  const ledger = unrecordedLedger(ctx.store.dir);
+  // Whose call it was, as the stage's own records name it: a model's answer in
+  // generate, a judge's elsewhere (judge endpoints are named "judge:<name>", judge/ask.ts).
+  const name = entry.endpoint.name;
+  const by = entry.stage === 'generate' ? { model: name } : { judge: name.startsWith('judge:') ? name.slice('judge:'.length) : name };
+  for (const u of untrusted) {
+    const callId = `batch:${entry.batchId}:${u.id}`;
+    if (already.has(callId)) continue;
+    ledger(by, {
+      callId,
+      requests: 1,
+      fromCache: 0,
+      promptTokens: u.usage?.prompt ?? 0,
+      completionTokens: u.usage?.completion ?? 0,
+      promptTokensFromCache: 0,
+      completionTokensFromCache: 0,
+      ...(u.usage?.cached !== undefined ? { cachedPromptTokens: u.usage.cached } : {}),
+    });
+  }
 }
 
 /** SDK errors say what failed but not during what: a server without the Batch API answers 404. */

@@ -1,8 +1,9 @@
 // batches.json in the run directory: every batch this run submitted, written
 // right after each create and after each change, so a crashed or later run
 // picks up the batches by id instead of paying for them twice.
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rethrowDisk } from '../../core/disk.js';
 import { writeFileAtomic } from '../../store/jsonl.js';
 
 export const TERMINAL_STATUSES = ['completed', 'failed', 'expired', 'cancelled'] as const;
@@ -35,6 +36,12 @@ export interface BatchEntry {
   ingested: boolean;
   /** Answers put into the cache at ingestion. */
   ingestedCount: number;
+  /**
+   * Their request hashes (absent in files written before it existed): answers
+   * paid for by this run, so a rerun after a kill counts the ones no record
+   * holds yet as its calls instead of free cache replays (see BatchReads).
+   */
+  ingestedIds?: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -82,5 +89,42 @@ export class BatchState {
 
   private save(): void {
     writeFileAtomic(this.path, JSON.stringify({ version: 1, batches: this.batches } satisfies StateFile, null, 1) + '\n');
+  }
+}
+
+export const BATCH_READS_FILE = 'batch-reads.txt';
+
+/**
+ * batch-reads.txt in the run directory: the hash of every paid batch answer
+ * whose first read was counted as a call, one per line, appended at once. The
+ * paid answers a rerun still owes a call for are the ingested ones (batches.json)
+ * minus these, so none is counted twice, even when two jobs share one request
+ * and one of them was recorded before the kill. A read that was counted but
+ * whose record the kill cut off stays uncounted (it was in flight).
+ */
+export class BatchReads {
+  readonly path: string;
+  private readonly seen: Set<string>;
+
+  constructor(runDir: string) {
+    this.path = join(runDir, BATCH_READS_FILE);
+    this.seen = new Set();
+    if (!existsSync(this.path)) return;
+    // A torn last line (killed mid-append) is no full hash and matches nothing.
+    for (const line of readFileSync(this.path, 'utf8').split('\n')) if (line.trim()) this.seen.add(line.trim());
+  }
+
+  has(hash: string): boolean {
+    return this.seen.has(hash);
+  }
+
+  add(hash: string): void {
+    if (this.seen.has(hash)) return;
+    this.seen.add(hash);
+    try {
+      appendFileSync(this.path, `${hash}\n`);
+    } catch (err) {
+      rethrowDisk(err, this.path);
+    }
   }
 }

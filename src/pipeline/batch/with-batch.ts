@@ -42,7 +42,9 @@ export function describeSummary(stage: string, s: BatchSummary): string {
     `batch (${stage}): ${s.requests} requests, ${s.cached} already cached, ` +
     `${s.submitted} submitted in ${s.created} new batch(es)` +
     (s.resumed ? `, ${s.resumed} batch(es) resumed` : '') +
+    (s.paidUnread ? `, ${s.paidUnread} of the cached paid by this run's earlier batches (counted as calls)` : '') +
     `, ${s.ingested} answers cached` +
+    (s.untrusted ? `, ${s.untrusted} cut off/filtered/refused (not cached)` : '') +
     (s.leftOnline + s.tooLarge + s.uncacheable ? `, ${s.leftOnline + s.tooLarge + s.uncacheable} to ask online` : '')
   );
 }
