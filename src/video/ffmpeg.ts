@@ -67,6 +67,16 @@ export interface VideoInfo {
   height: number;
   /** Container-stated frame count, when the container states it. */
   frameCount?: number;
+  /** The stream's r_frame_rate (the rate its timestamps are written at); differs from `fps` in variable-frame-rate clips. */
+  baseFps?: number;
+  /** Index of the video stream in the file, for ffprobe -select_streams. */
+  stream?: number;
+  /** The file's earliest start, seconds: ffmpeg's time zero, which -ss and filter `t` count from. */
+  fileStart?: number;
+  /** Seconds from ffmpeg's time zero (the file's earliest start, which -ss and filter `t` count from) to this stream's start. */
+  startOffset?: number;
+  /** True when the stream states no duration of its own, so `duration` was worked out from the file's. */
+  durationFromFile?: boolean;
 }
 
 function rate(s: unknown): number | null {
@@ -75,6 +85,11 @@ function rate(s: unknown): number | null {
   if (a === undefined || !Number.isFinite(a) || a <= 0) return null;
   const r = b === undefined ? a : a / b;
   return Number.isFinite(r) && r > 0 ? r : null;
+}
+
+function finite(s: unknown): number | null {
+  const n = typeof s === 'string' && s.trim() !== '' ? Number(s) : NaN;
+  return Number.isFinite(n) ? n : null;
 }
 
 function positive(s: unknown): number | null {
@@ -90,6 +105,8 @@ interface ProbeStream {
   r_frame_rate?: string;
   duration?: string;
   nb_frames?: string;
+  index?: number;
+  start_time?: string;
   disposition?: { attached_pic?: number };
 }
 
@@ -99,19 +116,29 @@ export async function probe(path: string, opts: ToolOptions = {}): Promise<Video
   const res = await run(bin, args, opts, `probing ${path}`);
   const json = JSON.parse(res.stdout.toString('utf8')) as {
     streams?: ProbeStream[];
-    format?: { duration?: string };
+    format?: { duration?: string; start_time?: string };
   };
   // Cover art is stored as a one-frame "video" stream; it is not the clip.
   const v = json.streams?.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
   if (!v) throw new Error(`${path} has no video stream`);
   const fps = rate(v.avg_frame_rate) ?? rate(v.r_frame_rate);
-  // The video stream's own duration first: audio can outlast the picture.
-  const duration = positive(v.duration) ?? positive(json.format?.duration);
+  const start = finite(v.start_time) ?? 0;
+  const fileStart = finite(json.format?.start_time) ?? start;
+  // The video stream's own duration first: audio can outlast the picture. Matroska and MP4 state the
+  // file's duration as its end time, so a clip remuxed to start at 2 s reports 6 s for 4 s of picture:
+  // the stream's start comes off (clipInfo in timeline.ts counts the real frames in that case anyway).
+  const ownDuration = positive(v.duration);
+  const fileDuration = positive(json.format?.duration);
+  const duration = ownDuration ?? (fileDuration === null ? null : fileDuration - start > 0 ? fileDuration - start : fileDuration);
   if (fps === null) throw new Error(`${path}: ffprobe reports no frame rate`);
   if (duration === null) throw new Error(`${path}: ffprobe reports no duration`);
-  const info: VideoInfo = { duration, fps, width: v.width ?? 0, height: v.height ?? 0 };
+  const info: VideoInfo = { duration, fps, width: v.width ?? 0, height: v.height ?? 0, startOffset: start - fileStart, fileStart };
   const n = positive(v.nb_frames);
   if (n !== null) info.frameCount = Math.round(n);
+  const base = rate(v.r_frame_rate);
+  if (base !== null) info.baseFps = base;
+  if (typeof v.index === 'number') info.stream = v.index;
+  if (ownDuration === null) info.durationFromFile = true;
   return info;
 }
 

@@ -5,12 +5,22 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FrameEntry, FrameManifest, VideoRef } from '../core/records.js';
 import { cacheKey, readCache, sha256, writeCache, type CachedFrame } from './cache.js';
-import { encodeImage, ffmpegAvailable, probe, type ToolOptions } from './ffmpeg.js';
+import { encodeImage, ffmpegAvailable, type ToolOptions } from './ffmpeg.js';
 import { clipDifferences } from './diffs.js';
 import { extractFramesOnePass } from './one-pass.js';
 import { dataUrl, imageMime } from './parts.js';
 import { resolveInside } from './paths.js';
 import { needsDiffs, parsePolicy, planFrames, policyId, subsampleUniform, type SamplingPolicy } from './sampler.js';
+import { clipInfo } from './timeline.js';
+
+/**
+ * Part of a clip's cache key, not of its manifest: changed whenever the frames
+ * a clip gets under the same policy id change, so an older choice is never
+ * served from the cache. real-frames-1: variable-frame-rate clips sampled by
+ * real frame index, times counted from the first frame of clips that start
+ * at an offset.
+ */
+const CLIP_SAMPLING = 'real-frames-1';
 
 export { toImageParts, videoUrlPart, inlineVideoPart, type ImagePart, type VideoPart, type ImageDetail } from './parts.js';
 
@@ -71,10 +81,11 @@ async function viaCache(
   policy: string,
   opts: FrameOptions,
   produce: () => Promise<{ t: number | null; bytes: Buffer }[]>,
+  keyTag = '',
 ): Promise<FrameSet> {
   const format = opts.format ?? 'jpeg';
   const mime = format === 'jpeg' ? 'image/jpeg' : 'image/png';
-  const dir = path.join(opts.cacheDir, await cacheKey(sources, policy));
+  const dir = path.join(opts.cacheDir, await cacheKey(sources, `${policy}${keyTag}`));
   const hit = await readCache(dir, policy);
   if (hit) return finish(policy, hit, () => mime, true);
   const made = await writeCache(dir, policy, await produce(), format === 'jpeg' ? 'jpg' : 'png');
@@ -84,14 +95,19 @@ async function viaCache(
 async function clipFrames(video: VideoRef & { path: string }, p: SamplingPolicy, opts: FrameOptions): Promise<FrameSet> {
   const clip = await resolveInside(opts.datasetRoot, video.path, 'clip path');
   const format = opts.format ?? 'jpeg';
-  return viaCache([clip], manifestPolicyId(p, opts), opts, async () => {
-    const info = await probe(clip, opts);
-    const diffs = needsDiffs(p, info.duration) ? await clipDifferences(clip, info.duration, opts) : undefined;
-    const plan = planFrames(p, info.duration, info.fps, diffs);
+  const produce = async (): Promise<{ t: number; bytes: Buffer }[]> => {
+    const info = await clipInfo(clip, opts);
+    // ffmpeg counts -ss and filter times from the file's start; plans and manifests from the clip's first frame.
+    const end = info.duration + info.offset;
+    const measured = needsDiffs(p, info.duration) ? await clipDifferences(clip, end, opts) : undefined;
+    const diffs = measured && info.offset !== 0 ? { ...measured, times: measured.times.map((t) => t - info.offset) } : measured;
+    const plan = planFrames(p, info.duration, info.fps, diffs, info.frameTimes);
+    const at = info.offset === 0 ? plan.times : plan.times.map((t) => t + info.offset);
     // Every sampled frame from one decode of the clip, not one ffmpeg run per frame.
-    const bytes = await extractFramesOnePass(clip, plan.times, { ...opts, format, duration: info.duration });
-    return bytes.map((b, i) => ({ t: plan.times[i] ?? null, bytes: b }));
-  });
+    const bytes = await extractFramesOnePass(clip, at, { ...opts, format, duration: end });
+    return bytes.map((b, i) => ({ t: plan.times[i] as number, bytes: b }));
+  };
+  return viaCache([clip], manifestPolicyId(p, opts), opts, produce, `|${CLIP_SAMPLING}`);
 }
 
 async function listFrames(list: readonly string[], p: SamplingPolicy, opts: FrameOptions): Promise<FrameSet> {

@@ -35,6 +35,8 @@ export interface AdaptiveOptions {
   diffs?: readonly number[];
   /** Presentation times of the frames `diffs` describes, for variable-frame-rate clips. */
   diffTimes?: readonly number[];
+  /** Every real frame's time from the first frame, when they are not 1/fps apart (timeline.ts): picks are real frames. */
+  frameTimes?: readonly number[];
 }
 
 function checkPositive(name: string, v: number): void {
@@ -98,6 +100,18 @@ function keyFrames(diffs: readonly number[], cap: number): number[] {
   return order.slice(0, cap).sort((x, y) => x - y);
 }
 
+/** The frame shown nearest to time t (the earlier on a tie), by binary search of the sorted times. */
+function nearestFrame(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((times[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && t - (times[lo - 1] as number) <= (times[lo] as number) - t ? lo - 1 : lo;
+}
+
 function dedupeSorted(xs: number[]): number[] {
   return xs.filter((x, i) => i === 0 || x !== xs[i - 1]);
 }
@@ -113,7 +127,9 @@ export function adaptiveSampler(duration: number, fps: number, opts: AdaptiveOpt
   const cap = opts.cap ?? DEFAULT_CAP;
   checkCount('cap', cap);
   const policy = policyId({ kind: 'adaptive', cap });
-  const total = frameCount(duration, fps);
+  const real = opts.frameTimes;
+  // "Every frame" means every real frame: a variable-frame-rate clip has its own count, not duration × fps.
+  const total = real ? real.length : frameCount(duration, fps);
   const all = (): number[] => Array.from({ length: total }, (_, i) => i);
   let tier: SampleTier;
   let picks: number[];
@@ -123,7 +139,8 @@ export function adaptiveSampler(duration: number, fps: number, opts: AdaptiveOpt
   } else if (duration <= LONG_CLIP_S) {
     tier = 'every-5s';
     picks = [];
-    for (let t = 0; t < duration; t += STRIDE_S) picks.push(Math.min(total - 1, Math.round(t * fps)));
+    // One frame per 5 s is by time: the frame shown nearest each multiple of 5 s.
+    for (let t = 0; t < duration; t += STRIDE_S) picks.push(real ? nearestFrame(real, t) : Math.min(total - 1, Math.round(t * fps)));
     picks = dedupeSorted(picks);
   } else if (opts.diffs && opts.diffs.length > 0) {
     tier = 'key-frames';
@@ -138,7 +155,7 @@ export function adaptiveSampler(duration: number, fps: number, opts: AdaptiveOpt
   return {
     policy,
     tier,
-    times: picks.map((i) => (useDiffTimes ? (times[i] as number) : i / fps)),
+    times: picks.map((i) => (useDiffTimes ? (times[i] as number) : real ? (real[i] as number) : i / fps)),
     indices: picks,
   };
 }
@@ -148,7 +165,7 @@ export function adaptiveSampler(duration: number, fps: number, opts: AdaptiveOpt
  * centres are taken in frame space and snapped to real frames, so no pick lies
  * past the last frame and n is capped at the clip's frame count.
  */
-export function uniformSampler(duration: number, n: number, fps?: number, at: 'middle' | 'start' = 'middle'): SamplePlan {
+export function uniformSampler(duration: number, n: number, fps?: number, at: 'middle' | 'start' = 'middle', frameTimes?: readonly number[]): SamplePlan {
   checkPositive('duration', duration);
   checkCount('n', n);
   const policy = policyId(at === 'start' ? { kind: 'uniform', n, at } : { kind: 'uniform', n });
@@ -158,13 +175,14 @@ export function uniformSampler(duration: number, n: number, fps?: number, at: 'm
     return { policy, tier: 'uniform', times, indices: null };
   }
   checkPositive('fps', fps);
-  const total = frameCount(duration, fps);
+  // With the real frames' times (a variable-frame-rate clip), index i is the i-th real frame, shown at its own time.
+  const total = frameTimes ? frameTimes.length : frameCount(duration, fps);
   const indices = subsampleUniform(
     Array.from({ length: total }, (_, i) => i),
     n,
     at,
   );
-  return { policy, tier: 'uniform', times: indices.map((i) => i / fps), indices };
+  return { policy, tier: 'uniform', times: indices.map((i) => (frameTimes ? (frameTimes[i] as number) : i / fps)), indices };
 }
 
 /** Apply a policy to a probed clip. */
@@ -173,9 +191,10 @@ export function planFrames(
   duration: number,
   fps: number,
   diffs?: { scores: readonly number[]; times?: readonly number[] },
+  frameTimes?: readonly number[],
 ): SamplePlan {
-  if (policy.kind === 'uniform') return uniformSampler(duration, policy.n, fps, policy.at);
-  return adaptiveSampler(duration, fps, { cap: policy.cap, diffs: diffs?.scores, diffTimes: diffs?.times });
+  if (policy.kind === 'uniform') return uniformSampler(duration, policy.n, fps, policy.at, frameTimes);
+  return adaptiveSampler(duration, fps, { cap: policy.cap, diffs: diffs?.scores, diffTimes: diffs?.times, frameTimes });
 }
 
 /** Whether a policy would use frame differences for a clip of this length. */

@@ -137,3 +137,65 @@ export function bytesOfDataUrl(url: string): Buffer {
   if (!m) throw new Error(`not a base64 data URL: ${url.slice(0, 40)}`);
   return Buffer.from(m[1] as string, 'base64');
 }
+
+/** Frame i's solid colour in colour-coded clips, far enough apart that any encoding still tells them apart. */
+export const frameColour = (i: number): [number, number, number] => [(i * 37 + 20) % 256, (i * 11 + 200) % 256, (i * 73 + 90) % 256];
+
+/**
+ * A clip of `n` frames where frame i is solid frameColour(i), written at `rate`
+ * fps, lossless H.264 (every frame a key frame unless `codec` says otherwise),
+ * so a test can tell from an image which frame it is.
+ */
+export function makeColourClip(
+  file: string,
+  n: number,
+  rate: number | string = 10,
+  codec = ['-c:v', 'libx264', '-pix_fmt', 'yuv444p', '-crf', '0', '-g', '1'],
+  size = '32x24',
+): string {
+  const [w, h] = size.split('x').map(Number) as [number, number];
+  const frames = Array.from({ length: n }, (_, i) => Buffer.alloc(w * h * 3, Buffer.from(frameColour(i))));
+  const args = ['-v', 'error', '-nostdin', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', size, '-r', String(rate), '-i', '-', ...codec, file];
+  const r = spawnSync('ffmpeg', args, { input: Buffer.concat(frames) });
+  if (r.status !== 0) throw new Error(`making ${file} failed: ${r.stderr.toString()}`);
+  return file;
+}
+
+/** Re-time a clip with an ffmpeg setpts expression (frame number N), e.g. into a variable-frame-rate clip. */
+export function retimeClip(src: string, file: string, setpts: string): string {
+  ffmpeg(['-i', src, '-vf', `setpts='${setpts}'/TB`, '-fps_mode', 'vfr', '-c:v', 'libx264', '-pix_fmt', 'yuv444p', '-crf', '0', '-g', '1', file]);
+  return file;
+}
+
+/** Copy a clip's streams into `file` with extra ffmpeg arguments (e.g. -output_ts_offset 2): no re-encode. */
+export function remuxClip(src: string, file: string, extra: string[], before: string[] = []): string {
+  ffmpeg([...before, '-i', src, '-c', 'copy', ...extra, file]);
+  return file;
+}
+
+/** Which colour-coded frame an encoded image shows: the nearest frameColour to its average colour. */
+export function whichFrame(image: Buffer, n = 400): number {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', '-', '-vf', 'scale=1:1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { input: image });
+  if (r.status !== 0 || r.stdout.length < 3) throw new Error(`reading an image's colour failed: ${r.stderr.toString()}`);
+  return nearestColour([...r.stdout.subarray(0, 3)], n);
+}
+
+function nearestColour(px: number[], n = 400): number {
+  let best = -1;
+  let bestD = Infinity;
+  for (let i = 0; i < n; i++) {
+    const d = frameColour(i).reduce((s, c, k) => s + Math.abs(c - (px[k] as number)), 0);
+    if (d < bestD) [best, bestD] = [i, d];
+  }
+  return best;
+}
+
+/** Which colour-coded frame each frame a full decode shows is, in order: the ground truth of "frame i". */
+export function shownFrames(file: string): number[] {
+  const args = ['-v', 'error', '-nostdin', '-i', file, '-an', '-vf', 'scale=1:1', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'];
+  const r = spawnSync('ffmpeg', args, { maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`decoding ${file} failed: ${r.stderr.toString()}`);
+  const out: number[] = [];
+  for (let o = 0; o + 3 <= r.stdout.length; o += 3) out.push(nearestColour([...r.stdout.subarray(o, o + 3)]));
+  return out;
+}

@@ -183,3 +183,23 @@ describe("EBM-RL's frame index rule", () => {
     expect(uniformSampler(0.5, 8, 10, 'start').indices).toEqual([0, 1, 2, 3, 4]);
   });
 });
+
+describe('plans over the real frames of a variable-frame-rate clip', () => {
+  // 20 frames: 0–9 every 0.1 s, 10–19 every 0.5 s (the headers say 10 fps, 5.6 s).
+  const real = Array.from({ length: 20 }, (_, i) => (i < 10 ? i / 10 : 1 + (i - 10) / 2));
+
+  it('takes int(k·total/n) of the real frames, at their own times', () => {
+    const plan = planFrames({ kind: 'uniform', n: 8, at: 'start' }, 5.6, 10, undefined, real);
+    expect(plan.indices).toEqual([0, 2, 5, 7, 10, 12, 15, 17]);
+    expect(plan.times).toEqual([0, 0.2, 0.5, 0.7, 1, 2, 3.5, 4.5]);
+  });
+
+  it('adaptive: every real frame up to 5 s; beyond, the frame shown nearest each 5 s (the earlier on a tie)', () => {
+    const short = real.slice(0, 12);
+    expect(planFrames({ kind: 'adaptive', cap: 128 }, 2, 10, undefined, short).indices).toEqual(short.map((_, i) => i));
+    expect(planFrames({ kind: 'adaptive', cap: 128 }, 5.6, 10, undefined, real)).toMatchObject({ tier: 'every-5s', indices: [0, 18], times: [0, 5] });
+    // 5 s lies halfway between the frames at 4.75 s and 5.25 s: the earlier one.
+    const shifted = real.map((t) => (t >= 1 ? t + 0.25 : t));
+    expect(planFrames({ kind: 'adaptive', cap: 128 }, 5.9, 10, undefined, shifted).times).toEqual([0, 4.75]);
+  });
+});
