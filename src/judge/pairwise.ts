@@ -55,6 +55,12 @@ export async function compareOne(
   settings: PairSettings,
   /** The recorded attempt being redone: orders that gave a verdict are kept, not asked again. */
   previous?: Comparison,
+  /**
+   * Told of each order as soon as it is asked (not of kept ones), with the
+   * pair's responseHash, so the caller can make it durable before the other
+   * order is asked. Orders it was told of are the caller's to account for.
+   */
+  onOrder?: (o: OrderedVerdict, responseHash: string) => void,
 ): Promise<Comparison> {
   const cand = answerOf(job, job.candidate, responses, settings);
   const base = answerOf(job, job.baseline, responses, settings);
@@ -107,11 +113,14 @@ export async function compareOne(
     }
     const [a, b] = order === 'AB' ? [text(cand), text(base)] : [text(base), text(cand)];
     try {
-      record.orders.push(await judgeOrder(ctx, job, order, a, b, scene, settings, jh));
+      const asked = await judgeOrder(ctx, job, order, a, b, scene, settings, jh);
+      record.orders.push(asked);
+      onOrder?.(asked, record.provenance.responseHash);
     } catch (err) {
       // Stopped before the comparison is whole (budget, endpoint down): no record is
-      // written, so the orders asked in this call are counted apart — they were sent.
-      if (err instanceof BudgetStop || err instanceof UnfitRunError)
+      // written, so the orders asked in this call are counted apart — they were sent
+      // (unless the caller holds them: it was told of each, onOrder).
+      if (!onOrder && (err instanceof BudgetStop || err instanceof UnfitRunError))
         for (const o of record.orders) if (o.spend && !previous?.orders.includes(o)) reportUnrecorded(ctx, job.judge.name, o.spend);
       throw err;
     }

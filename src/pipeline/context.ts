@@ -10,6 +10,7 @@ import { Provider } from '../provider/index.js';
 import { VERSION } from '../core/version.js';
 import { growingPercent } from '../core/heap.js';
 import { unrecordedLedger } from './unrecorded.js';
+import { expectOwedAnswers } from './batch/owed.js';
 import type { DryRunTally, JudgeContext, JudgeOverrides } from '../judge/ask.js';
 import type { ChatRequest } from '../provider/types.js';
 import type { ResponseRecord } from '../core/records.js';
@@ -97,6 +98,13 @@ export function openContext(loaded: LoadedConfig, opts: ContextOptions = {}): St
     budget: { maxCalls: opts.maxCalls, maxTokens: opts.maxTokens },
     heapGrowingPercent: growingPercent(process.env, (msg) => process.stderr.write(`warning: ${msg}\n`)),
   });
+  // Batch answers a killed process paid for and no record holds are calls, whatever mode this run uses (batch/owed.ts).
+  try {
+    if (!opts.dryRun && !noCache) expectOwedAnswers(provider, store.dir);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   return {
     loaded,
     store,

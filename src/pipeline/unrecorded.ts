@@ -6,7 +6,9 @@
 // Each such question's sent cost is appended here, one line per question, and
 // the report adds the lines to its counts. A rerun judges the question afresh
 // and records only its own requests, so nothing is counted twice; a line is
-// never removed (the requests it names stay sent).
+// never removed (the requests it names stay sent). A comparison's order that
+// was already answered when the stop came is not here: the compare stage keeps
+// it in the comparisons' order file (store/order-log.ts), for the rerun to reuse.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rethrowDisk } from '../core/disk.js';

@@ -20,14 +20,11 @@ import { readJsonl, repairTail, rewriteJsonl } from './jsonl.js';
 
 export const redoFileOf = (log: string) => `${log}.redo`;
 
-/** Appends replacing records to a log's side log, each durable before append returns. */
-export class RedoLog<T> {
+/** Appends records to a file, one line each, each durable before append returns. */
+export class DurableLines<T> {
   private opened = false;
-  readonly path: string;
 
-  constructor(log: string) {
-    this.path = redoFileOf(log);
-  }
+  constructor(readonly path: string) {}
 
   append(record: T): void {
     try {
@@ -37,11 +34,18 @@ export class RedoLog<T> {
         repairTail(this.path);
         this.opened = true;
       }
-      // One write per redone record: they are few, and each was paid for (its reply is not replayed).
+      // One write per record: they are few, and each was paid for (its reply is not replayed).
       appendFileSync(this.path, JSON.stringify(record) + '\n');
     } catch (err) {
       rethrowDisk(err, this.path);
     }
+  }
+}
+
+/** Appends replacing records to a log's side log, each durable before append returns. */
+export class RedoLog<T> extends DurableLines<T> {
+  constructor(log: string) {
+    super(redoFileOf(log));
   }
 }
 

@@ -90,19 +90,21 @@ describe('requests cut off by a budget', () => {
     const c = report('cut').counts;
     expect(c.calls).toBe(7);
     expect(c.promptTokens).toBe(7 * 100);
-    // The order that was sent has no comparison record: the run's ledger holds it.
+    // The order that was sent has no comparison record: the comparisons' order file holds it (store/order-log.ts), not the ledger.
     expect(c.unrecordedCalls).toBe(1);
     expect(readJsonl(join(ws.runDir('cut'), 'comparisons', 'gpt-5-mini.jsonl')).length).toBe(0);
-    const ledger = readJsonl(join(ws.runDir('cut'), UNRECORDED_FILE));
-    expect(ledger.map((l) => [l.judge, l.spend.requests])).toEqual([['gpt-5-mini', 1]]);
+    const orders = readJsonl(join(ws.runDir('cut'), 'comparisons', 'gpt-5-mini.jsonl.orders'));
+    expect(orders.map((e) => [e.judge, e.order.spend.requests])).toEqual([['gpt-5-mini', 1]]);
+    expect(readJsonl(join(ws.runDir('cut'), UNRECORDED_FILE))).toEqual([]);
 
-    // Without the cap: everything finishes; the sent order is replayed from the cache, not paid or counted again.
+    // Without the cap: everything finishes; the sent order is reused (not asked, nor replayed from the cache) and counted once.
     expect(await exitOf(runAll(argv))).toBe(0);
     const all = server.requests.length - before;
     expect(all).toBe(6 + 3 * 2);
     const d = report('cut').counts;
     expect(d.calls).toBe(all);
-    expect(d.callsFromCache).toBe(1);
+    expect(d.callsFromCache).toBe(0);
+    expect(d.unrecordedCalls ?? 0).toBe(0);
     expect(d.comparisons).toBe(3);
     const keys = readJsonl(join(ws.runDir('cut'), 'comparisons', 'gpt-5-mini.jsonl')).map((x) => `${x.sampleId}|${x.metric}|${x.round}`);
     expect([...keyCounts(keys).values()]).toEqual([1, 1, 1]);

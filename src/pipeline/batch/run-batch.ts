@@ -7,7 +7,8 @@ import type { SentParams } from '../../core/records.js';
 import { ingestLines, downloadText, type IngestResult } from './ingest.js';
 import { groupLines, OPENAI_LIMITS, splitLines, type FileLimits } from './lines.js';
 import { DEFAULT_POLL, pollAll, progressLine, type PollOptions } from './poll.js';
-import { BatchReads, BatchState, isTerminal, type BatchEntry } from './state.js';
+import { BatchState, isTerminal, type BatchEntry } from './state.js';
+import { expectOwedAnswers } from './owed.js';
 import { readUnrecorded, unrecordedLedger } from '../unrecorded.js';
 import { createBatch, MANAGE_RETRIES, uploadLines, type Batch } from './submit.js';
 
@@ -89,17 +90,11 @@ export async function runBatch(ctx: BatchContext, requests: ChatRequest[], opts:
 
   // Batches an earlier run submitted for these requests are waited for, not redone.
   const state = BatchState.load(ctx.store.dir);
-  // The provider's set of paid, unread batch answers lives in memory only. A
-  // killed process leaves answers it ingested (batches.json) that no record
-  // holds: the collection pass hands in exactly the unrecorded requests, so
-  // those that are cached, ingested by this run and not yet counted (batch-reads.txt)
-  // are this run's calls still. Their first read is counted and remembered.
-  const reads = new BatchReads(ctx.store.dir);
-  provider.onBatchRead((h) => reads.add(h));
-  const owed = new Set<string>();
-  for (const entry of state.batches) for (const id of entry.ingested ? (entry.ingestedIds ?? []) : []) if (cachedNow.has(id) && !reads.has(id)) owed.add(id);
-  provider.expectBatchAnswers(owed);
-  sum.paidUnread = owed.size;
+  // Answers an earlier (killed) process of this run ingested and no record holds:
+  // the collection pass hands in exactly the unrecorded requests, so those that
+  // are cached are this run's calls still (owed.ts; the context handed them over
+  // already, this counts them for the summary).
+  sum.paidUnread = expectOwedAnswers(provider, ctx.store.dir, (h) => cachedNow.has(h)).size;
   const active: BatchEntry[] = [];
   for (const entry of state.pending(opts.stage)) {
     if (!entry.customIds.some((id) => todo.has(id))) continue;
@@ -170,14 +165,16 @@ export async function runBatch(ctx: BatchContext, requests: ChatRequest[], opts:
           sum.ingested += r.ingested;
           sum.untrusted += r.untrusted.length;
           sum.leftOnline += r.errored + r.missing + r.untrusted.length;
+          // The answers reach the disk before the batch is marked ingested: killed in
+          // between, the rerun ingests the batch again instead of finding it done and
+          // its paid answers gone with the unflushed cache segment.
+          await provider.close();
           state.update(entry.batchId, { ingested: true, ingestedCount: r.ingested, ingestedIds: r.ids });
         },
       };
     }),
     poll,
   );
-  // The cache segment is flushed now, so the answers survive even if the completion pass dies.
-  await provider.close();
   return sum;
 }
 

@@ -64,8 +64,13 @@ export class BatchState {
   static load(runDir: string): BatchState {
     const path = statePath(runDir);
     if (!existsSync(path)) return new BatchState(path, []);
-    const data = JSON.parse(readFileSync(path, 'utf8')) as StateFile;
-    if (data.version !== 1 || !Array.isArray(data.batches)) throw new Error(`${path}: not a rolejudge batch state file`);
+    let data: StateFile;
+    try {
+      data = JSON.parse(readFileSync(path, 'utf8')) as StateFile;
+    } catch (err) {
+      throw new Error(`${path}: not a rolejudge batch state file (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (data?.version !== 1 || !Array.isArray(data.batches)) throw new Error(`${path}: not a rolejudge batch state file`);
     return new BatchState(path, data.batches);
   }
 

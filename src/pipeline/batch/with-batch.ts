@@ -12,6 +12,7 @@ import { UsageError } from '../../core/errors.js';
 import type { FileLimits } from './lines.js';
 import type { PollOptions } from './poll.js';
 import { runBatch, type BatchOptions, type BatchSummary } from './run-batch.js';
+import { BatchState, statePath } from './state.js';
 
 export type Argv = Record<string, unknown>;
 
@@ -49,6 +50,17 @@ export function describeSummary(stage: string, s: BatchSummary): string {
   );
 }
 
+/** Batches of this stage still out are paid when they finish: asking their requests online pays twice. */
+function warnUncollected(ctx: StageContext, stage: string): void {
+  const out = BatchState.load(ctx.store.dir).pending(stage);
+  if (!out.length) return;
+  const n = out.reduce((k, b) => k + b.requests, 0);
+  ctx.log(
+    `warning: ${out.length} batch(es) of ${n} requests this run submitted for ${stage} are not collected yet (${statePath(ctx.store.dir)}); ` +
+      'they are paid when they finish, and without --batch their unrecorded requests are asked online again: rerun with --batch to collect them',
+  );
+}
+
 /**
  * Run `runStage` in batch mode when --batch is set (else just run it). The
  * stage must honour ctx.collect: hand requests over and write no record.
@@ -60,7 +72,10 @@ export async function withBatch<T>(
   runStage: (ctx: StageContext) => Promise<T>,
   opts: BatchOptions = batchOptionsFromEnv(stage),
 ): Promise<T> {
-  if (!argv.batch || ctx.dryRun) return runStage(ctx);
+  if (!argv.batch || ctx.dryRun) {
+    if (!ctx.dryRun) warnUncollected(ctx, stage);
+    return runStage(ctx);
+  }
   if (ctx.noCache)
     throw new UsageError('--batch needs the response cache: batch answers reach the stage through it (drop --no-cache, or set provider.cache: true)');
   // A batch is paid for whole, so a call or token budget could not be kept.

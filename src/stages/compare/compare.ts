@@ -10,9 +10,11 @@ import type { JudgingPlan } from '../../pipeline/plan.js';
 import { comparisonKey } from '../../store/run.js';
 import type { JsonlWriter } from '../../store/jsonl.js';
 import { mergeRedo, RedoLog } from '../../store/redo-log.js';
+import { compactOrders, cutOffOrders, OrderLog, paid, recordDigest, type OrderEntry } from '../../store/order-log.js';
+import { inheritOrderSpends, resumeFrom } from './resume.js';
 import { runPool } from '../../core/pool.js';
 import { Progress } from '../../core/progress.js';
-import { mergeSpend, type StageSummary } from '../../pipeline/sink.js';
+import type { StageSummary } from '../../pipeline/sink.js';
 import { withPlanned } from '../../pipeline/planned.js';
 import { JobCounter } from '../../pipeline/counted.js';
 
@@ -36,17 +38,6 @@ export function* pairJobs(samples: Sample[], pairs: Pairs, plan: JudgingPlan): G
 
 const keyOf = (j: PairJob) =>
   comparisonKey({ sampleId: j.sample.id, candidate: j.candidate, baseline: j.baseline, metric: j.rubric.id, judge: j.judge.name, round: j.round });
-
-/** A redone comparison carries what its replaced order attempts cost (kept orders already carry theirs). */
-function inheritOrderSpends(old: Comparison, next: Comparison): Comparison {
-  const orders = next.orders.map((o) => {
-    const was = old.orders.find((x) => x.order === o.order);
-    // An order kept from the old record is the same record again: its spend is already in it.
-    const kept = was !== undefined && JSON.stringify(was) === JSON.stringify(o);
-    return was?.spend && !kept ? { ...o, spend: mergeSpend(was.spend, o.spend) } : o;
-  });
-  return { ...next, orders };
-}
 
 export interface CompareOptions {
   retryFailed?: boolean;
@@ -94,10 +85,17 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
   const redoIf = (c: Comparison) => (opts.retryFailed ? failed(c) : stale(c));
   const done = new Map<string, Set<string>>();
   const redo = new Map<string, Map<string, Comparison>>();
+  // Orders a killed run answered for comparisons it did not record (store/order-log.ts): reused, not asked again.
+  const cutOff = new Map<string, OrderEntry[]>();
   for (const judge of plan.judges) {
     const file = ctx.store.comparisonsFile(judge.name);
     // Redone comparisons a killed run left in the side log are recorded: merged first, not paid for again.
     if (!ctx.dryRun) await mergeRedo<Comparison>(file, comparisonKey);
+    for (const e of ctx.dryRun ? await cutOffOrders(file) : await compactOrders(file)) {
+      const list = cutOff.get(e.key);
+      if (list) list.push(e);
+      else cutOff.set(e.key, [e]);
+    }
     const keep = new Map<string, Comparison>();
     done.set(
       judge.name,
@@ -125,6 +123,13 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
   const writers = new Map<string, JsonlWriter>();
   // Redone comparisons go to the side log at once (store/redo-log.ts), merged at the end.
   const redoLogs = new Map<string, RedoLog<Comparison>>();
+  // Each order that cost a request is durable as soon as it is answered, before the other order is asked.
+  const orderLogs = new Map<string, OrderLog>();
+  const orderLogOf = (judge: string) => {
+    let l = orderLogs.get(judge);
+    if (!l) orderLogs.set(judge, (l = new OrderLog(ctx.store.comparisonsFile(judge))));
+    return l;
+  };
   const progress = new Progress({ label: 'compare', total, quiet: ctx.quiet });
   const jobs = new JobCounter(opts.onSettled);
   try {
@@ -146,9 +151,18 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
       jobs.wrap(async (job: PairJob) => {
         let c: Comparison;
         progress.begin();
+        const key = keyOf(job);
+        const old = redo.get(job.judge.name)!.get(key);
+        const start = resumeFrom(job, old, cutOff.get(key) ?? []);
         try {
-          const prior = redo.get(job.judge.name)!.get(keyOf(job));
-          c = await compareOne(ctx, job, responses, prior && opts.retryFailed ? fresh : settings, prior);
+          const replaces = old ? recordDigest(old) : null;
+          const log = ctx.dryRun || ctx.collect ? undefined : orderLogOf(job.judge.name);
+          const answered = log
+            ? (order: Comparison['orders'][number], responseHash: string) => {
+                if (paid(order.spend)) log.append({ key, judge: job.judge.name, replaces, responseHash, order });
+              }
+            : undefined;
+          c = await compareOne(ctx, job, responses, old && opts.retryFailed ? fresh : settings, start, answered);
         } catch (err) {
           if (err instanceof BudgetStop) {
             summary.stoppedByBudget = true;
@@ -157,11 +171,12 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
           throw err;
         }
         if (ctx.dryRun || ctx.collect) return;
-        const old = redo.get(c.judge)!.get(comparisonKey(c));
+        // The starting point's spends (the record redone, the orders a kill cut off) go with the new record.
+        if (start) c = inheritOrderSpends(start, c);
         if (old) {
           let r = redoLogs.get(c.judge);
           if (!r) redoLogs.set(c.judge, (r = new RedoLog(ctx.store.comparisonsFile(c.judge))));
-          r.append(inheritOrderSpends(old, c));
+          r.append(c);
         } else {
           let w = writers.get(c.judge);
           if (!w) writers.set(c.judge, (w = ctx.store.writer(ctx.store.comparisonsFile(c.judge))));
@@ -177,6 +192,8 @@ export async function compare(ctx: StageContext, samples: Sample[], pairs: Pairs
   } finally {
     for (const w of writers.values()) await w.close();
     for (const judge of redoLogs.keys()) await mergeRedo<Comparison>(ctx.store.comparisonsFile(judge), comparisonKey);
+    // Orders now in a record are dropped; those of comparisons a stop cut off stay, for the report and the next run.
+    if (!ctx.dryRun) for (const judge of plan.judges) await compactOrders(ctx.store.comparisonsFile(judge.name));
     progress.finish();
   }
   return summary;

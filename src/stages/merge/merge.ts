@@ -9,7 +9,8 @@ import { UsageError } from '../../core/errors.js';
 import { comparisonKey, judgmentKey, responseKey, type RunManifest } from '../../store/run.js';
 import { guardTemp, sweepStaleTemps, tempFor } from './temp.js';
 import { checkOut, checkSameConfig, mergedRunId, missingShards, readInput, type MergeInput } from './inputs.js';
-import { UNRECORDED_FILE } from '../../pipeline/unrecorded.js';
+import { UNRECORDED_FILE, type UnrecordedSpend } from '../../pipeline/unrecorded.js';
+import { cutOffOrderSpends } from '../../store/order-log.js';
 import { settleRedos } from '../../store/settle.js';
 import { DROPS_FILE } from '../../pipeline/media.js';
 
@@ -135,7 +136,15 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
     }
     // Requests no record holds (questions cut off by a stop) were paid for in some shard: kept, so the merged report counts them.
     const ledger = inputs.map((i) => join(i.dir, UNRECORDED_FILE)).filter((f) => existsSync(f));
-    if (ledger.length) writeFileSync(join(tmp, UNRECORDED_FILE), ledger.map((f) => completeLines(readFileSync(f, 'utf8'))).join(''));
+    // So were the answered orders of comparisons a shard's kill or stop cut off (store/order-log.ts): the merged ledger holds them.
+    const cutOff: string[] = [];
+    for (const input of inputs)
+      for (const c of await cutOffOrderSpends(input.dir))
+        cutOff.push(
+          JSON.stringify({ type: 'unrecorded-spend', judge: c.judge, spend: c.spend, at: new Date().toISOString() } satisfies UnrecordedSpend) + '\n',
+        );
+    if (ledger.length || cutOff.length)
+      writeFileSync(join(tmp, UNRECORDED_FILE), ledger.map((f) => completeLines(readFileSync(f, 'utf8'))).join('') + cutOff.join(''));
     // Samples a shard dropped (missing media, the six-metric convention) are the merged run's drops: shards are disjoint, so their lists add up.
     const drops = inputs.map((i) => join(i.dir, DROPS_FILE)).filter((f) => existsSync(f));
     if (drops.length) writeFileSync(join(tmp, DROPS_FILE), drops.map((f) => completeLines(readFileSync(f, 'utf8'))).join(''));

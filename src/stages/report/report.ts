@@ -22,6 +22,8 @@ import { readUnrecorded } from '../../pipeline/unrecorded.js';
 import { addSpend } from './collect.js';
 import { addJudgeSpend, DEFAULT_CACHED_TOKEN_PRICE, judgeSpendRows } from './judge-spend.js';
 import { settleRedos } from '../../store/settle.js';
+import { cutOffOrderSpends } from '../../store/order-log.js';
+import type { Spend } from '../../core/records.js';
 
 export interface ReportResult {
   report: Report;
@@ -120,7 +122,7 @@ export async function buildRunReportAlongside<T>(
   }
   const mediaDrops = countMediaDrops(runDir);
   if (mediaDrops) report.counts.mediaDrops = mediaDrops;
-  addSpendCounts(report, collected, runDir, config.report.cachedTokenPrice ?? DEFAULT_CACHED_TOKEN_PRICE);
+  addSpendCounts(report, collected, runDir, await cutOffOrderSpends(runDir), config.report.cachedTokenPrice ?? DEFAULT_CACHED_TOKEN_PRICE);
   const decided = readUntilDecided(runDir);
   if (decided) report.untilDecided = { ...decided, ...(decided.score?.stoppedEarly || decided.compare?.stoppedEarly ? { note: OPTIONAL_STOPPING_NOTE } : {}) };
   return { built: { report, dir: join(config.run.reportsDir, manifest.runId), duplicates: collected.duplicates, runDir, fold: collected }, alongside: done };
@@ -141,13 +143,14 @@ export async function makeReport(loaded: LoadedConfig, runDirOverride?: string, 
 }
 
 /**
- * Calls no record holds (questions cut off by a stop) join the counts, and the
- * per-judge rows with the provider-cached share are added: so report.json's
- * calls equal what the servers received.
+ * Calls no record holds (questions cut off by a stop, answered orders of
+ * comparisons a kill or stop cut off) join the counts, and the per-judge rows
+ * with the provider-cached share are added: so report.json's calls equal what
+ * the servers received.
  */
-function addSpendCounts(report: Report, collected: Collected, runDir: string, cachedTokenPrice: number): void {
+function addSpendCounts(report: Report, collected: Collected, runDir: string, cutOffOrders: { judge: string; spend: Spend }[], cachedTokenPrice: number): void {
   const judges = (collected.judgeSpend ??= new Map());
-  for (const u of readUnrecorded(runDir)) {
+  for (const u of [...readUnrecorded(runDir), ...cutOffOrders]) {
     addSpend(report.counts, u.spend);
     if (u.judge !== undefined) addJudgeSpend(judges, u.judge, u.spend);
     report.counts.unrecordedCalls = (report.counts.unrecordedCalls ?? 0) + u.spend.requests;

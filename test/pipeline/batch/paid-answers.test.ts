@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBatch } from '../../../src/pipeline/batch/run-batch.js';
+import { expectOwedAnswers } from '../../../src/pipeline/batch/owed.js';
 import { readUnrecorded } from '../../../src/pipeline/unrecorded.js';
 import { echoHandler, type FakeHandler } from '../../helpers/fake-server.js';
 import type { FakeBatchOptions } from '../../helpers/fake-batch.js';
@@ -54,6 +55,31 @@ describe('paid batch answers', () => {
     expect(again.map((x) => x.batch)).toEqual([undefined, undefined]);
     expect(third.stats()).toMatchObject({ calls: 0, cacheHits: 2 });
     await third.close();
+  });
+
+  it('after a kill, a rerun with no batch pass (online) still counts the unrecorded answers as calls, once each', async () => {
+    const r = await open();
+    const reqs = texts(3).map((t) => chatReq(r.ep(), t));
+    const first = r.provider();
+    await runBatch(r.ctx(first), reqs, { stage: 'score', ...FAST_POLL });
+    expect((await first.chat(reqs[0]!)).batch).toBe(true);
+    await first.close();
+
+    // What every stage context does when it opens (pipeline/context.ts): no collection pass needed.
+    const second = r.provider();
+    expect([...expectOwedAnswers(second, r.runDir)].sort()).toEqual(
+      reqs
+        .slice(1)
+        .map((q) => second.requestHash(q))
+        .sort(),
+    );
+    const results = await Promise.all(reqs.map((q) => second.chat(q)));
+    expect(results.map((x) => x.batch)).toEqual([undefined, true, true]);
+    expect(second.stats()).toMatchObject({ calls: 2, cacheHits: 1 });
+    await second.close();
+    expect(r.chatCalls()).toBe(0);
+    // Counted now, so a third process owes nothing.
+    expect(expectOwedAnswers(r.provider(), r.runDir).size).toBe(0);
   });
 
   it('two jobs with one request are one paid call, also after a kill', async () => {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
 import { mergeRuns } from '../../../src/stages/merge/merge.js';
 import { countMediaDrops } from '../../../src/pipeline/media.js';
+import { comparisonKey } from '../../../src/store/run.js';
 
 let root: string;
 beforeEach(() => {
@@ -78,6 +79,25 @@ describe('mergeRuns', () => {
     const out = join(root, 'merged');
     await mergeRuns({ inputs: [a, b], out });
     expect(lines(join(out, 'unrecorded-spend.jsonl')).map((l) => JSON.parse(l).judge)).toEqual(['j', 'k']);
+  });
+
+  it('carries the answered orders of comparisons a shard did not record (store/order-log.ts) into the merged ledger', async () => {
+    const a = shard('o1', { shard: '1/2', samples: ['x1'] });
+    const b = shard('o2', { shard: '2/2', samples: ['x2'] });
+    const spend = { callId: 'c', requests: 1, fromCache: 0, promptTokens: 5, completionTokens: 1, promptTokensFromCache: 0, completionTokensFromCache: 0 };
+    // x3 has no comparison record in shard 2: its answered order is cut off. x2's is in its record: stale.
+    const entry = (sampleId: string) =>
+      JSON.stringify({
+        key: comparisonKey({ sampleId, candidate: 'a', baseline: 'b', metric: 'veg', judge: 'j', round: 0 }),
+        judge: 'j',
+        replaces: null,
+        responseHash: 'r',
+        order: { order: 'AB', spend },
+      }) + '\n';
+    writeFileSync(join(b, 'comparisons', 'j.jsonl.orders'), entry('x2') + entry('x3'));
+    const out = join(root, 'merged-orders');
+    await mergeRuns({ inputs: [a, b], out });
+    expect(lines(join(out, 'unrecorded-spend.jsonl')).map((l) => [JSON.parse(l).judge, JSON.parse(l).spend.requests])).toEqual([['j', 1]]);
   });
 
   it("carries every shard's dropped samples, so the merged report counts them", async () => {
