@@ -144,4 +144,46 @@ describe.skipIf(!hasFfmpeg)('a clip that cannot be framed mid-stage', () => {
     const report = JSON.parse(readFileSync(join(ws.reports, 'mid-rec', 'report.json'), 'utf8'));
     expect(report.counts.judgeErrors).toBe(1);
   });
+
+  it('listwise judging and pairwise comparing record the same failure for the sample and go on', async () => {
+    const answers = (m: string) => {
+      const file = join(ws.dir, 'data', `${m}.jsonl`);
+      writeFileSync(file, ['s0', 's1', 's2'].map((id) => JSON.stringify({ id, output: `${m} answers ${id}` })).join('\n') + '\n');
+      return { name: m, kind: 'plain', outputs: file };
+    };
+    const cfg = configFor(ws, {
+      runId: 'mid-list',
+      models: [answers('a'), answers('b')],
+      judgeUrl: server.url,
+      judges: ['gpt-5-mini'],
+      rubrics: ['veg', 'spc', 'cn'],
+      score: { mode: 'listwise' },
+      compare: { candidates: ['a'], baselines: ['b'] },
+    });
+    cfg.dataset = { path: split, format: 'rolejudge' };
+    const before = server.requests.length;
+    await runAll({ config: ws.config('mid-list', cfg), quiet: true });
+    const kinds = server.requests.slice(before).map((r) => kindOf(r.body));
+    // One listwise call per framed sample; nothing asked about s1.
+    expect(kinds.filter((k) => k === 'listwise')).toHaveLength(2);
+    const judgments = readJsonl(join(ws.runDir('mid-list'), 'judgments', 'gpt-5-mini.jsonl'));
+    const bad = judgments.filter((j) => j.sampleId === 's1');
+    expect(bad.length).toBeGreaterThan(0);
+    for (const j of bad) {
+      expect(j.score).toBeNull();
+      expect(j.failure.kind).toBe('error');
+      expect(j.failure.message).toContain('sample s1');
+    }
+    expect(judgments.filter((j) => j.sampleId !== 's1').every((j) => typeof j.score === 'number')).toBe(true);
+    // Compare: the metrics that need frames fail for s1 without a call; the text-only one (cn) is still compared.
+    const comparisons = readJsonl(join(ws.runDir('mid-list'), 'comparisons', 'gpt-5-mini.jsonl'));
+    const badCmp = comparisons.filter((c) => c.sampleId === 's1' && c.metric !== 'cn');
+    expect(badCmp.length).toBeGreaterThan(0);
+    for (const c of badCmp) {
+      expect(c.failure.kind).toBe('error');
+      expect(c.failure.message).toContain(cut);
+      expect(c.orders).toEqual([]);
+    }
+    expect(comparisons.filter((c) => c.sampleId !== 's1').every((c) => !c.failure)).toBe(true);
+  });
 });
