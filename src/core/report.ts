@@ -154,7 +154,7 @@ export interface Counts {
   selfIdFlags: number;
   /** Judgments and comparisons whose prompt named a model, its outputs file or an output tag (masked or flagged: score.anonymity). */
   anonymityHits: number;
-  /** Samples dropped because their clip or frames were missing (runs/<id>/drops.jsonl). */
+  /** Samples dropped because their clip or frames were missing or could not be decoded (runs/<id>/drops.jsonl). */
   mediaDrops?: number;
   /** HTTP requests really sent (retries and re-asks included), each counted once. */
   calls: number;

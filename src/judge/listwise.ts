@@ -10,7 +10,7 @@ import { listwiseGrammar } from './parsers/registry.js';
 import { judgeHash, type Judge } from './judges.js';
 import { offlineOverlap, offlineScore } from './offline.js';
 import { ask, type JudgeContext } from './ask.js';
-import { judgeScene, type JudgeScene } from './scene.js';
+import { judgeScene, sceneFailed, type JudgeScene } from './scene.js';
 
 type JudgeSceneManifest = JudgeScene['manifest'];
 import type { PointJob } from './jobs.js';
@@ -80,8 +80,11 @@ export async function judgeList(
         scores.set(`${label}\u0000${key}`, offlineScore(metric, sample, answers.get(model)!, rubric.scale));
       }
     }
-  } else if (answers.size && judge.kind === 'llm') {
-    const scene = await judgeScene(ctx, rubric, judge, sample);
+  }
+  const scene = answers.size && judge.kind === 'llm' ? await judgeScene(ctx, rubric, judge, sample) : null;
+  // No frames, no question: every cell of the call is a counted failure, never a score.
+  const sceneFailure = scene && sceneFailed(scene) ? scene.failure : null;
+  if (scene && !sceneFailed(scene) && judge.kind === 'llm') {
     framesHash = scene.framesHash;
     manifest = scene.manifest;
     const candidates = assignment.order.map((model) => ({ label: assignment.labels[model]!, answer: answers.get(model)! }));
@@ -155,6 +158,7 @@ export async function judgeList(
       // One call fills many cells: all name it, the first alone carries its cost.
       ...(askedOut ? { callId: askedOut.spend.callId, ...(i === 0 ? { spend: askedOut.spend } : {}) } : {}),
     };
+    if (sceneFailure && label) return { ...base, score: null, failure: sceneFailure };
     if (emptied.has(cell.model)) {
       return {
         ...base,

@@ -10,7 +10,7 @@ import { pairwiseGrammar } from './parsers/registry.js';
 import { offlineVerdict } from './offline.js';
 import { ask, BudgetStop, reportUnrecorded, type JudgeContext } from './ask.js';
 import { UnfitRunError } from '../core/errors.js';
-import { judgeScene } from './scene.js';
+import { judgeScene, sceneFailed, type JudgeScene } from './scene.js';
 import type { PairJob } from './jobs.js';
 import { prepare, sampleView, type ScoreSettings } from './view.js';
 import { EMPTY_RESPONSE } from './listwise.js';
@@ -102,6 +102,11 @@ export async function compareOne(
     return record;
   }
   const scene = job.judge.kind === 'llm' ? await judgeScene(ctx, job.rubric, job.judge, job.sample) : null;
+  // No frames, no question: the comparison is a counted failure, never a verdict.
+  if (scene && sceneFailed(scene)) {
+    record.failure = scene.failure;
+    return record;
+  }
   record.provenance.framesHash = scene?.framesHash ?? null;
   for (const order of orderList) {
     const kept =
@@ -148,7 +153,7 @@ async function judgeOrder(
   order: 'AB' | 'BA',
   a: string,
   b: string,
-  scene: Awaited<ReturnType<typeof judgeScene>> | null,
+  scene: JudgeScene | null,
   settings: PairSettings,
   jh: string,
 ): Promise<OrderedVerdict> {

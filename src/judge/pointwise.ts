@@ -4,7 +4,7 @@ import { offlineOverlap, offlineScore } from './offline.js';
 import { pointwisePrompt, promptSha256 } from './rubrics/render.js';
 import { isScore, parseScore } from './parsers/score.js';
 import { ask, type Asked, type JudgeContext } from './ask.js';
-import { judgeScene } from './scene.js';
+import { judgeScene, sceneFailed } from './scene.js';
 import type { PointJob } from './jobs.js';
 import { paperZero, prepare, sampleView, type Prepared, type ScoreSettings } from './view.js';
 
@@ -61,6 +61,8 @@ export async function judgeOne(ctx: JudgeContext, job: PointJob, settings: Score
   }
 
   const scene = await judgeScene(ctx, rubric, judge, sample);
+  // No frames, no question: the judgment is a counted failure, never a score.
+  if (sceneFailed(scene)) return failed(p, scene.failure, settings, 'per-response');
   const rendered = pointwisePrompt(rubric, sampleView(sample, scene.caption), p.answer, {
     json: judge.structuredOutput,
     frameCount: scene.manifest?.frames.length ?? 0,

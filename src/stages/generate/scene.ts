@@ -1,8 +1,11 @@
 import type { ModelConfig } from '../../config/schema.js';
 import type { FrameManifest, Sample } from '../../core/records.js';
 import type { ContentPart } from './prompt.js';
-import { getFrames, inlineVideoPart, toImageParts, videoUrlPart } from '../../video/frames.js';
+import { getFrames, inlineVideoPart, toImageParts, videoUrlPart, type FrameOptions } from '../../video/frames.js';
+import type { SamplingPolicy } from '../../video/sampler.js';
 import type { StageContext } from '../../pipeline/context.js';
+import { DiskError } from '../../core/errors.js';
+import { mediaErrorMessage } from '../../judge/scene.js';
 
 export interface Scene {
   parts: ContentPart[];
@@ -11,6 +14,23 @@ export interface Scene {
 
 export function datasetRoot(ctx: StageContext): string {
   return ctx.frames.datasetRoot;
+}
+
+/** The frames a model in frames mode is sent: the policy and options getFrames is called with (the preflight's cache check builds the same). */
+export function modelFramesRequest(
+  model: Pick<ModelConfig, 'maxFrames' | 'frameLongSide'>,
+  where: Pick<FrameOptions, 'cacheDir' | 'datasetRoot'>,
+): { policy: SamplingPolicy & { kind: 'adaptive' }; options: FrameOptions } {
+  return {
+    policy: { kind: 'adaptive', cap: model.maxFrames },
+    options: {
+      cacheDir: where.cacheDir,
+      datasetRoot: where.datasetRoot,
+      maxFrames: model.maxFrames,
+      ...(model.frameLongSide ? { longSide: model.frameLongSide } : {}),
+      format: 'jpeg',
+    },
+  };
 }
 
 export async function sceneFor(ctx: StageContext, model: ModelConfig, s: Sample): Promise<Scene> {
@@ -22,16 +42,11 @@ export async function sceneFor(ctx: StageContext, model: ModelConfig, s: Sample)
     const part = video.path && model.videoInline ? await inlineVideoPart(video.path) : videoUrlPart(src);
     return { parts: [part], manifest: null };
   }
-  const set = await getFrames(
-    video,
-    { kind: 'adaptive', cap: model.maxFrames },
-    {
-      cacheDir: ctx.loaded.config.framesCacheDir,
-      datasetRoot: datasetRoot(ctx),
-      maxFrames: model.maxFrames,
-      ...(model.frameLongSide ? { longSide: model.frameLongSide } : {}),
-      format: 'jpeg',
-    },
-  );
+  const req = modelFramesRequest(model, { cacheDir: ctx.loaded.config.framesCacheDir, datasetRoot: datasetRoot(ctx) });
+  const set = await getFrames(video, req.policy, req.options).catch((err: unknown) => {
+    // This response's error (recorded, counted), naming the sample and file as the judges' does.
+    if (err instanceof DiskError) throw err;
+    throw new Error(mediaErrorMessage(s, video, err));
+  });
   return { parts: toImageParts(set.dataUrls, 'auto'), manifest: set.manifest };
 }

@@ -150,7 +150,7 @@ export function countRows(report: Report): { key: string; label: string; value: 
     { key: 'comparisonFailures', label: 'Comparison failures', value: c.comparisonFailures },
     { key: 'selfIdFlags', label: 'Self-identification flags', value: c.selfIdFlags },
     { key: 'anonymityHits', label: 'Prompts naming a model (masked or flagged)', value: c.anonymityHits },
-    ...(c.mediaDrops ? [{ key: 'mediaDrops' as const, label: 'Samples dropped for missing media', value: c.mediaDrops }] : []),
+    ...(c.mediaDrops ? [{ key: 'mediaDrops' as const, label: 'Samples dropped for missing or undecodable media', value: c.mediaDrops }] : []),
     { key: 'calls', label: 'API calls', value: c.calls },
     { key: 'promptTokens', label: 'Prompt tokens', value: c.promptTokens },
     { key: 'completionTokens', label: 'Completion tokens', value: c.completionTokens },
