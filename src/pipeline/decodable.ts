@@ -13,7 +13,7 @@ import type { Sample } from '../core/records.js';
 import { runPool } from '../core/pool.js';
 import { cacheKey, readCache } from '../video/cache.js';
 import { encodeImage, ffmpegAvailable, probe, type ToolOptions } from '../video/ffmpeg.js';
-import { limitPolicy, manifestPolicyId, type FrameOptions } from '../video/frames.js';
+import { clipCachePolicy, limitPolicy, manifestPolicyId, type FrameOptions } from '../video/frames.js';
 import { imageMime } from '../video/parts.js';
 import { subsampleUniform, type SamplingPolicy } from '../video/sampler.js';
 import type { MediaDrop } from './media.js';
@@ -31,10 +31,10 @@ function picks(r: SceneReader): { n: number; at: 'middle' | 'start' } {
 }
 
 /** Whether the stage would find these frames in the frames cache (and so decode nothing): the key getFrames uses, of the real paths. */
-async function inFramesCache(sources: string[], policy: string, cacheDir: string): Promise<boolean> {
+async function inFramesCache(sources: string[], policy: string, cacheDir: string, keyPolicy = policy): Promise<boolean> {
   try {
     const real = await Promise.all(sources.map((f) => realpath(f)));
-    return (await readCache(join(cacheDir, await cacheKey(real, policy)), policy)) !== null;
+    return (await readCache(join(cacheDir, await cacheKey(real, keyPolicy)), policy)) !== null;
   } catch {
     return false;
   }
@@ -89,7 +89,10 @@ async function clipProblem(file: string, readers: readonly SceneReader[], tools:
   const kind = await fileKind(file);
   if (kind) return kind;
   const cached = await Promise.all(
-    readers.map((r) => inFramesCache([file], manifestPolicyId(limitPolicy(r.policy, r.options.maxFrames), r.options), r.options.cacheDir)),
+    readers.map((r) => {
+      const policy = manifestPolicyId(limitPolicy(r.policy, r.options.maxFrames), r.options);
+      return inFramesCache([file], policy, r.options.cacheDir, clipCachePolicy(policy));
+    }),
   );
   if (cached.every(Boolean)) return null;
   try {

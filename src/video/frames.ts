@@ -22,6 +22,9 @@ import { clipInfo } from './timeline.js';
  */
 const CLIP_SAMPLING = 'real-frames-1';
 
+/** The cache-key policy a clip's frames are stored under (preflight looks them up with it). */
+export const clipCachePolicy = (manifestPolicy: string): string => `${manifestPolicy}|${CLIP_SAMPLING}`;
+
 export { toImageParts, videoUrlPart, inlineVideoPart, type ImagePart, type VideoPart, type ImageDetail } from './parts.js';
 
 export interface FrameOptions extends ToolOptions {
@@ -81,11 +84,12 @@ async function viaCache(
   policy: string,
   opts: FrameOptions,
   produce: () => Promise<{ t: number | null; bytes: Buffer }[]>,
-  keyTag = '',
+  /** What the cache key is made of; the policy id unless the clip path tags it. */
+  keyPolicy = policy,
 ): Promise<FrameSet> {
   const format = opts.format ?? 'jpeg';
   const mime = format === 'jpeg' ? 'image/jpeg' : 'image/png';
-  const dir = path.join(opts.cacheDir, await cacheKey(sources, `${policy}${keyTag}`));
+  const dir = path.join(opts.cacheDir, await cacheKey(sources, keyPolicy));
   const hit = await readCache(dir, policy);
   if (hit) return finish(policy, hit, () => mime, true);
   const made = await writeCache(dir, policy, await produce(), format === 'jpeg' ? 'jpg' : 'png');
@@ -107,7 +111,8 @@ async function clipFrames(video: VideoRef & { path: string }, p: SamplingPolicy,
     const bytes = await extractFramesOnePass(clip, at, { ...opts, format, duration: end });
     return bytes.map((b, i) => ({ t: plan.times[i] as number, bytes: b }));
   };
-  return viaCache([clip], manifestPolicyId(p, opts), opts, produce, `|${CLIP_SAMPLING}`);
+  const policy = manifestPolicyId(p, opts);
+  return viaCache([clip], policy, opts, produce, clipCachePolicy(policy));
 }
 
 async function listFrames(list: readonly string[], p: SamplingPolicy, opts: FrameOptions): Promise<FrameSet> {
