@@ -1,5 +1,6 @@
 // --max-calls stops a stage cleanly: exit 5, a message, only complete records,
 // and a rerun finishes the job with one record per key.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, runCli } from '../helpers/cli.js';
@@ -47,8 +48,28 @@ describe('budget guards', () => {
     expect(partial.filter((j) => j.failure === undefined)).toHaveLength(server.requests.length);
     expect(partial.every((j) => j.failure === undefined || j.failure.kind === 'empty-answer')).toBe(true);
 
+    // The run directory says the stage stopped, and how much it left undone; its report says so in every format.
+    const status = JSON.parse(readFileSync(join(ws.runDir('budget'), 'status.json'), 'utf8'));
+    expect(status.budgetStops).toEqual([{ stage: 'score', planned: 16, notDone: 16 - partial.length, unit: 'judgments' }]);
+    const report = await runCli(['report', '-c', cfg, '--quiet']);
+    expect(report.code, describeRun(report)).toBe(0);
+    expect(report.stderr).toContain(
+      `warning: incomplete run: score stopped at the budget (--max-calls/--max-tokens): ${16 - partial.length} of 16 judgments not done`,
+    );
+    const reportDir = join(ws.reports, 'budget');
+    expect(JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')).incomplete.budgetStops).toHaveLength(1);
+    expect(readFileSync(join(reportDir, 'report.md'), 'utf8')).toContain('## INCOMPLETE RUN');
+    expect(readFileSync(join(reportDir, 'report.html'), 'utf8')).toContain('data-field="incomplete"');
+
     const second = await runCli(args);
     expect(second.code, describeRun(second)).toBe(0);
+    // Finished: the stop no longer holds, and the report no longer says it.
+    expect(JSON.parse(readFileSync(join(ws.runDir('budget'), 'status.json'), 'utf8')).budgetStops).toBeUndefined();
+    const after = await runCli(['report', '-c', cfg, '--quiet']);
+    expect(after.code, describeRun(after)).toBe(0);
+    expect(after.stderr).not.toContain('incomplete');
+    expect(JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')).incomplete).toBeUndefined();
+    expect(existsSync(join(reportDir, 'report.md'))).toBe(true);
     const all = readJsonl(file);
     // 4 samples × 2 models × 2 metrics, each exactly once.
     expect(all).toHaveLength(16);

@@ -12,6 +12,8 @@ import { checkOut, checkSameConfig, mergedRunId, missingShards, readInput, type 
 import { UNRECORDED_FILE } from '../../pipeline/unrecorded.js';
 import { settleRedos } from '../../store/settle.js';
 import { DROPS_FILE } from '../../pipeline/media.js';
+import { writeRunStatus } from '../../pipeline/run-status.js';
+import { mergeStatus } from './status.js';
 
 export interface MergeOptions {
   inputs: string[];
@@ -110,6 +112,8 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
   const missing = missingShards(inputs);
   if (missing.length) warnings.push(`shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not among the inputs: the merged run is partial`);
   const runId = mergedRunId(inputs, out, opts.runId);
+  const merged = mergeStatus(inputs);
+  warnings.push(...merged.warnings);
   const first = inputs[0]!;
 
   mkdirSync(dirname(out), { recursive: true });
@@ -139,6 +143,8 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
     // Samples a shard dropped (missing media, the six-metric convention) are the merged run's drops: shards are disjoint, so their lists add up.
     const drops = inputs.map((i) => join(i.dir, DROPS_FILE)).filter((f) => existsSync(f));
     if (drops.length) writeFileSync(join(tmp, DROPS_FILE), drops.map((f) => completeLines(readFileSync(f, 'utf8'))).join(''));
+    // Budget stops (naming their shard) and the selection's size: the merged report marks an incomplete run.
+    writeRunStatus(tmp, merged.status);
     const { shard: _shard, ...rest } = first.manifest;
     void _shard;
     const manifest: RunManifest = { ...rest, runId };
