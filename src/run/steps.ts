@@ -4,7 +4,7 @@
 import { BUDGET_STOP, UnfitRunError } from '../core/errors.js';
 import { withBatch } from '../pipeline/batch/with-batch.js';
 import type { StageContext } from '../pipeline/context.js';
-import { splitSamples } from '../pipeline/samples.js';
+import { splitSamples, type Split } from '../pipeline/samples.js';
 import { compare } from '../stages/compare/compare.js';
 import { generate } from '../stages/generate/generate.js';
 import { score } from '../stages/score/score.js';
@@ -17,7 +17,7 @@ import type { ModelConfig } from '../config/schema.js';
 import type { ResponseRecord } from '../core/records.js';
 import { placeholderResponse, type ResponseIndex } from '../pipeline/planned.js';
 import { toRecord } from '../stages/generate/generate.js';
-import { readOutputsMap } from '../stages/generate/outputs.js';
+import { modelOutputs } from '../stages/generate/outputs.js';
 import { clearBudgetStop, recordBudgetStop, type StoppedStage } from '../pipeline/run-status.js';
 import type { StageSummary } from '../pipeline/sink.js';
 import { checkTally, comparisonTally, describeTally, judgmentTally, responseTally, type FailureTally } from './failures.js';
@@ -49,11 +49,12 @@ export function printDryRun(ctx: StageContext, what: string, before?: { calls: n
 }
 
 /** The responses generate would add: outputs files read as the real run reads them, live answers as placeholders. */
-async function plannedResponses(ctx: StageContext, split: { ids: string[] }, models: ModelConfig[]): Promise<ResponseIndex> {
+async function plannedResponses(ctx: StageContext, split: Split, models: ModelConfig[]): Promise<ResponseIndex> {
   const recorded = await ctx.store.responseIndex();
   const out: ResponseIndex = new Map();
   for (const model of models) {
-    const outputs = model.outputs ? await readOutputsMap(model.outputs) : null;
+    // Joined as generate joins them (by id, or by content: models[].join).
+    const outputs = model.outputs ? await modelOutputs(model, split, split.ids) : null;
     for (const id of split.ids) {
       const sample = { id };
       const have = recorded.get(sample.id)?.get(model.name);
