@@ -56,10 +56,15 @@ export function recordBudgetStop(runDir: string, stage: StoppedStage, planned: n
   update(runDir, (s) => ({ ...s, budgetStops: [...(s.budgetStops ?? []).filter((b) => b.stage !== stage), entry] }));
 }
 
-/** The stage ran to its end: an earlier budget stop of it no longer holds. */
-export function clearBudgetStop(runDir: string, stage: StoppedStage): void {
+/**
+ * The stage ran to its end over `planned` records: an earlier budget stop of
+ * it no longer holds — unless this pass covered less than the stopped one
+ * (--models, --ids, --limit…): then what the stop left may still be undone, and it stays.
+ */
+export function clearBudgetStop(runDir: string, stage: StoppedStage, planned: number): void {
   const s = readRunStatus(runDir);
-  if (!s.budgetStops?.some((b) => b.stage === stage)) return;
+  const stop = s.budgetStops?.find((b) => b.stage === stage);
+  if (!s.budgetStops || !stop || (stop.planned !== null && planned < stop.planned)) return;
   writeRunStatus(runDir, { ...s, budgetStops: s.budgetStops.filter((b) => b.stage !== stage) });
 }
 

@@ -27,7 +27,7 @@ const BUDGET_NOTE = 'stopped at the budget limit (--max-calls/--max-tokens); rer
 /** Says in the run directory whether the stage stopped at the budget, and what it left undone (run-status.ts). */
 function noteStop(ctx: StageContext, stage: StoppedStage, sum: Pick<StageSummary, 'planned' | 'skipped' | 'written' | 'stoppedByBudget'>): void {
   if (sum.stoppedByBudget) recordBudgetStop(ctx.store.dir, stage, sum.planned, Math.max(0, sum.planned - sum.skipped - sum.written));
-  else clearBudgetStop(ctx.store.dir, stage);
+  else clearBudgetStop(ctx.store.dir, stage, sum.planned);
 }
 
 export function printDryRun(ctx: StageContext, what: string, before?: { calls: number; cached: number; promptTokens: number; completionTokens: number }): void {

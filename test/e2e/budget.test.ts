@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, runCli } from '../helpers/cli.js';
 import { startFakeServer, type FakeServer } from '../helpers/fake-server.js';
 import { roleplayHandler } from './fake-roleplay.js';
-import { configFor, keyCounts, makeWorkspace, readJsonl, recordedModel, type Workspace } from './workspace.js';
+import { configFor, keyCounts, liveModel, makeWorkspace, readJsonl, recordedModel, type Workspace } from './workspace.js';
 
 const IDS = ['s01', 's02', 's03', 's04'];
 
@@ -74,5 +74,33 @@ describe('budget guards', () => {
     // 4 samples × 2 models × 2 metrics, each exactly once.
     expect(all).toHaveLength(16);
     expect([...keyCounts(all.map((j) => `${j.sampleId}/${j.model}/${j.metric}/${j.round}`)).values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('`run` stopped in generate records the stop and the stage it never reached; finishing clears both', async () => {
+    const runCfg = ws.config(
+      'budget-run',
+      configFor(ws, {
+        runId: 'budget-run',
+        models: [liveModel('livebot', 'plain', server.url), recordedModel('plainbot', 'plain')],
+        judges: ['gpt-4o'],
+        rubrics: ['cn'],
+        judgeUrl: server.url,
+      }),
+    );
+    const args = ['run', '-c', runCfg, '--ids', IDS.join(','), '--rounds', '1', '--concurrency', '1'];
+    const first = await runCli([...args, '--max-calls', '1']);
+    expect(first.code, describeRun(first)).toBe(5);
+    const status = JSON.parse(readFileSync(join(ws.runDir('budget-run'), 'status.json'), 'utf8'));
+    expect(status.selected).toBe(4);
+    expect(status.budgetStops.map((b: { stage: string }) => b.stage)).toEqual(['generate', 'score']);
+    const [gen, score] = status.budgetStops;
+    // 4 samples × 2 models; the recorded model's 4 and the one call allowed are done.
+    expect(gen).toMatchObject({ planned: 8, unit: 'responses' });
+    expect(gen.notDone).toBeGreaterThanOrEqual(3);
+    expect(score).toEqual({ stage: 'score', planned: null, notDone: null, unit: 'judgments' });
+    const second = await runCli(args);
+    expect(second.code, describeRun(second)).toBe(0);
+    expect(second.stderr).not.toContain('incomplete run');
+    expect(JSON.parse(readFileSync(join(ws.runDir('budget-run'), 'status.json'), 'utf8')).budgetStops).toBeUndefined();
   });
 });
