@@ -29,6 +29,26 @@ export interface TickDetail {
   tokens?: number;
 }
 
+// Calls held back for a provider's rate limit (the pacer) have been handed
+// out but not sent: the line shows them apart, so a run waiting for a
+// provider's window does not look like one waiting for answers. A provider
+// registers its count (core imports nothing, so the pacer reports here).
+const rateLimitWaits = new Set<() => number>();
+
+/** Count `count()` in every progress line as calls waiting for a rate limit; call the result to stop. */
+export function reportRateLimitWaits(count: () => number): () => void {
+  rateLimitWaits.add(count);
+  return () => {
+    rateLimitWaits.delete(count);
+  };
+}
+
+function callsWaitingForRateLimit(): number {
+  let n = 0;
+  for (const count of rateLimitWaits) n += count();
+  return n;
+}
+
 export class Progress {
   private done = 0;
   private started = 0;
@@ -110,8 +130,12 @@ export class Progress {
     const pct = total ? Math.floor((100 * this.done) / total) : 100;
     const queued = Math.max(0, total - this.done - this.inFlight);
     const eta = this.eta(now);
+    // In calls, not items (a comparison is two calls, a listwise call judges several): said as such.
+    const held = callsWaitingForRateLimit();
     return (
-      `${label} ${this.done}/${total} (${pct}%) queued ${queued} · in flight ${this.inFlight} · done ${this.done}` +
+      `${label} ${this.done}/${total} (${pct}%) queued ${queued} · in flight ${this.inFlight}` +
+      (held ? ` · ${held} call${held === 1 ? '' : 's'} waiting for rate limit (not sent yet)` : '') +
+      ` · done ${this.done}` +
       ` · ${rate.toFixed(1)}/s eta ${eta === null ? '?' : fmtSecs(eta)}` +
       ` · errors ${this.errors} · empty answers ${this.empty} · cached ${this.cached} · tokens ${this.tokens}`
     );

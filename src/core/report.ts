@@ -241,6 +241,20 @@ export interface Report {
   calibration?: ReportCalibration;
   /** Present when judging ran with --until-decided (runs/<id>/until-decided.json). */
   untilDecided?: UntilDecidedSection;
+  /** Present when a stage (of a shard) stopped at its budget: the figures cover part of the run (runs/<id>/status.json). */
+  incomplete?: { budgetStops: BudgetStop[] };
+}
+
+/** A stage that stopped at the budget (--max-calls/--max-tokens, exit 5) and what it left undone. */
+export interface BudgetStop {
+  stage: 'generate' | 'score' | 'compare';
+  /** Records the stage had to make in all, and those still missing; null: the stage never started (an earlier stage of `run` stopped). */
+  planned: number | null;
+  notDone: number | null;
+  /** 'responses', 'judgments' or 'comparisons'. */
+  unit: string;
+  /** The shard it happened in (a merged run: `k/n`, or the shard's directory when it had no --shard). */
+  shard?: string;
 }
 
 /** A prediction-powered estimate: judge figure plus the human − judge correction, with its normal interval. */

@@ -16,6 +16,7 @@
 // in flight and each success adds back a fraction (AIMD), like TCP.
 import { readRateLimits, windowOf, type BudgetReading } from './rate-headers.js';
 import type { HeaderSource } from './retry.js';
+import { ANNOUNCE_WAIT_MS } from './wait.js';
 
 interface Bucket {
   limit: number;
@@ -47,6 +48,10 @@ interface EndpointPace {
   timer: NodeJS.Timeout | null;
   refused: number;
   sent: number;
+  /** How the endpoint is named in a notice (e.g. `judge:gpt-4o (https://…)`). */
+  where: string;
+  /** A long wait for its window was announced (once per endpoint: later ones are the same story). */
+  announced: boolean;
 }
 
 export interface PaceTicket {
@@ -87,11 +92,16 @@ export class Pacer {
     private readonly now: () => number = () => performance.now(),
     /** The longest a Retry-After may block an endpoint: a longer one stops the stage instead (provider/wait.ts). */
     private readonly maxBlockMs = Number.POSITIVE_INFINITY,
+    /** Where a long wait for a provider's window is announced. */
+    private readonly say: (msg: string) => void = (m) => process.stderr.write(`${m}\n`),
+    /** Wall clock, for the time a wait ends. */
+    private readonly wallNow: () => number = Date.now,
   ) {}
 
-  /** Wait until a request estimated at `promptTokens + completionTokens` may go to `key`. */
-  admit(key: string, promptEstimate: number, completionTokens: number): Promise<PaceTicket> {
+  /** Wait until a request estimated at `promptTokens + completionTokens` may go to `key` (named `where` in notices). */
+  admit(key: string, promptEstimate: number, completionTokens: number, where?: string): Promise<PaceTicket> {
     const s = this.state(key);
+    if (where) s.where = where;
     const tokens = Math.max(1, Math.ceil(promptEstimate * s.promptRatio + completionTokens));
     return new Promise((resolve, reject) => {
       s.queue.push({ tokens, resolve, reject });
@@ -138,6 +148,18 @@ export class Pacer {
     for (const w of s.queue.splice(0)) w.reject(err);
   }
 
+  /** The provider closes: nothing more is sent, so calls still held fail with `err` now. */
+  abortAll(err: unknown): void {
+    for (const key of this.endpoints.keys()) this.abort(key, err);
+  }
+
+  /** Calls held back for a rate limit, over all endpoints (the progress line shows them apart from those sent). */
+  waiting(): number {
+    let n = 0;
+    for (const s of this.endpoints.values()) n += s.queue.length;
+    return n;
+  }
+
   /** What the pacer believes of an endpoint (for stats and tests). */
   snapshot(key: string): { requestsPerSec: number | null; tokensPerSec: number | null; refused: number; sent: number; inFlight: number } {
     const s = this.state(key);
@@ -160,6 +182,8 @@ export class Pacer {
         timer: null,
         refused: 0,
         sent: 0,
+        where: key,
+        announced: false,
       };
       this.endpoints.set(key, s);
     }
@@ -200,17 +224,39 @@ export class Pacer {
 
   /** Ms until both budgets cover a request of `tokens` (0: now). */
   private refillWait(s: EndpointPace, tokens: number, t: number): number {
-    let wait = 0;
-    const need = (b: Bucket | null, cost: number) => {
+    return this.longestRefill(s, tokens, t).ms;
+  }
+
+  /** The wait for both budgets, and the budget that makes it. */
+  private longestRefill(s: EndpointPace, tokens: number, t: number): { ms: number; budget: 'requests' | 'tokens' | null } {
+    let out: { ms: number; budget: 'requests' | 'tokens' | null } = { ms: 0, budget: null };
+    const need = (b: Bucket | null, cost: number, budget: 'requests' | 'tokens') => {
       if (!b) return;
       this.refill(b, t);
       // A request bigger than the whole budget goes when the budget is full: the server decides.
       const target = Math.min(b.limit, cost + this.reserve(b));
-      if (b.level < target) wait = Math.max(wait, ((target - b.level) * b.windowMs) / b.limit);
+      const ms = b.level < target ? ((target - b.level) * b.windowMs) / b.limit : 0;
+      if (ms > out.ms) out = { ms, budget };
     };
-    need(s.requests, 1);
-    need(s.tokens, tokens);
-    return wait;
+    need(s.requests, 1, 'requests');
+    need(s.tokens, tokens, 'tokens');
+    return out;
+  }
+
+  /**
+   * A wait for the provider's own window long enough to look like a hang
+   * (a reset of minutes) is said once per endpoint: what is spent, the window,
+   * and when sending resumes. (A Retry-After is announced where it is read, wait.ts.)
+   */
+  private announce(s: EndpointPace, budget: 'requests' | 'tokens', ms: number): void {
+    if (s.announced || ms < ANNOUNCE_WAIT_MS) return;
+    s.announced = true;
+    const b = s[budget]!;
+    const until = new Date(this.wallNow() + ms).toISOString().replace(/\.\d+Z$/, 'Z');
+    this.say(
+      `rate limit: waiting ${fmtWait(ms)} for ${s.where}, until ${until}: its ${budget} budget (${Math.round(b.limit)} per ${fmtWait(b.windowMs)}, from its x-ratelimit headers) is spent; ` +
+        `${s.queue.length} call${s.queue.length === 1 ? '' : 's'} wait for the window, nothing fails (said once per endpoint)`,
+    );
   }
 
   /** Admit queued requests in order while the budgets allow; otherwise wake when they will. */
@@ -224,7 +270,9 @@ export class Pacer {
       // The opening probe, and the AIMD cap: wait for a settle, not for time.
       if ((!s.heard && s.inFlight > 0) || s.inFlight >= s.cap) return;
       const t = this.now();
-      const wait = Math.max(s.blockedUntil - t, this.refillWait(s, w.tokens, t));
+      const refill = this.longestRefill(s, w.tokens, t);
+      const wait = Math.max(s.blockedUntil - t, refill.ms);
+      if (refill.budget) this.announce(s, refill.budget, refill.ms);
       if (wait > 0) {
         s.timer = setTimeout(() => {
           s.timer = null;
@@ -240,4 +288,10 @@ export class Pacer {
       w.resolve({ key, tokens: w.tokens });
     }
   }
+}
+
+function fmtWait(ms: number): string {
+  const secs = Math.round(ms / 1000);
+  const m = Math.floor(secs / 60);
+  return m > 0 ? `${m} min${secs % 60 ? ` ${secs % 60} s` : ''}` : `${secs} s`;
 }

@@ -23,6 +23,7 @@ import type { ChatRequest, ChatResult, ProviderOptions, ProviderStats } from './
 import type { Endpoint } from './types.js';
 import type OpenAI from 'openai';
 import { holdLeanHeap } from '../core/heap.js';
+import { reportRateLimitWaits } from '../core/progress.js';
 
 export class Provider {
   private readonly opts: Required<Pick<ProviderOptions, 'timeoutMs' | 'maxRetries'>> & ProviderOptions;
@@ -32,6 +33,8 @@ export class Provider {
   private readonly pacer: Pacer | null;
   /** Set by the first chat(): start-up (reading the split and responses) runs under V8's own growth factor, which measured ~17 ms faster to the first request. */
   private releaseHeap: (() => void) | null = null;
+  /** Stops the progress line counting this provider's calls held by the pacer. */
+  private unreportWaits: () => void = () => {};
   private readonly clients: ClientPool;
   /** Set when network attempts run on a worker thread (see attempt-thread.ts). */
   private readonly thread: AttemptThread | null;
@@ -78,6 +81,8 @@ export class Provider {
     this.rand = options.seed === undefined ? Math.random : seededRandom(options.seed);
     this.limiter = new Limiter(concurrency);
     this.pacer = options.pacing === false ? null : new Pacer(undefined, options.maxRetryAfterMs ?? 120_000);
+    const pacer = this.pacer;
+    if (pacer) this.unreportWaits = reportRateLimitWaits(() => pacer.waiting());
     this.clients = new ClientPool(options.env ?? process.env, this.opts.timeoutMs);
     const env = options.env ?? process.env;
     this.thread = (options.thread ?? env.ROLEJUDGE_PROVIDER_THREAD === '1') ? new AttemptThread(env, this.opts.timeoutMs) : null;
@@ -199,6 +204,9 @@ export class Provider {
 
   /** Flush the cache segment. The Provider may still be used afterwards. */
   async close(): Promise<void> {
+    this.unreportWaits();
+    // Nothing is sent after close: calls the pacer still holds fail now instead of keeping the process alive.
+    this.pacer?.abortAll(new Error('provider closed'));
     this.releaseHeap?.();
     this.releaseHeap = null;
     const c = this.cache;
@@ -276,7 +284,7 @@ export class Provider {
               : attemptOnce(client, body, timeoutMs, secret, this.opts.transport);
           }
           const allowance = Number(params.max_completion_tokens ?? params.max_tokens ?? 0) || 0;
-          const ticket = await pacer.admit(paceKey, promptEstimate, allowance);
+          const ticket = await pacer.admit(paceKey, promptEstimate, allowance, `${ep.name} (${ep.baseUrl})`);
           this.counters.calls++;
           started = performance.now();
           return pacedAttempt(pacer, ticket, promptEstimate, (onHeaders) =>

@@ -15,6 +15,7 @@ import { buildRunReport, buildRunReportAlongside, type ReportResult } from '../s
 import { writeReport } from '../stages/report/writers/index.js';
 import { terminalTables } from '../stages/report/terminal.js';
 import { writeFileAtomic } from '../store/jsonl.js';
+import { describeBudgetStop } from '../pipeline/run-status.js';
 import { RunStore } from '../store/run.js';
 import type { Argv } from './argv.js';
 import { carriedCalibration } from './calibration-run.js';
@@ -59,6 +60,8 @@ export async function reportStep(loaded: LoadedConfig, argv: Argv, clusters?: Cl
     process.stderr.write(`calibration: ${calibrationFile} removed — no labels are kept in the run directory (run \`rolejudge calibrate --human …\` again)\n`);
   }
   if (!argv.quiet) process.stdout.write(terminalTables(r.report));
+  // Said on stderr too: a quiet report (CI) must not pass a budget-stopped run off as complete.
+  for (const b of r.report.incomplete?.budgetStops ?? []) process.stderr.write(`warning: incomplete run: ${describeBudgetStop(b)}\n`);
   if (r.duplicates)
     process.stderr.write(
       `warning: ${r.duplicates} duplicate records were ignored: one record per key is counted, in the report and its explorer (a response's last, the one the judges read; a judgment's or comparison's first)\n`,

@@ -10,6 +10,8 @@ import { clusterCollector } from './clusters.js';
 import { compareStep, generateStep, scoreStep } from './steps.js';
 import { gateStep, reportStep } from './finish.js';
 import { checkUntilDecided } from './until-decided.js';
+import { BUDGET_STOP } from '../core/errors.js';
+import { recordBudgetStop } from '../pipeline/run-status.js';
 
 export async function runAll(argv: Argv): Promise<number> {
   const loaded = loadFromArgv(argv);
@@ -30,13 +32,20 @@ export async function runAll(argv: Argv): Promise<number> {
   const session = await openSession(argv, stages, loaded, clusters.add);
   const step = (name: string) => process.stderr.write(`\n== ${name} ==\n`);
   let code = 0;
+  // A stage that stops early (budget) ends the run: later stages would work on
+  // partial data. Those it never reached are noted as not run, so the run
+  // directory (and a merge of it) says how much is missing.
+  const notRun = (later: Array<'score' | 'compare'>) => {
+    if (code === BUDGET_STOP) for (const s of later) recordBudgetStop(session.ctx.store.dir, s, null, null);
+    return code;
+  };
+  const later = [...(judging ? (['score'] as const) : []), ...(comparing ? (['compare'] as const) : [])];
   try {
-    // A stage that stops early (budget) ends the run: later stages would work on partial data.
     step('generate');
-    if ((code = await generateStep(session))) return code;
+    if ((code = await generateStep(session))) return notRun(later);
     if (judging) {
       step('score');
-      if ((code = await scoreStep(session))) return code;
+      if ((code = await scoreStep(session))) return notRun(later.slice(1));
     }
     if (comparing) {
       step('compare');

@@ -8,6 +8,7 @@ import type { JudgingPlan } from '../pipeline/plan.js';
 import type { Split } from '../pipeline/samples.js';
 import { openContext, type StageContext } from '../pipeline/context.js';
 import { recordMediaDrops } from '../pipeline/media.js';
+import { recordSelected } from '../pipeline/run-status.js';
 import { contextOptions, list, loadFromArgv, selectionFrom, selectModels, type Argv } from './argv.js';
 import { preflight, type StageName } from './preflight.js';
 
@@ -60,7 +61,11 @@ export async function openSession(
   printWarnings(checked.split);
   const ctx = openContext(loaded, contextOptions(argv));
   // Dropped samples are listed where the run is (a dry run writes nothing).
-  if (!ctx.dryRun) recordMediaDrops(ctx.store.dir, checked.drops);
+  // The selection's size goes with them: `merge` checks the shards' drops together against dataset.maxMissingMedia.
+  if (!ctx.dryRun) {
+    recordMediaDrops(ctx.store.dir, checked.drops);
+    recordSelected(ctx.store.dir, checked.split.ids.length + checked.drops.length);
+  }
   return { argv, loaded, selection, models, split: checked.split, pointwise: checked.pointwise, pairwise: checked.pairwise, pairs, ctx };
 }
 

@@ -4,7 +4,7 @@
 import { BUDGET_STOP, UnfitRunError } from '../core/errors.js';
 import { withBatch } from '../pipeline/batch/with-batch.js';
 import type { StageContext } from '../pipeline/context.js';
-import { splitSamples } from '../pipeline/samples.js';
+import { splitSamples, type Split } from '../pipeline/samples.js';
 import { compare } from '../stages/compare/compare.js';
 import { generate } from '../stages/generate/generate.js';
 import { score } from '../stages/score/score.js';
@@ -17,10 +17,18 @@ import type { ModelConfig } from '../config/schema.js';
 import type { ResponseRecord } from '../core/records.js';
 import { placeholderResponse, type ResponseIndex } from '../pipeline/planned.js';
 import { toRecord } from '../stages/generate/generate.js';
-import { readOutputsMap } from '../stages/generate/outputs.js';
+import { modelOutputs } from '../stages/generate/outputs.js';
+import { clearBudgetStop, recordBudgetStop, type StoppedStage } from '../pipeline/run-status.js';
+import type { StageSummary } from '../pipeline/sink.js';
 import { checkTally, comparisonTally, describeTally, judgmentTally, responseTally, type FailureTally } from './failures.js';
 
 const BUDGET_NOTE = 'stopped at the budget limit (--max-calls/--max-tokens); rerun the same command to resume';
+
+/** Says in the run directory whether the stage stopped at the budget, and what it left undone (run-status.ts). */
+function noteStop(ctx: StageContext, stage: StoppedStage, sum: Pick<StageSummary, 'planned' | 'skipped' | 'written' | 'stoppedByBudget'>): void {
+  if (sum.stoppedByBudget) recordBudgetStop(ctx.store.dir, stage, sum.planned, Math.max(0, sum.planned - sum.skipped - sum.written));
+  else clearBudgetStop(ctx.store.dir, stage, sum.planned);
+}
 
 export function printDryRun(ctx: StageContext, what: string, before?: { calls: number; cached: number; promptTokens: number; completionTokens: number }): void {
   const all = ctx.dryRun!;
@@ -41,11 +49,12 @@ export function printDryRun(ctx: StageContext, what: string, before?: { calls: n
 }
 
 /** The responses generate would add: outputs files read as the real run reads them, live answers as placeholders. */
-async function plannedResponses(ctx: StageContext, split: { ids: string[] }, models: ModelConfig[]): Promise<ResponseIndex> {
+async function plannedResponses(ctx: StageContext, split: Split, models: ModelConfig[]): Promise<ResponseIndex> {
   const recorded = await ctx.store.responseIndex();
   const out: ResponseIndex = new Map();
   for (const model of models) {
-    const outputs = model.outputs ? await readOutputsMap(model.outputs) : null;
+    // Joined as generate joins them (by id, or by content: models[].join).
+    const outputs = model.outputs ? await modelOutputs(model, split, split.ids) : null;
     for (const id of split.ids) {
       const sample = { id };
       const have = recorded.get(sample.id)?.get(model.name);
@@ -120,6 +129,8 @@ export async function generateStep(s: Session): Promise<number> {
     budget ||= g.stoppedByBudget;
   }
   if (budget) ctx.log(BUDGET_NOTE);
+  const sum = (f: (g: (typeof summaries)[number]) => number) => summaries.reduce((n, g) => n + f(g), 0);
+  noteStop(ctx, 'generate', { planned: sum((g) => g.total), skipped: sum((g) => g.skipped), written: sum((g) => g.written), stoppedByBudget: budget });
   ctx.log(`responses in ${ctx.store.responsesDir}`);
   const tally = await responseTally(
     ctx.store,
@@ -147,6 +158,7 @@ export async function scoreStep(s: Session): Promise<number> {
     ctx.log(describeDecided('score', result, result.pairs.map(scorePairLine)));
     ctx.log(`score: ${summary.written} judgments written (${summary.failures} failed), ${summary.skipped} already recorded`);
     if (summary.stoppedByBudget) ctx.log(BUDGET_NOTE);
+    noteStop(ctx, 'score', summary);
     logCalls(ctx);
     return summary.stoppedByBudget ? BUDGET_STOP : 0;
   }
@@ -166,6 +178,7 @@ export async function scoreStep(s: Session): Promise<number> {
   }
   ctx.log(`score: ${sum.written} judgments written (${sum.failures} failed), ${sum.skipped} already recorded, of ${sum.planned}`);
   if (sum.stoppedByBudget) ctx.log(BUDGET_NOTE);
+  noteStop(ctx, 'score', sum);
   logCalls(ctx);
   const tally = await judgmentTally(
     ctx.store,
@@ -189,6 +202,7 @@ export async function compareStep(s: Session): Promise<number> {
     ctx.log(describeDecided('compare', result, result.comparisons.map(comparisonLine)));
     ctx.log(`compare: ${summary.written} comparisons written (${summary.failures} without a verdict), ${summary.skipped} already recorded`);
     if (summary.stoppedByBudget) ctx.log(BUDGET_NOTE);
+    noteStop(ctx, 'compare', summary);
     return summary.stoppedByBudget ? BUDGET_STOP : 0;
   }
   const before = ctx.dryRun ? { ...ctx.dryRun } : undefined;
@@ -199,6 +213,7 @@ export async function compareStep(s: Session): Promise<number> {
   }
   ctx.log(`compare: ${sum.written} comparisons written (${sum.failures} without a verdict), ${sum.skipped} already recorded, of ${sum.planned}`);
   if (sum.stoppedByBudget) ctx.log(BUDGET_NOTE);
+  noteStop(ctx, 'compare', sum);
   logCalls(ctx);
   const tally = await comparisonTally(
     ctx.store,

@@ -5,6 +5,7 @@
 //   responses/<model>.jsonl      ResponseRecord, one per (sample, model)
 //   judgments/<judge>.jsonl      Judgment, one per (sample, model, metric, judge, round)
 //   comparisons/<judge>.jsonl    Comparison, one per (sample, pair, metric, judge, round)
+//   status.json                  budget stops and the selection's size (pipeline/run-status.ts)
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Comparison, Judgment, ResponseRecord } from '../core/records.js';

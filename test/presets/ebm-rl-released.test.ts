@@ -4,7 +4,7 @@
 // pairwise one. Scores are scripted, so the means the report prints are known.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exitCodeFor } from '../../src/core/errors.js';
 import { runAll } from '../../src/run/run.js';
 import { withSession } from '../../src/run/session.js';
@@ -399,5 +399,41 @@ describe('examples/ebm-rl.yaml: the released EBM-RL judges', () => {
     expect(byId.get('100')!.raw).toBe(outs[0].raw_output);
     expect(byId.get('101')!.raw).toBe(outs[1].raw_output);
     expect(byId.get(String(testRecords()[0].problem_id))!.error).toMatch(/missing from outputs file/);
+  }, 60_000);
+
+  it('--dry-run counts the judge calls of a models.join: content run as the real run makes them', async () => {
+    const ws = workspace('ebm-content-dry');
+    const outs = outputRecords();
+    // The released outputs' samples under other ids, plus one they do not answer: joined by id, none would match.
+    const samples = [...outs.map(({ raw_output: _r, model_prediction: _p, ...s }, i) => ({ ...s, problem_id: 200 + i })), testRecords()[0]];
+    const file = presetConfig(ws, server.url, samples, (c) => {
+      c.models[1] = { name: 'ebm-rl-7b', kind: 'ebm', outputs: join(FIX, 'ebm-rl-outputs.sample.jsonl'), join: 'content' };
+    });
+    // Every prompt answered at once (no re-asks): each listwise block scored, each pairwise call a tie.
+    server.setHandler((body: any) => {
+      const prompt = promptParts(body).prompt;
+      if (prompt.includes('Winner: A | B | Tie')) return 'Winner: Tie\nReason: scripted.\nConfidence: medium';
+      return shown(prompt)
+        .map((b) => `[[Model ${b.label}]]\nSubscores: first: 25, second: 25\nScore: 50\nReason: scripted.`)
+        .join('\n\n');
+    });
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => (printed.push(String(chunk)), true));
+    let code: number;
+    try {
+      code = await runAll({ config: file, quiet: true, 'dry-run': true });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(code).toBe(0);
+    const planned = /dry run \(run\): (\d+) calls in all \((\d+) model, (\d+) judge\)/.exec(printed.join(''));
+    expect(planned, printed.join('')).not.toBeNull();
+    const before = server.requests.length;
+    expect([0, 1]).toContain(await runAll({ config: file, quiet: true }));
+    const sent = server.requests.length - before;
+    // Two samples answered by both models, one by the baseline alone: the dry run saw the same.
+    expect(sent).toBeGreaterThan(0);
+    expect(Number(planned![3])).toBe(sent);
+    expect(Number(planned![1])).toBe(sent);
   }, 60_000);
 });

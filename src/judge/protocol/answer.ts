@@ -52,30 +52,54 @@ function dropHidden(text: string, re: RegExp, rule: HiddenRule): string {
   let pos = 0;
   let depth = 0;
   let openAt = -1;
+  // A block was just removed: the next kept text meets `out` at a join point.
+  let dropped = false;
+  const keep = (piece: string) => {
+    out = dropped ? joinAt(out, piece) : out + piece;
+    dropped = false;
+  };
   for (const m of text.matchAll(re)) {
     const closing = m[1] === '/';
     const selfClosing = m[2] === '/';
     const end = m.index + m[0].length;
     if (selfClosing) {
-      if (depth === 0) out += text.slice(pos, m.index);
+      if (depth === 0) {
+        keep(text.slice(pos, m.index));
+        dropped = true;
+      }
       pos = end;
     } else if (!closing) {
       if (depth === 0) {
-        out += text.slice(pos, m.index);
+        keep(text.slice(pos, m.index));
         openAt = end;
       }
       depth++;
       pos = end;
     } else if (depth > 0) {
       depth--;
+      if (depth === 0) dropped = true;
       pos = end;
     } else {
-      out = rule.strayClose === 'thought-before' ? '' : out + text.slice(pos, m.index);
+      if (rule.strayClose === 'thought-before') {
+        out = '';
+        dropped = false;
+      } else keep(text.slice(pos, m.index));
       pos = end;
     }
   }
   if (depth > 0) return rule.unclosed === 'keep' ? out + text.slice(openAt).replace(re, '') : out;
-  return out + text.slice(pos);
+  keep(text.slice(pos));
+  return out;
+}
+
+/**
+ * The text on both sides of a removed block, joined: "Hi <think>…</think> there"
+ * would otherwise read "Hi  there". Only spaces and tabs that meet there
+ * collapse (to the one before the block); line breaks and the rest of the
+ * model's text are left as written.
+ */
+function joinAt(before: string, after: string): string {
+  return /[ \t]$/.test(before) && /^[ \t]/.test(after) ? before + after.replace(/^[ \t]+/, '') : before + after;
 }
 
 /**

@@ -11,7 +11,7 @@ import { Progress } from '../../core/progress.js';
 import { buildMessages } from './prompt.js';
 import { formatPass, parseByKind } from './ebm.js';
 import { sceneFor } from './scene.js';
-import { readOutputsMap } from './outputs.js';
+import { modelOutputs } from './outputs.js';
 import { dropSuperseded, readResponseLog, replacing } from './redo.js';
 import type { StageContext } from '../../pipeline/context.js';
 import { isBudgetError, providerErrorMessage } from '../../provider/index.js';
@@ -130,16 +130,8 @@ async function fromOutputs(
 ): Promise<void> {
   const progress = new Progress({ label: `generate ${model.name}`, total: ids.length, quiet: ctx.quiet });
   try {
-    // A content join (models[].join: content) matches outputs to samples by
-    // session and dialogue, so it needs the samples themselves, not just ids.
-    let samples: Sample[] | undefined;
-    if (model.join === 'content') {
-      samples = [];
-      const want = new Set(ids);
-      for await (const x of split.samples()) if (want.has(x.id)) samples.push(x);
-    }
     // Duplicates, conflicts and join problems were reported (or refused) by preflight, before anything was written.
-    const outputs = await readOutputsMap(model.outputs!, undefined, samples);
+    const outputs = await modelOutputs(model, split, ids);
     for (const id of ids) {
       const raw = outputs.get(id);
       if (raw === undefined) summary.missing.push(id);

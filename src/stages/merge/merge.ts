@@ -13,6 +13,8 @@ import { UNRECORDED_FILE, type UnrecordedSpend } from '../../pipeline/unrecorded
 import { cutOffOrderSpends } from '../../store/order-log.js';
 import { settleRedos } from '../../store/settle.js';
 import { DROPS_FILE } from '../../pipeline/media.js';
+import { writeRunStatus } from '../../pipeline/run-status.js';
+import { mergeStatus } from './status.js';
 
 export interface MergeOptions {
   inputs: string[];
@@ -111,6 +113,8 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
   const missing = missingShards(inputs);
   if (missing.length) warnings.push(`shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not among the inputs: the merged run is partial`);
   const runId = mergedRunId(inputs, out, opts.runId);
+  const merged = mergeStatus(inputs);
+  warnings.push(...merged.warnings);
   const first = inputs[0]!;
 
   mkdirSync(dirname(out), { recursive: true });
@@ -148,6 +152,8 @@ export async function mergeRuns(opts: MergeOptions): Promise<MergeResult> {
     // Samples a shard dropped (missing media, the six-metric convention) are the merged run's drops: shards are disjoint, so their lists add up.
     const drops = inputs.map((i) => join(i.dir, DROPS_FILE)).filter((f) => existsSync(f));
     if (drops.length) writeFileSync(join(tmp, DROPS_FILE), drops.map((f) => completeLines(readFileSync(f, 'utf8'))).join(''));
+    // Budget stops (naming their shard) and the selection's size: the merged report marks an incomplete run.
+    writeRunStatus(tmp, merged.status);
     const { shard: _shard, ...rest } = first.manifest;
     void _shard;
     const manifest: RunManifest = { ...rest, runId };

@@ -6,6 +6,7 @@ import { RunStore } from '../../store/run.js';
 import { VERSION } from '../../core/version.js';
 import { UnfitRunError } from '../../core/errors.js';
 import { countMediaDrops } from '../../pipeline/media.js';
+import { readRunStatus } from '../../pipeline/run-status.js';
 import { readUntilDecided } from '../../pipeline/until-decided-file.js';
 import { buildReport, intervalJobs, type ReportMeta } from './aggregate.js';
 import type { Collected } from './collect.js';
@@ -122,6 +123,9 @@ export async function buildRunReportAlongside<T>(
   }
   const mediaDrops = countMediaDrops(runDir);
   if (mediaDrops) report.counts.mediaDrops = mediaDrops;
+  // A stage (of a shard) stopped at its budget: the report covers part of the run and says so.
+  const stops = readRunStatus(runDir).budgetStops ?? [];
+  if (stops.length) report.incomplete = { budgetStops: stops };
   addSpendCounts(report, collected, runDir, await cutOffOrderSpends(runDir), config.report.cachedTokenPrice ?? DEFAULT_CACHED_TOKEN_PRICE);
   const decided = readUntilDecided(runDir);
   if (decided) report.untilDecided = { ...decided, ...(decided.score?.stoppedEarly || decided.compare?.stoppedEarly ? { note: OPTIONAL_STOPPING_NOTE } : {}) };

@@ -4,11 +4,14 @@ import type { Report } from '../../core/report.js';
 import { pairwiseView, scoreView } from './writers/view.js';
 import { fmtShare } from '../../core/format.js';
 import { numericTable } from '../../core/table.js';
+import { incompleteLines } from './writers/incomplete.js';
 
 const table = numericTable;
 
 export function terminalTables(report: Report): string {
   const parts: string[] = [];
+  const stops = incompleteLines(report);
+  if (stops.length) parts.push(`INCOMPLETE RUN\n${stops.map((l) => `  ${l}`).join('\n')}`);
   const scores = scoreView(report);
   if (scores.length) {
     const metrics = report.metrics.filter((m) => report.leaderboard.some((r) => r.scores[m.id]));

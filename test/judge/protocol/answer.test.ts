@@ -66,16 +66,28 @@ describe('judgeableAnswer', () => {
       const p = parseByKind(kind, raw);
       return judgeableAnswer({ kind, raw, answer: p.answer, sections: p.sections });
     };
-    // A thought nested in a thought: all of it goes (a first-match pattern left "T6c").
-    expect(judged('ebm', '<answer>Case6 <think>T6a<think>T6b</think>T6c</think> hi.</answer>')).toBe('Case6  hi.');
+    // A thought nested in a thought: all of it goes (a first-match pattern left "T6c"), and the words around it meet with one space.
+    expect(judged('ebm', '<answer>Case6 <think>T6a<think>T6b</think>T6c</think> hi.</answer>')).toBe('Case6 hi.');
     // An unclosed answer runs to the end: a block inside it no longer ends it.
-    expect(judged('ebm', '<answer>Case4 <perception>P4</perception> more words.')).toBe('Case4  more words.');
+    expect(judged('ebm', '<answer>Case4 <perception>P4</perception> more words.')).toBe('Case4 more words.');
     // Inside the model's own answer tags, a stray </think> is not the end of a thought.
     expect(judged('ebm', '<answer>Case1 hi.</think></answer>')).toBe('Case1 hi.');
     expect(judged('ebm', '<answer>Case2 hi.</think></vision></perception>')).toBe('Case2 hi.');
     // Attributes and self-closing tags.
     expect(judged('ebm', '<answer type="speech">Case7 hi.</answer>')).toBe('Case7 hi.');
     expect(judged('plain', '<vision/>Hi.')).toBe('Hi.');
+  });
+
+  it('joins the text around a removed block with one space, and leaves the rest of the text as written', () => {
+    const plain = (answer: string) => judgeableAnswer({ kind: 'plain', raw: '', answer });
+    expect(plain('Hi <think>a<think>b</think>c</think> there.')).toBe('Hi there.');
+    expect(plain('Hi <think>a</think> <vision/>  there.')).toBe('Hi there.');
+    // No space on one side: nothing to collapse, nothing added.
+    expect(plain('Hi<think>a</think> there.')).toBe('Hi there.');
+    expect(plain('Hi <think>a</think>there.')).toBe('Hi there.');
+    // The model's own spacing away from the join point, and line breaks at it, stay.
+    expect(plain('Well,  so <think>a</think> be it.')).toBe('Well,  so be it.');
+    expect(plain('Hi.\n<think>a</think>\nThere.')).toBe('Hi.\n\nThere.');
   });
 
   it('strips hidden sections out of the sections.answer too', () => {

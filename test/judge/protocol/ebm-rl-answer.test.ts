@@ -34,7 +34,7 @@ describe('ebmRlAnswer (EBM-RL released rule)', () => {
   });
 
   it('removes nested hidden blocks whole, however deep', () => {
-    expect(ebmRlAnswer('<answer>Case6 <think>T6a<think>T6b</think>T6c</think> hi.</answer>')).toBe('Case6  hi.');
+    expect(ebmRlAnswer('<answer>Case6 <think>T6a<think>T6b</think>T6c</think> hi.</answer>')).toBe('Case6 hi.');
     expect(ebmRlAnswer('<think>a<vision>b</vision>c</think>Hi.')).toBe('Hi.');
     // (With a </think> anywhere the released rule takes the text after it; without one, nothing hidden is left.)
     expect(ebmRlAnswer('<vision>a<perception>b</perception>c</vision>Hello <vision/>there.')).toBe('Hello there.');

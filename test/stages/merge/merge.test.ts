@@ -193,4 +193,55 @@ describe('mergeRuns', () => {
     expect(r.records.responses).toBe(4);
     expect(r.warnings.join('\n')).toMatch(/shard 2\/3 not among the inputs/);
   });
+
+  it('warns naming a shard that stopped at its budget, and carries the stop into the merged run', async () => {
+    const a = shard('b1', { shard: '1/2', samples: ['x1'] });
+    const b = shard('b2', { shard: '2/2', samples: ['x2'] });
+    const stop = { stage: 'score', planned: 16, notDone: 11, unit: 'judgments' };
+    writeFileSync(
+      join(b, 'status.json'),
+      JSON.stringify({ selected: 4, budgetStops: [stop, { stage: 'compare', planned: null, notDone: null, unit: 'comparisons' }] }),
+    );
+    writeFileSync(join(a, 'status.json'), JSON.stringify({ selected: 4 }));
+    const out = join(root, 'merged-stop');
+    const r = await mergeRuns({ inputs: [a, b], out });
+    const said = r.warnings.join('\n');
+    expect(said).toContain('shard 2/2: score stopped at the budget (--max-calls/--max-tokens): 11 of 16 judgments not done');
+    expect(said).toContain('shard 2/2: compare not run');
+    expect(said).toContain(b);
+    expect(said).toMatch(/INCOMPLETE/);
+    const status = JSON.parse(readFileSync(join(out, 'status.json'), 'utf8'));
+    expect(status.selected).toBe(8);
+    expect(status.budgetStops).toEqual([
+      { ...stop, shard: '2/2' },
+      { stage: 'compare', planned: null, notDone: null, unit: 'comparisons', shard: '2/2' },
+    ]);
+    // Merging the merged run again keeps the shard it happened in.
+    const again = await mergeRuns({ inputs: [out], out: join(root, 'again') });
+    expect(again.warnings.join('\n')).toContain('shard 2/2: score stopped');
+  });
+
+  it("checks the shards' media drops together against dataset.maxMissingMedia", async () => {
+    const config = { ...CONFIG, dataset: { maxMissingMedia: 0.1 } };
+    const drop = (id: string) => JSON.stringify({ type: 'drop', sampleId: id, reason: 'missing-media', field: 'video', file: `${id}.mp4` }) + '\n';
+    const make = (name: string, k: string, selected: number, dropped: string[]) => {
+      const dir = shard(name, { shard: `${k}/2`, config, samples: [`${name}-x`] });
+      writeFileSync(join(dir, 'status.json'), JSON.stringify({ selected }));
+      if (dropped.length) writeFileSync(join(dir, 'drops.jsonl'), dropped.map(drop).join(''));
+      return dir;
+    };
+    // 1 of 10 and 1 of 10: 10 %, within the threshold — nothing said.
+    const ok = await mergeRuns({ inputs: [make('m1', '1', 10, ['d1']), make('m2', '2', 10, ['d2'])], out: join(root, 'ok') });
+    expect(ok.warnings).toEqual([]);
+    // 1 of 10 and 2 of 4 (a shard checked by no one): 3 of 14, 21.4 % — said, with the figures.
+    const over = await mergeRuns({ inputs: [make('m3', '1', 10, ['d3']), make('m4', '2', 4, ['d4', 'd5'])], out: join(root, 'over') });
+    expect(over.warnings.join('\n')).toContain(
+      '3 of 14 selected samples across the shards (21.4 %) were dropped for missing media, more than dataset.maxMissingMedia = 0.1',
+    );
+    // A shard without status.json: the total cannot be checked, and that is said.
+    const old = shard('m5', { shard: '1/1', config, samples: ['m5-x'] });
+    writeFileSync(join(old, 'drops.jsonl'), drop('d6'));
+    const unknown = await mergeRuns({ inputs: [old], out: join(root, 'unknown') });
+    expect(unknown.warnings.join('\n')).toMatch(/1 samples dropped for missing media across the shards; not checked/);
+  });
 });

@@ -5,6 +5,7 @@
 // jsonIsland) and the explorer script (a file of ours, allowed by its sha256
 // in the CSP — no 'unsafe-inline' for scripts) are inserted with {{{ }}}.
 import { untilDecidedLines } from './until-decided.js';
+import { incompleteLines } from './incomplete.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +80,7 @@ export function htmlContext(report: Report, explorer?: ExplorerData): object {
     clustered: clusteredView(report),
     conventions: conventionRows(report),
     untilDecided: untilDecidedLines(report).join(' · '),
+    incomplete: incompleteLines(report),
     diagnostics: diagnosticTables(report),
     hasExplorer: explorer !== undefined,
     explorerJson: explorer ? jsonIsland(explorer) : '',

@@ -3,6 +3,7 @@
 // from configs and datasets, so every cell is escaped: a `|` would split the
 // row, a newline would end the table, and `<script>` or `*` would be markup.
 import { untilDecidedMarkdown } from './until-decided.js';
+import { incompleteMarkdown } from './incomplete.js';
 import type { Report } from '../../../core/report.js';
 import { conventionRows, fmtScale, countRows, pairwiseView, positionBiasView, scoreView } from './view.js';
 import { diagnosticsSections } from './diagnostics-md.js';
@@ -110,6 +111,7 @@ export function renderMarkdown(report: Report): string {
     `${report.models.length} models, ${report.metrics.length} metrics`;
   const sections = [
     head,
+    incompleteMarkdown(report, escapeMarkdown),
     scoresSection(report),
     pairwiseSection(report),
     positionSection(report),
