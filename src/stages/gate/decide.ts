@@ -7,6 +7,7 @@
 //   non-inferiority (optional) — Wilson lower bound of the decisive win rate above the floor
 import { fmtP, fmtScore, fmtShare, fmtSigned } from '../../core/format.js';
 import type { PairwiseRow, Report } from '../../core/report.js';
+import { describeBudgetStop } from '../../pipeline/run-status.js';
 import type { GateEvidence } from './evidence.js';
 import { meanPlanning, signTestPlanning, type Planning } from './planning.js';
 import type { GateSettings } from './settings.js';
@@ -98,6 +99,25 @@ function fitnessChecks(report: Report, s: GateSettings, ev: GateEvidence | undef
       planning: null,
     },
   ];
+  // A budget stop (exit 5) leaves a run whose figures cover part of the
+  // samples: a pass on three quarters of the split must not stand for the whole.
+  const stops = report.incomplete?.budgetStops ?? [];
+  if (stops.length) {
+    checks.push({
+      kind: 'fitness',
+      name: 'complete run',
+      metric: null,
+      metricLabel: null,
+      judge: null,
+      value: stops.length,
+      threshold: 0,
+      valueText: `${stops.length} stage${stops.length === 1 ? '' : 's'} stopped at the budget`,
+      thresholdText: '0',
+      pass: false,
+      detail: `the run is incomplete: ${stops.map(describeBudgetStop).join('; ')}; rerun to finish before gating`,
+      planning: null,
+    });
+  }
   for (const [role, model] of [
     ['candidate', s.candidate],
     ['baseline', s.baseline],

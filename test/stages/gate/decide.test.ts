@@ -161,6 +161,20 @@ describe('decide', () => {
     expect(empty.exitCode).toBe(3);
   });
 
+  it('declares a run a budget stopped unfit: a pass on part of the split does not stand for the whole', () => {
+    const r = report([lbRow('new', { veg: 6.1, spc: 5.0 }), lbRow('old', { veg: 6.0, spc: 5.1 })], [pwRow('new', 'old', 'veg', 12, 8, 0)]);
+    const complete = decide(r, settings({ margin: 0.2 }), evidence());
+    expect(complete.exitCode).toBe(0);
+    r.incomplete = { budgetStops: [{ stage: 'score', planned: 16, notDone: 5, unit: 'judgments', shard: '2/2' }] };
+    const stopped = decide(r, settings({ margin: 0.2 }), evidence());
+    expect(stopped.status).toBe('unfit');
+    expect(stopped.exitCode).toBe(3);
+    expect(failed(stopped)).toEqual(['complete run']);
+    expect(stopped.checks.find((c) => c.name === 'complete run')?.detail).toContain(
+      'shard 2/2: score stopped at the budget (--max-calls/--max-tokens): 5 of 16 judgments not done',
+    );
+  });
+
   it('an unfit run wins over a regression', () => {
     const r = report([lbRow('new', { veg: 2, spc: 2 }), lbRow('old', { veg: 6, spc: 5 })], []);
     expect(decide(r, settings(), evidence({ records: 10, judgeFailures: 5 })).exitCode).toBe(3);
