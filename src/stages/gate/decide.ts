@@ -9,6 +9,7 @@ import { fmtP, fmtScore, fmtShare, fmtSigned } from '../../core/format.js';
 import type { PairwiseRow, Report } from '../../core/report.js';
 import { describeBudgetStop } from '../../pipeline/run-status.js';
 import type { GateEvidence } from './evidence.js';
+import { gateFamily, type GatePValues } from './pairwise-family.js';
 import { meanPlanning, signTestPlanning, type Planning } from './planning.js';
 import type { GateSettings } from './settings.js';
 import { applyMeanRule, meanInterval, meanLevel, type MeanInterval } from './mean-rule.js';
@@ -188,18 +189,24 @@ function meanCheck(report: Report, s: GateSettings, ev: GateEvidence | undefined
 // 0.975 → "97.5", 0.95 → "95".
 const levelText = (level: number) => String(Number((100 * level).toFixed(2)));
 
-function pairwiseChecks(s: GateSettings, p: Oriented, label: string, report: Report): GateCheck[] {
+function pairwiseChecks(s: GateSettings, p: Oriented, label: string, report: Report, family: GatePValues): GateCheck[] {
   const { row } = p;
   // compare stopped --until-decided: the fixed-n sign test is not valid on the stopped sample.
   const seq = sequentialPairwise(report, s.candidate, s.baseline, row.metric, row.judge);
   if (seq) return [sequentialPairwiseCheck(s, p, label, seq)];
   const where = `${label} (${row.judge})`;
   const decisive = row.win + row.loss;
-  // Clustered samples: the cluster-level sign test (Holm over the judge's rows)
-  // decides, since the item-level test counts dependent records as independent.
+  // Clustered samples: the cluster-level sign test decides, since the
+  // item-level test counts dependent records as independent. The p read is
+  // the larger of the report's Holm (over the judge's rows) and the gate's
+  // Holm over the rows it tests of every judge (pairwise-family.ts): each
+  // controls its family, so the larger controls both.
   const cl = row.clustered ?? null;
-  const pHolm = cl ? cl.pHolm : row.pHolm;
-  const log10pHolm = cl ? cl.log10pHolm : row.log10pHolm;
+  const fromReport = cl ? { p: cl.pHolm, log10p: cl.log10pHolm } : { p: row.pHolm, log10p: row.log10pHolm };
+  const acrossJudges = family.adjusted.get(row) ?? fromReport;
+  const read = acrossJudges.log10p > fromReport.log10p ? acrossJudges : fromReport;
+  const pHolm = read.p;
+  const log10pHolm = read.log10p;
   const pName = cl ? `cluster p(Holm, ${cl.clusters} ${cl.by} clusters)` : 'p(Holm)';
   const significantLoss = pHolm < s.alpha && p.net < 0;
   const unsupported = pairwiseUnsupported(report)
@@ -223,12 +230,12 @@ function pairwiseChecks(s: GateSettings, p: Oriented, label: string, report: Rep
       detail: significantLoss
         ? `${s.candidate} loses significantly to ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp, ${pName} ${fmtP(pHolm, log10pHolm)} < ${s.alpha}`
         : `${s.candidate} vs ${s.baseline} on ${where}: net ${fmtSigned(p.net)} pp over ${row.n} samples${unsupported}`,
-      // At the test the gate reads (clusters when clustered) and Holm's first step over the judge's rows.
+      // At the test the gate reads (clusters when clustered) and Holm's first step over the gate's rows.
       planning: signTestPlanning(
         cl ? cl.positive + cl.negative : decisive,
         s.alpha,
         s.power,
-        report.pairwise.filter((r) => r.judge === row.judge).length,
+        Math.max(family.size, report.pairwise.filter((r) => r.judge === row.judge).length),
         cl ? `decisive ${cl.by} clusters` : 'decisive comparisons',
       ),
     },
@@ -289,10 +296,16 @@ export function decide(report: Report, settings: GateSettings, evidence?: GateEv
   const both = (m: string) =>
     [settings.candidate, settings.baseline].every((x) => typeof report.leaderboard.find((r) => r.model === x)?.scores[m]?.mean === 'number');
   const level = meanLevel(settings.alpha, metricIds.filter(both).length);
+  const family = gateFamily(
+    report,
+    pairs.map((p) => p.row),
+    settings.candidate,
+    settings.baseline,
+  );
   for (const metric of metricIds) {
     const mean = meanCheck(report, settings, evidence, metric, label(metric), level);
     if (mean) checks.push(mean);
-    const rows = pairs.filter((p) => p.row.metric === metric).flatMap((p) => pairwiseChecks(settings, p, label(metric), report));
+    const rows = pairs.filter((p) => p.row.metric === metric).flatMap((p) => pairwiseChecks(settings, p, label(metric), report, family));
     checks.push(...rows);
     compared += (mean ? 1 : 0) + rows.length;
   }
