@@ -5,26 +5,16 @@ import { computeAgreement, humanMeans } from '../stages/agreement/compute.js';
 import { readHumanCsv } from '../stages/agreement/human.js';
 import { collectJudgeScores } from '../stages/agreement/judge-scores.js';
 import { agreementTable, renderAgreementCsv, renderAgreementJson } from '../stages/agreement/render.js';
-import { loadRubric } from '../judge/rubrics/rubric.js';
+import { knownNames } from '../stages/agreement/known.js';
+import { unitKey } from '../stages/agreement/judge-scores.js';
 import { writeFileAtomic } from '../store/jsonl.js';
 import { RunStore } from '../store/run.js';
 import { UsageError } from '../core/errors.js';
 import { loadFromArgv, type Argv } from '../run/argv.js';
 import { settleRedos } from '../store/settle.js';
 
-/** Humans write "VEG" or "veg": map ids and abbreviations of the config's rubrics to ids. */
-function metricAliases(rubricsDir: string, ids: string[]): Map<string, string> {
-  const alias = new Map<string, string>();
-  for (const id of ids) {
-    alias.set(id.toLowerCase(), id);
-    try {
-      alias.set(loadRubric(rubricsDir, id).abbr.toLowerCase(), id);
-    } catch {
-      // A missing rubric file only costs the abbreviation alias.
-    }
-  }
-  return alias;
-}
+/** Human-rated units the run has no judge score for, named by line; past this many, counted. */
+const MAX_UNMATCHED_LINES = 10;
 
 export async function agreementStep(argv: Argv): Promise<number> {
   const loaded = loadFromArgv(argv);
@@ -33,11 +23,16 @@ export async function agreementStep(argv: Argv): Promise<number> {
   const store = new RunStore(runDir);
   const manifest = store.readManifest();
   if (!manifest) throw new UsageError(`agreement: no run at ${runDir} (run.json missing): run generate and score first`);
-  await settleRedos(runDir);
+  // The whole file is checked against the config (metrics, models, each rubric's scale) before the run is touched.
   const humanFile = String(argv.human);
-  const human = readHumanCsv(humanFile);
-  const alias = metricAliases(config.rubricsDir, config.rubrics);
-  const ratings = human.ratings.map((r) => ({ ...r, metric: alias.get(r.metric.toLowerCase()) ?? r.metric }));
+  const known = knownNames(
+    config.rubricsDir,
+    config.rubrics,
+    config.models.map((m) => m.name),
+  );
+  const human = readHumanCsv(humanFile, known);
+  const ratings = human.ratings;
+  await settleRedos(runDir);
   if (!ratings.length) throw new UsageError(`agreement: ${humanFile} holds no scores`);
 
   const cell = (model: string, metric: string) => `${model}\u0000${metric}`;
@@ -51,6 +46,15 @@ export async function agreementStep(argv: Argv): Promise<number> {
         `(e.g. line ${ex.line}: sample "${ex.sampleId}", model "${ex.model}", metric "${ex.metric}"); check ids, model names and metrics`,
     );
   }
+  // A sample outside the split (or not judged in this run) is a gap, not a typo the config can catch: warned, by line.
+  const unmatched = ratings.filter((r) => !judged.ensemble.get(r.metric)?.has(unitKey(r.sampleId, r.model)));
+  for (const r of unmatched.slice(0, MAX_UNMATCHED_LINES)) {
+    process.stderr.write(
+      `warning: ${humanFile}:${r.line}: sample "${r.sampleId}", model "${r.model}", metric "${r.metric}" has no judge score in run ${manifest.runId} (not in the split, or not judged); left out\n`,
+    );
+  }
+  if (unmatched.length > MAX_UNMATCHED_LINES)
+    process.stderr.write(`warning: … and ${unmatched.length - MAX_UNMATCHED_LINES} more rows without a judge score\n`);
   for (const [metric, n] of Object.entries(result.unmatched)) {
     if (n) process.stderr.write(`warning: ${metric}: ${n} of ${result.rated[metric]} human-rated (sample, model) pairs have no judge score in the run\n`);
   }

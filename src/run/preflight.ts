@@ -141,7 +141,9 @@ export async function preflight(loaded: LoadedConfig, opts: PreflightOptions): P
     }
   }
 
-  if (problems.length) throw problems.length === 1 ? problems[0]! : new InputErrors(problems);
+  // The score and compare plans load the same judges and rubrics, so one mistake can be found twice: stated (and counted) once.
+  const distinct = problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i);
+  if (distinct.length) throw distinct.length === 1 ? distinct[0]! : new InputErrors(distinct);
   // Missing media matter only when a model or judge is shown the scene; media
   // that exist are decoded only where a stage will decode them (frames sampled).
   const where = { cacheDir: config.framesCacheDir, datasetRoot: config.dataset.root ?? dirname(config.dataset.path) };

@@ -1,5 +1,5 @@
 // End to end: human scores against the offline-judged sample run.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,5 +99,32 @@ describe('rolejudge agreement (CLI)', () => {
     const n = runCli(['agreement', '-c', config, '--human', none]);
     expect(n.status).toBe(2);
     expect(n.stderr).toMatch(/no human score .* matches a judge score/);
+  });
+
+  it('refuses a score off the rubric scale, an unknown metric or model: every line listed, exit 2, nothing written', () => {
+    const out = join(dir, 'reports', 'sample');
+    for (const f of ['agreement.csv', 'agreement.json']) rmSync(join(out, f), { force: true });
+    const bad = join(dir, 'typos.csv');
+    writeFileSync(bad, 'sample_id,model,metric,score\ns01,ebm-rl,veg,4\ns02,ebm-rl,veg,1000\ns03,ebm-rl,vge,4\ns04,EBM-RL,spc,4\n');
+    const r = runCli(['agreement', '-c', config, '--human', bad]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`3 problems in ${bad}`);
+    expect(r.stderr).toContain(`${bad}:3: field "score": expected a number from 1 to 10 (the veg scale), got "1000"`);
+    expect(r.stderr).toContain(`${bad}:4: field "metric": "vge" is not a rubric of the config (rubrics: veg, spc, cn)`);
+    expect(r.stderr).toContain(`${bad}:5: field "model": "EBM-RL" is not a model of the config (models: plain-vlm, ebm-rl)`);
+    expect(existsSync(join(out, 'agreement.csv'))).toBe(false);
+    expect(existsSync(join(out, 'agreement.json'))).toBe(false);
+  });
+
+  it('warns by file and line about a sample the run has no judge score for, and leaves it out', () => {
+    const gap = join(dir, 'gap.csv');
+    writeFileSync(gap, `sample_id,model,metric,score\n${SAMPLES.map((s, i) => `${s},ebm-rl,veg,${human(i, 1)}`).join('\n')}\nnot-a-sample,ebm-rl,veg,3\n`);
+    const r = runCli(['agreement', '-c', config, '--human', gap]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: ${gap}:${SAMPLES.length + 2}: sample "not-a-sample", model "ebm-rl", metric "veg" has no judge score in run sample`);
+    const row = JSON.parse(readFileSync(join(dir, 'reports', 'sample', 'agreement.json'), 'utf8')).rows[0];
+    const judged = SAMPLES.filter((s) => judgeScores(dir, 'veg').has(`${s}|ebm-rl`)).length;
+    expect(judged).toBeGreaterThan(3);
+    expect(row).toMatchObject({ metric: 'veg', judge: null, n: judged });
   });
 });

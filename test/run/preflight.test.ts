@@ -152,6 +152,23 @@ describe('preflight', () => {
     for (const part of ['charcter', 'fkae', 'nope', 'ghost']) expect(text).toContain(part);
   });
 
+  it('states a problem the score and compare plans both find once, and counts it once', async () => {
+    const err = await failsBeforeSpending(
+      'twice',
+      configFor(ws, {
+        runId: 'p-twice',
+        models: [live(), recordedModel('base', 'plain')],
+        judges: ['fkae'],
+        rubrics: ['utterance-fluency'],
+        compare: { candidates: ['cand'], baselines: ['base'] },
+      }),
+    );
+    const lines = err.message.split('\n').filter((l) => l.includes('fkae'));
+    expect(lines).toHaveLength(1);
+    expect(new Set(err.message.split('\n')).size).toBe(err.message.split('\n').length);
+    if (err instanceof InputErrors) expect(err.problems.length).toBe(new Set(err.problems.map((p) => p.message)).size);
+  });
+
   it('passes a sound config (and the sample split exists)', () => {
     expect(existsSync(SAMPLE_SPLIT)).toBe(true);
   });

@@ -1,9 +1,16 @@
 // Human scores: a CSV with a header naming sample_id, model, metric and score
 // (any order, any extra columns). Several rows for one (sample, model,
 // metric) are several raters and are averaged, like a judge's rounds.
+// Given the run's names, every row is checked against them too: a metric or
+// model the config does not have, or a score off the rubric's scale, is a
+// typo that would silently move a correlation, so the file is refused.
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../core/errors.js';
 import { CsvError, parseCsv } from './csv.js';
+import type { KnownNames } from './known.js';
+
+/** Problems listed in one error; past this many, the rest are counted. */
+const MAX_LISTED = 20;
 
 export const HUMAN_COLUMNS = ['sample_id', 'model', 'metric', 'score'] as const;
 
@@ -21,7 +28,37 @@ export interface HumanScores {
   blank: number;
 }
 
-export function parseHumanCsv(text: string, file: string): HumanScores {
+/** One problem is thrown as itself; several are listed together, file, line and field each. */
+function throwProblems(problems: CsvError[], file: string): void {
+  if (problems.length === 1) throw problems[0]!;
+  if (!problems.length) return;
+  const listed = problems.slice(0, MAX_LISTED).map((p) => `  - ${p.message}`);
+  if (problems.length > MAX_LISTED) listed.push(`  - … and ${problems.length - MAX_LISTED} more`);
+  throw new InputError(`${problems.length} problems in ${file}; nothing was written:\n${listed.join('\n')}`);
+}
+
+/** Problems of one row against the run's names; the metric comes back as the rubric's id. */
+function checkAgainstRun(r: HumanRating, raw: string, known: KnownNames, file: string, problems: CsvError[]): HumanRating {
+  if (!known.models.includes(r.model)) {
+    problems.push(new CsvError(file, r.line, 'model', `"${r.model}" is not a model of the config (models: ${known.models.join(', ')})`));
+  }
+  const metric = known.metrics.get(r.metric.toLowerCase());
+  if (!metric) {
+    problems.push(new CsvError(file, r.line, 'metric', `"${r.metric}" is not a rubric of the config (rubrics: ${known.metricIds.join(', ')})`));
+    return r;
+  }
+  const { min, max } = metric.scale;
+  if (r.score < min || r.score > max) {
+    problems.push(new CsvError(file, r.line, 'score', `expected a number from ${min} to ${max} (the ${metric.id} scale), got ${JSON.stringify(raw)}`));
+  }
+  return { ...r, metric: metric.id };
+}
+
+/**
+ * Every row is read before anything is thrown, so all problems come out
+ * together (a broken header still stops at once: no row can be read without it).
+ */
+export function parseHumanCsv(text: string, file: string, known?: KnownNames): HumanScores {
   const records = parseCsv(text, file);
   const head = records[0];
   if (!head) throw new CsvError(file, 1, null, `empty file; expected a header row ${HUMAN_COLUMNS.join(',')}`);
@@ -34,33 +71,37 @@ export function parseHumanCsv(text: string, file: string): HumanScores {
     col[c] = idx;
   }
   const ratings: HumanRating[] = [];
+  const problems: CsvError[] = [];
   let blank = 0;
   for (const r of records.slice(1)) {
     if (r.fields.length !== head.fields.length) {
-      throw new CsvError(file, r.line, null, `expected ${head.fields.length} fields like the header, got ${r.fields.length}`);
+      problems.push(new CsvError(file, r.line, null, `expected ${head.fields.length} fields like the header, got ${r.fields.length}`));
+      continue;
     }
     const get = (c: (typeof HUMAN_COLUMNS)[number]) => r.fields[col[c]!]!;
-    for (const c of ['sample_id', 'model', 'metric'] as const) {
-      if (!get(c)) throw new CsvError(file, r.line, c, 'is empty');
-    }
+    const empty = (['sample_id', 'model', 'metric'] as const).filter((c) => !get(c));
+    for (const c of empty) problems.push(new CsvError(file, r.line, c, 'is empty'));
     const raw = get('score');
     if (raw === '') {
       blank++;
       continue;
     }
     const score = Number(raw);
-    if (!Number.isFinite(score)) throw new CsvError(file, r.line, 'score', `expected a number, got ${JSON.stringify(raw)}`);
-    ratings.push({ sampleId: get('sample_id'), model: get('model'), metric: get('metric'), score, line: r.line });
+    if (!Number.isFinite(score)) problems.push(new CsvError(file, r.line, 'score', `expected a number, got ${JSON.stringify(raw)}`));
+    if (empty.length || !Number.isFinite(score)) continue;
+    const rating = { sampleId: get('sample_id'), model: get('model'), metric: get('metric'), score, line: r.line };
+    ratings.push(known ? checkAgainstRun(rating, raw, known, file, problems) : rating);
   }
+  throwProblems(problems, file);
   return { ratings, blank };
 }
 
-export function readHumanCsv(file: string): HumanScores {
+export function readHumanCsv(file: string, known?: KnownNames): HumanScores {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new UsageError(`--human: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return parseHumanCsv(text, file);
+  return parseHumanCsv(text, file, known);
 }
