@@ -5,7 +5,7 @@ import { computeAgreement, humanMeans } from '../stages/agreement/compute.js';
 import { readHumanCsv } from '../stages/agreement/human.js';
 import { collectJudgeScores } from '../stages/agreement/judge-scores.js';
 import { agreementTable, renderAgreementCsv, renderAgreementJson } from '../stages/agreement/render.js';
-import { knownNames } from '../stages/agreement/known.js';
+import { knownNames } from '../pipeline/known-names.js';
 import { unitKey } from '../stages/agreement/judge-scores.js';
 import { writeFileAtomic } from '../store/jsonl.js';
 import { RunStore } from '../store/run.js';

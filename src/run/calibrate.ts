@@ -11,6 +11,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { UnfitRunError, UsageError } from '../core/errors.js';
 import type { ReportCalibration } from '../core/report.js';
 import { textTable } from '../core/table.js';
+import { knownNames } from '../pipeline/known-names.js';
 import { parseHumanLabels } from '../stages/report/calibration.js';
 import { explorerForRun } from '../stages/report/explorer/from-run.js';
 import { buildRunReportAlongside } from '../stages/report/report.js';
@@ -38,7 +39,13 @@ export async function calibrateStep(loaded: LoadedConfig, argv: Argv): Promise<n
       'calibrate: --human <labels.csv> is required (columns sample_id, metric and model, score for scores or candidate, baseline, verdict for verdicts; optional judge_hash, rubric_hash)',
     );
   // The labels are checked before the run is read: a bad file fails fast, nothing written.
-  const labels = parseHumanLabels(readLabels(human), human);
+  const { config } = loaded;
+  const known = knownNames(
+    config.rubricsDir,
+    config.rubrics,
+    config.models.map((m) => m.name),
+  );
+  const labels = parseHumanLabels(readLabels(human), human, known);
   const runDir = runDirOf(loaded, argv);
   const store = new RunStore(runDir);
   const manifest = store.readManifest();

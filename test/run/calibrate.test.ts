@@ -129,4 +129,29 @@ describe('calibrate with human verdicts', () => {
     expect(err.message).toMatch(/human\.csv:2: field "verdict" expects "ebm", "plain", A \(candidate\), B \(baseline\) or tie, got "maybe"/);
     expect(snapshot(ws.reports)).toEqual(before);
   });
+
+  it('refuses scores off the rubric scale and names outside the config, every line listed, before writing anything', async () => {
+    const before = snapshot(ws.reports);
+    const runBefore = snapshot(ws.runDir('cal'));
+    const csv = [
+      'sample_id,metric,model,score',
+      's1,utterance-fluency,ebm,1000',
+      's2,utterance-fluency,ebm,-40',
+      's3,utterance-fluenzy,ebm,50',
+      's4,utterance-fluency,ebm-v2,50',
+      's5,utterance-fluency,plain,100',
+    ].join('\n');
+    const err = await calibrate(`${csv}\n`).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toContain('human.csv:2: field "score": expected a number from 0 to 100 (the utterance-fluency scale), got "1000"');
+    expect(err.message).toContain('human.csv:3: field "score": expected a number from 0 to 100');
+    expect(err.message).toContain('human.csv:4: field "metric": "utterance-fluenzy" is not a rubric of the config');
+    expect(err.message).toContain('human.csv:5: field "model": "ebm-v2" is not a model of the config');
+    expect(err.message).not.toContain('human.csv:6');
+    const verdict = await calibrate('sample_id,candidate,baseline,metric,verdict\ns1,ebm,plian,utterance-fluency,ebm\n').catch((e) => e);
+    expect(verdict).toBeInstanceOf(InputError);
+    expect(verdict.message).toContain('human.csv:2: field "baseline": "plian" is not a model of the config');
+    expect(snapshot(ws.reports)).toEqual(before);
+    expect(snapshot(ws.runDir('cal'))).toEqual(runBefore);
+  });
 });

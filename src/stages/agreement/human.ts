@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError, UsageError } from '../../core/errors.js';
 import { CsvError, parseCsv } from './csv.js';
-import type { KnownNames } from './known.js';
+import { checkHumanScore, type KnownNames } from '../../pipeline/known-names.js';
 
 /** Problems listed in one error; past this many, the rest are counted. */
 const MAX_LISTED = 20;
@@ -39,19 +39,9 @@ function throwProblems(problems: CsvError[], file: string): void {
 
 /** Problems of one row against the run's names; the metric comes back as the rubric's id. */
 function checkAgainstRun(r: HumanRating, raw: string, known: KnownNames, file: string, problems: CsvError[]): HumanRating {
-  if (!known.models.includes(r.model)) {
-    problems.push(new CsvError(file, r.line, 'model', `"${r.model}" is not a model of the config (models: ${known.models.join(', ')})`));
-  }
-  const metric = known.metrics.get(r.metric.toLowerCase());
-  if (!metric) {
-    problems.push(new CsvError(file, r.line, 'metric', `"${r.metric}" is not a rubric of the config (rubrics: ${known.metricIds.join(', ')})`));
-    return r;
-  }
-  const { min, max } = metric.scale;
-  if (r.score < min || r.score > max) {
-    problems.push(new CsvError(file, r.line, 'score', `expected a number from ${min} to ${max} (the ${metric.id} scale), got ${JSON.stringify(raw)}`));
-  }
-  return { ...r, metric: metric.id };
+  const checked = checkHumanScore(known, r.model, r.metric, r.score, raw);
+  for (const [field, message] of checked.problems) problems.push(new CsvError(file, r.line, field, message));
+  return { ...r, metric: checked.metric };
 }
 
 /**

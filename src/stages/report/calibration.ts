@@ -6,6 +6,7 @@
 // shown beside it. A calibration is only meaningful for the judge and rubric
 // it was made against, so the human file may pin their hashes.
 import { InputError } from '../../core/errors.js';
+import { checkHumanScore, type KnownNames } from '../../pipeline/known-names.js';
 import { ppiMean, type PpiEstimate } from '../../stats/index.js';
 
 export interface HumanLabel {
@@ -82,7 +83,12 @@ export function parseHumanCsv(text: string, file: string): HumanLabel[] {
 }
 
 /** Every problem (file, line, field) in one InputError; nothing is computed from a bad file. */
-export function parseHumanLabels(text: string, file: string): HumanLabels {
+/**
+ * `known` (the run config's models and rubrics with their scales): a label
+ * naming another model or metric, or a score off the rubric's scale, is an
+ * input error of its line, as a non-numeric score is.
+ */
+export function parseHumanLabels(text: string, file: string, known?: KnownNames): HumanLabels {
   const lines = text.split(/\r?\n/);
   const header = cells(lines[0] ?? '').map((h) => h.toLowerCase());
   const problems: string[] = [];
@@ -131,6 +137,14 @@ export function parseHumanLabels(text: string, file: string): HumanLabels {
           `${file}:${line}: sample "${v.sampleId}", ${v.candidate} vs ${v.baseline}, metric "${v.metric}" already labelled on line ${seen.get(key)}`,
         );
       else seen.set(key, line);
+      if (known) {
+        for (const f of ['candidate', 'baseline'] as const)
+          if (v[f] && !known.models.includes(v[f]))
+            problems.push(`${file}:${line}: field "${f}": "${v[f]}" is not a model of the config (models: ${known.models.join(', ')})`);
+        const m = known.metrics.get(v.metric.toLowerCase());
+        if (!m) problems.push(`${file}:${line}: field "metric": "${v.metric}" is not a rubric of the config (rubrics: ${known.metricIds.join(', ')})`);
+        else v.metric = m.id;
+      }
       verdicts.push({ ...v, verdict: verdict ?? 0, ...pins, line });
       continue;
     }
@@ -148,6 +162,11 @@ export function parseHumanLabels(text: string, file: string): HumanLabels {
     }
     if (!label.model) problems.push(`${file}:${line}: field "model" is empty`);
     if (at(row, 'score') === '' || !Number.isFinite(label.score)) problems.push(`${file}:${line}: field "score" expects a number, got "${at(row, 'score')}"`);
+    if (known && label.model && Number.isFinite(label.score) && at(row, 'score') !== '') {
+      const checked = checkHumanScore(known, label.model, label.metric, label.score, at(row, 'score'));
+      for (const [field, message] of checked.problems) problems.push(`${file}:${line}: field "${field}": ${message}`);
+      label.metric = checked.metric;
+    }
     const key = `${label.sampleId}\u0000${label.model}\u0000${label.metric}`;
     if (seen.has(key))
       problems.push(`${file}:${line}: sample "${label.sampleId}", model "${label.model}", metric "${label.metric}" already labelled on line ${seen.get(key)}`);

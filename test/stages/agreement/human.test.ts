@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CsvError } from '../../../src/stages/agreement/csv.js';
 import { parseHumanCsv } from '../../../src/stages/agreement/human.js';
-import type { KnownNames } from '../../../src/stages/agreement/known.js';
+import type { KnownNames } from '../../../src/pipeline/known-names.js';
 import { InputError } from '../../../src/core/errors.js';
 
 function error(text: string, known?: KnownNames): CsvError {
