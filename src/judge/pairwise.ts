@@ -48,6 +48,26 @@ function answerOf(job: PairJob, model: string, responses: Map<string, Map<string
   return { response, answer: p.answer, hash: p.base.provenance.responseHash };
 }
 
+/** A comparison's record before any order is asked: no outcome, no orders. */
+export function comparisonRecord(job: PairJob, rule: Comparison['rule'], provenance: Comparison['provenance'], chars: [number, number]): Comparison {
+  return {
+    type: 'comparison',
+    sampleId: job.sample.id,
+    candidate: job.candidate,
+    baseline: job.baseline,
+    metric: job.rubric.id,
+    judge: job.judge.name,
+    round: job.round,
+    orders: [],
+    rule,
+    outcome: null,
+    credit: null,
+    provenance,
+    candidateChars: chars[0],
+    baselineChars: chars[1],
+  };
+}
+
 export async function compareOne(
   ctx: JudgeContext,
   job: PairJob,
@@ -67,19 +87,10 @@ export async function compareOne(
   const first = assignOrder(job.sample.id, job.candidate, job.baseline, job.rubric.id, settings.seed);
   const orderList: Array<'AB' | 'BA'> = settings.bothOrders ? [first, first === 'AB' ? 'BA' : 'AB'] : [first];
   const jh = judgeHash(job.judge);
-  const record: Comparison = {
-    type: 'comparison',
-    sampleId: job.sample.id,
-    candidate: job.candidate,
-    baseline: job.baseline,
-    metric: job.rubric.id,
-    judge: job.judge.name,
-    round: job.round,
-    orders: [],
-    rule: settings.combine,
-    outcome: null,
-    credit: null,
-    provenance: {
+  const record = comparisonRecord(
+    job,
+    settings.combine,
+    {
       judgeHash: jh,
       templateHash: job.rubric.pairwiseTemplate!.hash.slice(0, 16),
       rubricVersion: job.rubric.version,
@@ -87,9 +98,8 @@ export async function compareOne(
       framesHash: null,
       round: job.round,
     },
-    candidateChars: cand.answer.length,
-    baselineChars: base.answer.length,
-  };
+    [cand.answer.length, base.answer.length],
+  );
   const shownEmpty = (x: typeof cand) => settings.showEmpty === true && x.response !== undefined && !x.response.error && !x.answer;
   const text = (x: typeof cand) => (shownEmpty(x) ? EMPTY_RESPONSE : x.answer);
   const missing = [cand, base].find((x) => !x.response || x.response.error || (!x.answer && !shownEmpty(x)));

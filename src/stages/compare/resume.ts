@@ -6,6 +6,7 @@
 // so each paid request is counted once, and none is asked twice.
 import type { Comparison, OrderedVerdict } from '../../core/records.js';
 import type { PairJob } from '../../judge/jobs.js';
+import { comparisonRecord } from '../../judge/pairwise.js';
 import { mergeSpend } from '../../pipeline/sink.js';
 import type { OrderEntry } from '../../store/order-log.js';
 
@@ -19,22 +20,8 @@ const spendOnly = (o: OrderedVerdict): OrderedVerdict => ({
 
 /** A record-shaped starting point for a comparison that has no logged record. */
 function blank(job: PairJob, responseHash: string): Comparison {
-  return {
-    type: 'comparison',
-    sampleId: job.sample.id,
-    candidate: job.candidate,
-    baseline: job.baseline,
-    metric: job.rubric.id,
-    judge: job.judge.name,
-    round: job.round,
-    orders: [],
-    rule: 'strict',
-    outcome: null,
-    credit: null,
-    provenance: { judgeHash: '', templateHash: '', rubricVersion: job.rubric.version, responseHash, framesHash: null, round: job.round },
-    candidateChars: 0,
-    baselineChars: 0,
-  };
+  const provenance = { judgeHash: '', templateHash: '', rubricVersion: job.rubric.version, responseHash, framesHash: null, round: job.round };
+  return comparisonRecord(job, 'strict', provenance, [0, 0]);
 }
 
 /** The starting point of `job`: `old` (the record redone, if any) with the cut-off orders `cut` laid over it, in answer order. */
